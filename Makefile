@@ -1,0 +1,28 @@
+# Two commands on a fresh machine (Python 3.11+): `make run` and `make test`.
+# Each bootstraps .venv from pyproject.toml the first time (and again when it changes).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "deliverybot needs Python 3.11+")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/deliverybot run
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/cli_startup.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache

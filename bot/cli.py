@@ -1,0 +1,224 @@
+"""`deliverybot`: the command line (DESIGN §5). argparse, and no Slack import on the CLI path,
+so one-shot commands start fast; `run` imports the Slack app only when tokens ask for it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="deliverybot", description="Keep a delivery plan honest, in Slack or here.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("run", help="Slack (Socket Mode or HTTP) when tokens are set, else the local console")
+
+    console = sub.add_parser("console", help="type slash commands, read the replies as text")
+    console.add_argument("--as", dest="actor", default="me", help="who you are (switch later with /as NAME)")
+    console.add_argument("--plan", help="plan slug (default: the only plan)")
+    console.add_argument("--channel", help="channel the commands are typed in")
+
+    cmd = sub.add_parser("cmd", help="run one slash command through the service")
+    cmd.add_argument("--as", dest="actor", required=True, help="the person running it (name or Slack user id)")
+    cmd.add_argument("--channel")
+    cmd.add_argument("--plan")
+    cmd.add_argument("--json", action="store_true", help="print {ok, text, blocks, response_type, data}")
+    cmd.add_argument("text", help='the command, e.g. "/done 4.1 https://..."')
+
+    plan = sub.add_parser("plan", help="import, check or list plans").add_subparsers(dest="plan_command", required=True)
+    imp = plan.add_parser("import", help="import (or re-import) a plan file")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--slug")
+    imp.add_argument("--channel")
+    imp.add_argument("--lead", action="append", default=[], help="make this person a lead (repeatable)")
+    imp.add_argument("--force", action="store_true", help="import even when the plan has errors")
+    check = plan.add_parser("check", help="read a plan and list what could not be read")
+    check.add_argument("file", type=Path)
+    check.add_argument("--json", action="store_true")
+    lst = plan.add_parser("list", help="the imported plans")
+    lst.add_argument("--json", action="store_true")
+
+    exp = sub.add_parser("export", help="full backup as JSON (plans, states, events, people)")
+    exp.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    restore = sub.add_parser("import", help="restore a backup into an empty database")
+    restore.add_argument("file", type=Path)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        handler = {"run": _run, "console": _console, "cmd": _cmd, "plan": _plan,
+                   "export": _export, "import": _import}[args.command]
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _settings():
+    from bot.settings import Settings
+
+    return Settings()
+
+
+def _service(settings, *, quiet: bool = False):
+    from bot.bootstrap import ensure_ready, open_store
+    from bot.service import DeliveryService
+
+    store = open_store(settings)
+    ensure_ready(store, settings, quiet=quiet)
+    return DeliveryService(store)
+
+
+def _cmd(args) -> int:
+    settings = _settings()
+    service = _service(settings, quiet=args.json)
+    reply = service.handle(args.actor.lstrip("@"), args.text, channel=args.channel, plan=args.plan)
+    if args.json:
+        blocks = None
+        try:
+            from bot.slack.blocks import reply_blocks
+        except ImportError:  # the Slack layer is optional for the CLI
+            reply_blocks = None
+        if reply_blocks:
+            blocks = reply_blocks(reply)
+        print(json.dumps(reply.to_json(blocks), ensure_ascii=False, default=str))
+    else:
+        from bot.console import plain
+
+        print(plain(reply.text))
+        for note in reply.notifications:
+            print(plain(_note_line(note)))
+    return EXIT_OK if reply.ok else EXIT_REFUSED
+
+
+def _note_line(note) -> str:
+    target = f"DM {note.to}" if note.kind == "dm" else f"#{note.to or 'plan channel'}"
+    return f"  → {target}: " + note.text.replace("\n", "\n    ")
+
+
+def _console(args) -> int:
+    from bot.console import run_console
+
+    settings = _settings()
+    return run_console(_service(settings), actor=args.actor, plan=args.plan, channel=args.channel)
+
+
+def _run(args) -> int:
+    settings = _settings()
+    mode = settings.slack_mode
+    if mode == "console":
+        print("No Slack tokens set: starting the local console on the bundled plan.\n"
+              "To connect Slack, set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_BOT_TOKEN and "
+              "SLACK_SIGNING_SECRET (HTTP on PORT); see README 'Connect to Slack'.", file=sys.stderr)
+        from bot.console import run_console
+
+        return run_console(_service(settings), actor="me")
+    from bot.slack.runner import run_slack
+
+    return run_slack(settings, _service(settings))
+
+
+def _plan(args) -> int:
+    if args.plan_command == "check":
+        return _plan_check(args)
+    settings = _settings()
+    from bot.bootstrap import open_store
+
+    store = open_store(settings)
+    if args.plan_command == "list":
+        plans = store.list_plans()
+        if args.json:
+            print(json.dumps([{"slug": p.slug, "title": p.title, "channel": p.channel} for p in plans]))
+        else:
+            for p in plans:
+                print(f"{p.slug}\t{p.title}\t{p.channel or '-'}")
+            if not plans:
+                print("No plans yet: deliverybot plan import FILE")
+        return EXIT_OK
+    return _plan_import(args, store)
+
+
+def _read(path: Path):
+    from planner.reader import read_plan
+
+    if not path.is_file():
+        print(f"deliverybot: no such file: {path}", file=sys.stderr)
+        return None
+    try:
+        return read_plan(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        print(f"deliverybot: {path} is not UTF-8 text", file=sys.stderr)
+        return None
+
+
+def _plan_check(args) -> int:
+    plan = _read(args.file)
+    if plan is None:
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(plan.to_json(), ensure_ascii=False))
+    else:
+        print(f"{plan.title}: {len(plan.stories)} stories, {len(plan.edges)} dependencies, "
+              f"{len(plan.gates)} gates, {len(plan.modes)} staffing modes, {len(plan.checkpoints)} checkpoints")
+        for f in plan.findings:
+            where = f"line {f.line}: " if f.line else ""
+            print(f"  {f.severity}: {where}{f.message} [{f.code}]")
+        if not plan.findings:
+            print("  no findings")
+    return EXIT_REFUSED if any(f.severity == "error" for f in plan.findings) else EXIT_OK
+
+
+def _plan_import(args, store) -> int:
+    from bot.bootstrap import import_plan
+
+    plan = _read(args.file)
+    if plan is None:
+        return EXIT_USAGE
+    errors = [f for f in plan.findings if f.severity == "error"]
+    for f in plan.findings:
+        print(f"  {f.severity}: " + (f"line {f.line}: " if f.line else "") + f.message, file=sys.stderr)
+    if errors and not args.force:
+        print(f"Not imported: {len(errors)} error(s) above. Fix the plan or pass --force.", file=sys.stderr)
+        return EXIT_REFUSED
+    if not plan.stories:
+        print("Not imported: no stories could be read from this file.", file=sys.stderr)
+        return EXIT_REFUSED
+    record, plan = import_plan(store, args.file, slug=args.slug, channel=args.channel)
+    for name in args.lead:
+        store.add_lead(name.lstrip("@"), "install")
+    print(f"Imported '{record.slug}': {len(plan.stories)} stories" + (f", channel {record.channel}" if record.channel else ""))
+    return EXIT_OK
+
+
+def _export(args) -> int:
+    from bot.bootstrap import open_store
+
+    data = json.dumps(open_store(_settings()).export(), ensure_ascii=False, indent=1, default=str)
+    if args.out:
+        args.out.write_text(data, encoding="utf-8")
+        print(f"Wrote {args.out}", file=sys.stderr)
+    else:
+        print(data)
+    return EXIT_OK
+
+
+def _import(args) -> int:
+    from bot.bootstrap import open_store
+
+    try:
+        data = json.loads(args.file.read_text(encoding="utf-8"))
+        open_store(_settings()).import_(data)
+    except (OSError, ValueError) as err:
+        print(f"deliverybot: not imported: {err}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"Restored {args.file}", file=sys.stderr)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

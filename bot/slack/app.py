@@ -1,0 +1,42 @@
+"""Building the Bolt app: one AsyncApp, its Web API client (pointed at SLACK_API_URL when set,
+with rate-limit retries), and every listener registered through the shared Gateway."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.service import DeliveryService
+from bot.settings import Settings
+from bot.slack.gateway import Gateway
+from bot.slack.listeners import register_all
+
+
+def build_client(settings: Settings) -> AsyncWebClient:
+    kwargs = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=5), AsyncConnectionErrorRetryHandler()],
+        **kwargs,
+    )
+
+
+def build_app(settings: Settings, service: DeliveryService) -> tuple[AsyncApp, Gateway]:
+    client = build_client(settings)
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    app = AsyncApp(
+        client=client,
+        signing_secret=secret,
+        # Socket Mode has no signatures to check; HTTP mode always verifies.
+        request_verification_enabled=secret is not None,
+        logger=logging.getLogger("deliverybot.slack"),
+    )
+    gateway = Gateway(service, client)
+    register_all(app, gateway)
+    return app, gateway

@@ -1,0 +1,516 @@
+"""Block Kit for replies, channel announcements and DMs: pure functions, data in, block dicts out.
+
+Built with `slack_sdk.models` so each block is validated as it is made, then checked as a whole
+message by `limits.check_message` (50 blocks, text sizes, button values...). Lists are capped
+and summarised, so a 2,000-story plan renders as one readable message; the full answer always
+stays in `Reply.data` (and `deliverybot cmd --json`).
+
+Every button carries the JSON value {"plan": slug, "story": id} (bot.slack's contract); buttons
+that open a modal add "label" (the modal's heading) and, for approvals, "link" (the evidence to
+prefill). User text (titles, reasons, links) is escaped with `text.esc` before it enters mrkdwn;
+the service's reply texts are already escaped and are used as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot import text as T
+from bot.replies import Notification, Reply
+from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
+from bot.slack.limits import (
+    BUTTON_TEXT_MAX,
+    BUTTON_VALUE_MAX,
+    CONTEXT_TEXT_MAX,
+    FIELD_TEXT_MAX,
+    HEADER_TEXT_MAX,
+    MESSAGE_BLOCKS_MAX,
+    SECTION_TEXT_MAX,
+    check_message,
+    truncate,
+)
+
+MAX_LISTED = 20  # stories shown with their own Start button in one message
+MAX_LINES = 15  # lines in a compact list (blocked, gates, history...)
+MAX_IDS = 12  # ids in an inline list ("waits for 1.1, 1.2, …")
+MAX_DM_STARTS = 10  # Start buttons in a "now startable in your lane" DM
+LABEL_MAX = 200  # a story's label inside a line
+FULL_LIST = "the full list: `deliverybot cmd --json`"
+
+
+# -- small builders shared with home.py ------------------------------------------------------
+
+
+def section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
+    """A mrkdwn section; `text` must already be escaped. Cut to Slack's 3,000 characters."""
+    return SectionBlock(text=MarkdownTextObject(text=truncate(text or "—", SECTION_TEXT_MAX)), accessory=accessory)
+
+
+def fields_section(fields: Sequence[str]) -> SectionBlock:
+    return SectionBlock(fields=[MarkdownTextObject(text=truncate(f, FIELD_TEXT_MAX)) for f in fields[:10]])
+
+
+def header(text: str) -> HeaderBlock:
+    """A header: plain text, so nothing to escape."""
+    return HeaderBlock(text=PlainTextObject(text=truncate(text or "—", HEADER_TEXT_MAX), emoji=True))
+
+
+def context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text or "—", CONTEXT_TEXT_MAX))])
+
+
+def button(text: str, action_id: str, value: dict, style: str | None = None) -> ButtonElement:
+    return ButtonElement(
+        text=PlainTextObject(text=truncate(text, BUTTON_TEXT_MAX), emoji=True),
+        action_id=action_id,
+        value=button_value(**value),
+        style=style,
+    )
+
+
+def button_value(plan: str | None, story: str, label: str | None = None, link: str | None = None) -> str:
+    """The JSON a button carries: {"plan", "story"} plus an optional "label"/"link" for modals,
+    dropped (link first) rather than ever exceeding the 2,000-character limit."""
+    value: dict = {"plan": plan, "story": story}
+    if label and label != story:
+        value["label"] = truncate(label, LABEL_MAX)
+    if link:
+        value["link"] = link
+    encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if len(encoded) > BUTTON_VALUE_MAX:
+        value.pop("link", None)
+        encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return encoded
+
+
+def start_button(plan: str | None, sid: str, text: str = "Start") -> ButtonElement:
+    return button(text, ACTION_START, {"plan": plan, "story": sid}, style="primary")
+
+
+def review_button(plan: str | None, sid: str, label: str | None = None) -> ButtonElement:
+    return button("Send to review", ACTION_REVIEW, {"plan": plan, "story": sid, "label": label})
+
+
+def done_button(plan: str | None, sid: str, label: str | None = None, link: str | None = None) -> ButtonElement:
+    return button("Done", ACTION_DONE, {"plan": plan, "story": sid, "label": label, "link": link}, style="primary")
+
+
+def changes_button(plan: str | None, sid: str, label: str | None = None) -> ButtonElement:
+    return button("Request changes", ACTION_CHANGES, {"plan": plan, "story": sid, "label": label})
+
+
+def person(who: str | None) -> str:
+    """A Slack mention for Slack ids, an escaped @name otherwise, "nobody" for no one."""
+    named = T.who(who)
+    return named if named.startswith("<@") else T.esc(named)
+
+
+def state_word(state: str | None) -> str:
+    return T.STATE_WORDS_BY_VALUE.get(str(state), str(state))
+
+
+def label_of(card: dict) -> str:
+    """A card's label, escaped and cut for one line of mrkdwn."""
+    return T.esc(truncate(card.get("label") or card.get("id") or "?", LABEL_MAX))
+
+
+def card_marks(card: dict) -> str:
+    """The marks a person scans for: gate kind, critical path, how many stories wait on it."""
+    tags = []
+    if card.get("gate"):
+        tags.append(f"🚦 {T.esc(card['gate'])} gate")
+    if card.get("critical"):
+        tags.append("🔥 critical path")
+    if card.get("unblocks_all"):
+        tags.append(f"unblocks {card['unblocks_all']:,}")
+    return " · ".join(tags)
+
+
+def id_list(ids: Sequence[str], cap: int = MAX_IDS) -> str:
+    shown = ", ".join(T.esc(i) for i in ids[:cap])
+    return shown + (f", … +{len(ids) - cap:,}" if len(ids) > cap else "")
+
+
+def bullets(title: str, lines: Sequence[str], cap: int = MAX_LINES, more: str = "") -> str:
+    """`title` then "• line" rows, at most `cap` of them and always under a section's 3,000
+    characters; the rest are counted in a last "…and N more" row."""
+    out = [title]
+    size = len(title)
+    reserve = 200  # room for the "more" row
+    shown = 0
+    for line in lines[:cap]:
+        row = "• " + truncate(line, 240)
+        if size + len(row) + 1 + reserve > SECTION_TEXT_MAX:
+            break
+        out.append(row)
+        size += len(row) + 1
+        shown += 1
+    if len(lines) > shown:
+        out.append(f"…and {len(lines) - shown:,} more" + (f" ({more})" if more else ""))
+    return "\n".join(out)
+
+
+def text_sections(text: str, limit: int = 5) -> list[SectionBlock]:
+    """Already-escaped text as sections of at most 3,000 characters, split between lines."""
+    chunks: list[str] = []
+    current = ""
+    for line in (text or "—").split("\n"):
+        line = truncate(line, SECTION_TEXT_MAX)
+        if current and len(current) + 1 + len(line) > SECTION_TEXT_MAX:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    chunks.append(current)
+    if len(chunks) > limit:
+        chunks = chunks[:limit]
+        chunks[-1] = truncate(chunks[-1] + "\n…", SECTION_TEXT_MAX)
+    return [section(c) for c in chunks if c.strip()] or [section("—")]
+
+
+def finish(blocks: Iterable[Block | dict]) -> list[dict]:
+    """SDK blocks to dicts (validating each), then the whole-message checks."""
+    return check_message([b.to_dict() if isinstance(b, Block) else b for b in blocks])
+
+
+# -- replies -----------------------------------------------------------------------------------
+
+
+def reply_blocks(reply: Reply) -> list[dict]:
+    """The blocks for the person who ran a command (ephemeral or in channel), by `reply.kind`."""
+    build = _BUILDERS.get(reply.kind, _plain)
+    return finish(build(reply))
+
+
+def _plain(reply: Reply) -> list[Block]:
+    return text_sections(reply.text)
+
+
+def _unblocked(reply: Reply) -> list[Block]:
+    d = reply.data
+    plan, scope = d.get("plan"), d.get("scope", "ready")
+    items: list[dict] = d.get("items", [])
+    title = "Startable for you" if scope == "mine" else "Startable now"
+    blocks: list[Block] = [header(f"{title} in {plan}" if plan else title)]
+    facts = [f"{len(items):,} {'story' if len(items) == 1 else 'stories'}"]
+    if d.get("mode"):
+        facts.append(f"{d['mode']}-dev plan")
+    if len(items) > 1:
+        facts.append("critical path first")
+    blocks.append(context(" · ".join(facts)))
+    if not items:
+        blocks.append(section(
+            "Nothing startable in your lane right now; `/unblocked` shows everything startable."
+            if scope == "mine" else "Nothing is startable right now. `/status` shows what is in progress."))
+
+    tail: list[Block] = []
+    if scope == "all":
+        tail.extend(_unblocked_all(d))
+    if items:
+        tail.append(context("Take one with its *Start* button, or `/start ID`."))
+    budget = MESSAGE_BLOCKS_MAX - len(blocks) - len(tail) - 1  # 1: the "more" line
+    listed: set[str] = set()
+    for heading, cards in T.group_by_owner(items[:MAX_LISTED]):
+        if budget < 2:
+            break
+        blocks.append(section(f"*{truncate(heading, 500)}*"))
+        budget -= 1
+        for card in cards[:budget]:
+            blocks.append(section(_card_text(card), start_button(plan, card["id"])))
+            listed.add(card["id"])
+        budget -= min(len(cards), budget)
+    rest = [c for c in items if c["id"] not in listed]
+    if rest:
+        blocks.append(context(_more_startable(rest)))
+    return blocks + tail
+
+
+def _card_text(card: dict) -> str:
+    marks = card_marks(card)
+    return f"*{label_of(card)}*" + (f"\n{marks}" if marks else "")
+
+
+def _more_startable(rest: list[dict]) -> str:
+    groups = T.group_by_owner(rest)
+    by = "; ".join(f"{len(cards):,} {truncate(heading, 120)}" for heading, cards in groups[:4])
+    if len(groups) > 4:
+        by += f"; {len(groups) - 4} more groups"
+    return f"…and {len(rest):,} more startable ({by}). `/unblocked mine` narrows to your lane; {FULL_LIST}."
+
+
+def _unblocked_all(d: dict) -> list[Block]:
+    out: list[Block] = []
+    active, blocked = d.get("active") or [], d.get("blocked")
+    if active or blocked:
+        out.append(DividerBlock())
+    if active:
+        lines = [f"{label_of(c)} — {state_word(c['state'])}, {person(c.get('assignee'))}" for c in active]
+        out.append(section(bullets(f"*In progress / review*: {len(active):,}", lines, more=FULL_LIST)))
+    if blocked:
+        lines = [f"{label_of(c)} — waits for {id_list(c.get('waiting_for') or [], 5)}" for c in blocked]
+        out.append(section(bullets(f"*Blocked*: {len(blocked):,}", lines, more=FULL_LIST)))
+    return out
+
+
+def _board(reply: Reply) -> list[Block]:
+    d = reply.data
+    counts, total = d.get("counts", {}), d.get("total", 0)
+    blocks: list[Block] = [header(f"{d['plan']} — board" if d.get("plan") else "Board")]
+    blocks.append(fields_section([
+        f"*Done*\n{counts.get('done', 0):,} / {total:,}",
+        f"*In review*\n{counts.get('review', 0):,}",
+        f"*In progress*\n{counts.get('in_progress', 0):,}",
+        f"*To do*\n{counts.get('todo', 0):,} ({d.get('startable', 0):,} startable)",
+    ]))
+    if d.get("gates"):
+        blocks.append(section(bullets("*Gates*", [gate_line(g) for g in d["gates"]])))
+    if d.get("checkpoints"):
+        lines = [
+            f"{T.esc(c['name'])}: {c['done']}/{c['total']}"
+            + (f" — missing {id_list(c['missing'])}" if c["missing"] else " ✓")
+            for c in d["checkpoints"]
+        ]
+        blocks.append(section(bullets("*Checkpoints*", lines)))
+    cp = d.get("critical_path") or {}
+    if cp.get("path"):
+        blocks.append(section(_critical_text(cp)))
+    moving = []
+    if d.get("review"):
+        moving.append(f"*In review*: {id_list(d['review'], 30)}")
+    if d.get("in_progress"):
+        moving.append(f"*In progress*: {id_list(d['in_progress'], 30)}")
+    if moving:
+        blocks.append(section("\n".join(moving)))
+    forced = d.get("forced_open") or []
+    if forced:
+        lines = [f"{T.esc(f['story'])} ({person(f.get('assignee'))}) still waits for {id_list(f['open'], 6)}"
+                 for f in forced]
+        blocks.append(section(bullets("⚠ *Forced starts still open*", lines)))
+    blocks.append(context("`/status ID` for one story · `/unblocked` for what can start"))
+    return blocks
+
+
+def gate_line(g: dict) -> str:
+    """One gate of board["gates"]: its state, who holds it, how many wait behind it."""
+    done = g["state"] == "done"
+    holder = f", {person(g['assignee'])}" if g.get("assignee") and not done else ""
+    behind = "" if done else f" — {g.get('waiting_behind', 0):,} waiting behind it"
+    return f"🚦 {T.esc(g['story'])} ({T.esc(g['kind'])}): {state_word(g['state'])}{' ✓' if done else ''}{holder}{behind}"
+
+
+def _critical_text(cp: dict) -> str:
+    path, current = cp["path"], cp.get("current")
+    if not current:
+        return f"*Critical path*: all {len(path):,} done ✓"
+    at = path.index(current) if current in path else 0
+    lo, hi = max(0, at - 2), min(len(path), at + 4)
+    window = " → ".join(f"*{T.esc(s)}*" if s == current else T.esc(s) for s in path[lo:hi])
+    window = ("… → " if lo else "") + window + (" → …" if hi < len(path) else "")
+    return f"*Critical path*: at {T.esc(current)} ({state_word(cp.get('state'))}), step {at + 1} of {len(path)}\n{window}"
+
+
+def _story(reply: Reply) -> list[Block]:
+    d = reply.data
+    plan, sid, state = d.get("plan"), d["id"], d.get("state", "todo")
+    label = d.get("label") or sid
+    blocks: list[Block] = [header(label)]
+    holder = f", {person(d['assignee'])}" if d.get("assignee") else ""
+    facts = [f"*State*\n{state_word(state)}{holder}"]
+    lane = T.esc(d.get("lane_label") or "no lane")
+    facts.append(f"*Lane*\n{lane}" + (f", bound to {person(d['owner'])}" if d.get("owner") else ""))
+    if d.get("gate"):
+        facts.append(f"*Gate*\n🚦 {T.esc(d['gate'])}")
+    if d.get("critical"):
+        facts.append("*Critical path*\n🔥 yes")
+    if state == "review" and d.get("reviewer"):
+        facts.append(f"*Reviewer*\n{person(d['reviewer'])}")
+    if d.get("evidence"):
+        facts.append(f"*Evidence*\n{T.esc(truncate(d['evidence'], 500))}")
+    blocks.append(fields_section(facts))
+
+    lines = []
+    if d.get("prerequisites"):
+        lines.append(f"*After*: {id_list(d['prerequisites'])}")
+    if state == "todo":
+        if d.get("open_prerequisites"):
+            lines.append(f"⛔ *Blocked*: waits for {id_list(d['open_prerequisites'])}")
+        elif d.get("startable", True):
+            lines.append("✅ *Startable* now")
+    if d.get("finalisation"):
+        lines.append("Finalised at the end: done only when every other story is done.")
+    if d.get("unblocks_ids"):
+        lines.append(f"*Unblocks*: {id_list(d['unblocks_ids'], 20)}")
+    if lines:
+        blocks.append(section("\n".join(lines)))
+    if d.get("forced") and state != "done":
+        blocks.append(context("⚠ Started by a lead's bypass, past open prerequisites."))
+    history = d.get("history") or []
+    if history:
+        rows = [_history_line(h) for h in history[-MAX_LINES:]]
+        older = len(history) - len(rows)
+        title = "*History*" + (f" (last {len(rows)} of {len(history)})" if older else "")
+        blocks.append(section(bullets(title, rows, cap=MAX_LINES)))
+    buttons = _story_buttons(plan, sid, label, state, d)
+    if buttons:
+        blocks.append(ActionsBlock(elements=buttons))
+    return blocks
+
+
+def _history_line(h: dict) -> str:
+    at = str(h.get("at", ""))[:16].replace("T", " ")
+    extra = "".join(f" — {T.esc(truncate(h[k], 300))}" for k in ("evidence", "reason") if h.get(k))
+    return f"{at} {person(h.get('actor'))} {T.esc(h.get('action'))}: {state_word(h.get('from'))} → {state_word(h.get('to'))}{extra}"
+
+
+def _story_buttons(plan: str | None, sid: str, label: str, state: str, d: dict) -> list[ButtonElement]:
+    if state == "todo" and d.get("startable"):
+        return [start_button(plan, sid)]
+    if state == "in_progress":
+        return [review_button(plan, sid, label)]
+    if state == "review":
+        return [done_button(plan, sid, label, d.get("evidence")), changes_button(plan, sid, label)]
+    return []
+
+
+def _transition(reply: Reply) -> list[Block]:
+    d = reply.data
+    plan, sid, to = d.get("plan"), d.get("story"), d.get("to")
+    blocks: list[Block] = []
+    if d.get("gate") and to == "done":
+        blocks.append(header("🚦 Gate passed"))
+    headline = "\n".join(line for line in reply.text.split("\n") if not line.startswith("Now startable"))
+    blocks.extend(text_sections(headline, limit=2))
+    newly = d.get("newly_startable") or []
+    if newly:
+        blocks.append(context(f"Now startable ({len(newly):,}): {id_list(newly, 20)} — their owners were told."))
+    if sid and to == "review":
+        blocks.append(ActionsBlock(elements=[done_button(plan, sid), changes_button(plan, sid)]))
+    elif sid and to == "in_progress":
+        blocks.append(ActionsBlock(elements=[review_button(plan, sid)]))
+    return blocks
+
+
+def _refusal(reply: Reply) -> list[Block]:
+    d = reply.data
+    blocks: list[Block] = list(text_sections(reply.text, limit=3))
+    if d.get("open_prerequisites"):
+        story = f" `/status {T.esc(d['story'])}` shows why." if d.get("story") else ""
+        blocks.append(context(f"⚠ Still open: {id_list(d['open_prerequisites'])}.{story}"))
+    elif d.get("error") == "conflict":
+        blocks.append(context("⚠ Someone moved it first: nothing of yours was applied."))
+    return blocks
+
+
+def _next(reply: Reply) -> list[Block]:
+    d = reply.data
+    plan, sid, kind = d.get("plan"), d.get("story"), d.get("reason")
+    text = truncate(reply.text, SECTION_TEXT_MAX)
+    if not sid:
+        return [section(text)]
+    if kind == "continue":
+        return [section(text, review_button(plan, sid))]
+    if kind == "review":
+        return [section(text), ActionsBlock(elements=[done_button(plan, sid), changes_button(plan, sid)])]
+    return [section(text, start_button(plan, sid))]
+
+
+def _team(reply: Reply) -> list[Block]:
+    d = reply.data
+    lanes = d.get("lanes") or []
+    blocks: list[Block] = [header(f"Team of {d['plan']}" if d.get("plan") else "Team")]
+    if d.get("mode"):
+        blocks.append(context(f"{d['mode']}-dev plan"))
+    fields = [
+        f"*Dev {T.esc(lane['lane'])}*" + (f" ({T.esc(lane['label'])})" if lane.get("label") else "")
+        + f"\n{person(lane.get('person'))} — {len(lane.get('stories') or []):,} stories"
+        for lane in lanes
+    ]
+    for i in range(0, min(len(fields), 40), 10):
+        blocks.append(fields_section(fields[i : i + 10]))
+    if not lanes:
+        blocks.extend(text_sections(reply.text, limit=2))
+    leads = ", ".join(person(p) for p in d.get("leads") or []) or "none yet"
+    eyes = "off (solo allowed)" if d.get("allow_solo") else "on"
+    channel = f" · announces in <#{T.esc(d['channel'])}>" if d.get("channel") else ""
+    blocks.append(context(f"Leads: {leads} · four eyes: {eyes}{channel}"))
+    return blocks
+
+
+def _help(reply: Reply) -> list[Block]:
+    return [*text_sections(reply.text), context("Buttons do exactly what the commands do, with the same rules.")]
+
+
+_BUILDERS: dict[str, Callable[[Reply], list[Block]]] = {
+    "unblocked": _unblocked,
+    "board": _board,
+    "story": _story,
+    "transition": _transition,
+    "refusal": _refusal,
+    "next": _next,
+    "team": _team,
+    "help": _help,
+}
+
+
+# -- notifications -----------------------------------------------------------------------------
+
+
+def announcement_blocks(note: Notification) -> list[dict]:
+    """A channel post after a transition; a gate passing gets a "🚦 Gate passed" header."""
+    blocks: list[Block] = []
+    if note.data.get("gate"):
+        blocks.append(header("🚦 Gate passed"))
+    lines = note.text.split("\n")
+    headline = [line for line in lines if not line.startswith("Now startable:")]
+    blocks.extend(text_sections("\n".join(headline), limit=2))
+    newly = note.data.get("newly_startable") or []
+    listed = next((line for line in lines if line.startswith("Now startable:")), None)
+    if listed:
+        # "Now startable: 1.2 (<@U1>), 1.3 (unclaimed)." -> capped, owners kept
+        entries = listed.removeprefix("Now startable:").strip().rstrip(".").split(", ")
+        shown = ", ".join(entries[:15]) + (f", … +{len(entries) - 15:,}" if len(entries) > 15 else "")
+        blocks.append(context(f"Now startable ({len(newly) or len(entries):,}): {shown}"))
+    return finish(blocks)
+
+
+def dm_blocks(note: Notification) -> list[dict]:
+    """A DM: a review request gets Approve/Request changes buttons; "now startable in your lane"
+    gets a Start button per story (capped); anything else is its text."""
+    data, plan = note.data, note.data.get("plan")
+    if data.get("review_request") and data.get("story"):
+        sid = data["story"]
+        first, _, rest = note.text.partition("\n")
+        label, link = data.get("label"), data.get("link") or data.get("evidence")
+        blocks: list[Block] = [*text_sections(first, limit=2)]
+        blocks.append(ActionsBlock(elements=[
+            button("Approve (done)", ACTION_APPROVE, {"plan": plan, "story": sid, "label": label, "link": link},
+                   style="primary"),
+            button("Request changes", ACTION_CHANGES, {"plan": plan, "story": sid, "label": label}),
+        ]))
+        if rest.strip():
+            blocks.append(context(rest.strip()))
+        return finish(blocks)
+    stories = data.get("stories") or []
+    if stories:
+        labels = data.get("labels") or {}
+        blocks = [section(truncate(note.text, 1000))]
+        for sid in stories[:MAX_DM_STARTS]:
+            text = f"*{T.esc(truncate(labels[sid], LABEL_MAX))}*" if labels.get(sid) else f"*{T.esc(sid)}*"
+            blocks.append(section(text, start_button(plan, sid)))
+        if len(stories) > MAX_DM_STARTS:
+            blocks.append(context(f"…and {len(stories) - MAX_DM_STARTS:,} more: `/unblocked mine` lists them."))
+        return finish(blocks)
+    return finish(text_sections(note.text, limit=3))

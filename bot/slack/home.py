@@ -1,0 +1,116 @@
+"""App Home: one person's view of the plan, as a `views.publish` payload (pure function)."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
+from slack_sdk.models.views import View
+
+from bot import text as T
+from bot.slack.blocks import (
+    bullets,
+    changes_button,
+    context,
+    done_button,
+    gate_line,
+    header,
+    label_of,
+    person,
+    review_button,
+    section,
+    start_button,
+    state_word,
+)
+from bot.slack.limits import check_view, truncate
+
+MAX_MINE = 15  # own stories listed with their button
+MAX_REVIEWS = 15  # reviews listed with Done / Request changes (2 blocks each)
+
+
+def home_view(data: dict) -> dict:
+    """The App Home tab (type "home", at most 100 blocks).
+
+    `data` (what `DeliveryService.home` returns)::
+
+        {
+          "plan": slug,
+          "me": person id,
+          "mine": [story_card...],        # my stories in progress or in review
+          "next": {"story": id | None, "why": str, "kind": "continue"|"review"|"lane"|"elsewhere"|"nothing",
+                   "label": str | None} | None,
+          "reviews": [story_card...],     # stories in review whose reviewer is me
+          "gates": board["gates"],        # [{"story", "kind", "state", "assignee", "waiting_behind"}]
+          "counts": board["counts"],      # {"todo", "in_progress", "review", "done"} (optional)
+          "total": int,                   # optional
+        }
+    """
+    plan = data.get("plan")
+    blocks: list[Block] = [header(f"deliverybot — {plan}" if plan else "deliverybot")]
+    counts = data.get("counts")
+    if counts:
+        total = data.get("total", sum(counts.values()))
+        blocks.append(context(
+            f"{counts.get('done', 0):,}/{total:,} done · {counts.get('review', 0):,} in review · "
+            f"{counts.get('in_progress', 0):,} in progress · {counts.get('todo', 0):,} to do"))
+    blocks.append(DividerBlock())
+    blocks.extend(_mine(plan, data.get("mine") or []))
+    blocks.extend(_next(plan, data.get("next")))
+    blocks.extend(_reviews(plan, data.get("reviews") or []))
+    gates = data.get("gates") or []
+    if gates:
+        blocks.append(DividerBlock())
+        blocks.append(section(bullets("*Gates*", [gate_line(g) for g in gates])))
+    blocks.append(context("`/unblocked` what can start · `/status` the board · `/help` all commands"))
+    view = View(type="home", blocks=blocks).to_dict()
+    return check_view(view)
+
+
+def _mine(plan: str | None, mine: list[dict]) -> list[Block]:
+    out: list[Block] = [section("*Your stories*")]
+    if not mine:
+        out.append(context("Nothing in progress or in review."))
+    for card in mine[:MAX_MINE]:
+        text = f"*{label_of(card)}* — {state_word(card.get('state'))}"
+        if card.get("state") == "review":
+            reviewer = f"waiting for {person(card['reviewer'])}" if card.get("reviewer") else "waiting for a reviewer"
+            out.append(section(f"{text}, {reviewer}"))
+        else:
+            out.append(section(text, review_button(plan, card["id"], card.get("label"))))
+    if len(mine) > MAX_MINE:
+        out.append(context(f"…and {len(mine) - MAX_MINE:,} more: `/status` shows the board."))
+    return out
+
+
+def _next(plan: str | None, nxt: dict | None) -> list[Block]:
+    out: list[Block] = [section("*Your next story*")]
+    sid = (nxt or {}).get("story")
+    why = T.esc(truncate((nxt or {}).get("why") or "nothing is startable right now", 500))
+    if not sid:
+        out.append(context(f"Nothing for you right now: {why}."))
+        return out
+    label = nxt.get("label") or sid
+    text = f"*{T.esc(truncate(label, 200))}*\n{why}"
+    kind = nxt.get("kind")
+    if kind == "continue":
+        out.append(section(text, review_button(plan, sid, label)))
+    elif kind == "review":
+        out.append(section(text))
+        out.append(ActionsBlock(elements=[done_button(plan, sid, label), changes_button(plan, sid, label)]))
+    else:
+        out.append(section(text, start_button(plan, sid)))
+    return out
+
+
+def _reviews(plan: str | None, reviews: list[dict]) -> list[Block]:
+    out: list[Block] = [section("*Reviews waiting for you*")]
+    if not reviews:
+        out.append(context("No review is waiting for you."))
+    for card in reviews[:MAX_REVIEWS]:
+        by = f" — by {person(card['assignee'])}" if card.get("assignee") else ""
+        out.append(section(f"*{label_of(card)}*{by}"))
+        out.append(ActionsBlock(elements=[
+            done_button(plan, card["id"], card.get("label")),
+            changes_button(plan, card["id"], card.get("label")),
+        ]))
+    if len(reviews) > MAX_REVIEWS:
+        out.append(context(f"…and {len(reviews) - MAX_REVIEWS:,} more: `/next` takes them in order."))
+    return out

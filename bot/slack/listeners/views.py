@@ -1,0 +1,66 @@
+"""Modal submissions. The service runs before the modal closes, so a refusal (bad link, four
+eyes, wrong state) is shown in the modal next to the field, exactly as the command would say it."""
+
+from __future__ import annotations
+
+import json
+
+from bot.slack import MODAL_CHANGES, MODAL_DONE, MODAL_REVIEW
+from planner.links import link_problem
+
+
+def metadata(view: dict) -> dict:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def field(view: dict, block: str, action: str) -> dict:
+    return ((view.get("state") or {}).get("values") or {}).get(block, {}).get(action, {}) or {}
+
+
+def register(app, gateway) -> None:
+    async def submit(ack, body, view, text: str, error_block: str):
+        meta = metadata(view)
+        user, channel = body["user"]["id"], meta.get("channel")
+        reply = await gateway.run(user, text, channel=channel, plan=meta.get("plan"), kind="modal")
+        if not reply.ok:
+            await ack(response_action="errors", errors={error_block: reply.text[:150]})
+            return
+        await ack()
+        if channel:
+            await gateway.client.chat_postEphemeral(channel=channel, user=user, text=reply.text)
+        else:
+            dm = await gateway.notifier.dm_channel(user)
+            await gateway.client.chat_postMessage(channel=dm, text=reply.text)
+        await gateway.deliver(reply, channel)
+
+    @app.view(MODAL_DONE)
+    async def on_done(ack, body, view):
+        link = (field(view, "evidence", "link").get("value") or "").strip()
+        problem = link_problem(link)
+        if problem:
+            await ack(response_action="errors", errors={"evidence": problem[:150]})
+            return
+        story = str(metadata(view).get("story", ""))[:20]
+        await submit(ack, body, view, f"/done {story} {link}", "evidence")
+
+    @app.view(MODAL_CHANGES)
+    async def on_changes(ack, body, view):
+        reason = " ".join((field(view, "reason", "text").get("value") or "").split())
+        story = str(metadata(view).get("story", ""))[:20]
+        await submit(ack, body, view, f"/review {story} changes {reason}", "reason")
+
+    @app.view(MODAL_REVIEW)
+    async def on_review(ack, body, view):
+        link = (field(view, "evidence", "link").get("value") or "").strip()
+        problem = link_problem(link)
+        if problem:
+            await ack(response_action="errors", errors={"evidence": problem[:150]})
+            return
+        reviewer = field(view, "reviewer", "user").get("selected_user")
+        story = str(metadata(view).get("story", ""))[:20]
+        text = f"/review {story} {link}" + (f" <@{reviewer}>" if reviewer else "")
+        await submit(ack, body, view, text, "evidence")

@@ -1,0 +1,12 @@
+"""Counters served on GET /metrics (Prometheus text format)."""
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+REGISTRY = CollectorRegistry()
+REQUESTS = Counter("deliverybot_requests_total", "Slack requests by kind and outcome", ["kind", "outcome"],
+                   registry=REGISTRY)
+REJECTED = Counter("deliverybot_rejected_requests_total", "Requests refused before Bolt (bad signature headers)",
+                   registry=REGISTRY)
+NOTIFICATIONS = Counter("deliverybot_notifications_total", "Notifications by kind and result", ["kind", "result"],
+                        registry=REGISTRY)
+LATENCY = Histogram("deliverybot_service_seconds", "Time the service took per command", registry=REGISTRY)

@@ -1,0 +1,116 @@
+"""Modals opened by buttons (`views.open` payloads): evidence for done, a reason for changes,
+the pull request and reviewer for review. Pure functions.
+
+Every modal carries private_metadata JSON {"plan", "story", "channel"} and the block/action ids
+that bot.slack documents, so the submission listener turns it into the same command a person
+would type.
+"""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.blocks import (
+    Block,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot import text as T
+from bot.slack import MODAL_CHANGES, MODAL_DONE, MODAL_REVIEW
+from bot.slack.limits import check_view, truncate
+
+LINK_MAX = 2000  # characters a link field accepts
+REASON_MAX = 1000
+
+
+def done_modal(
+    plan: str | None, story_label: str, story_id: str, channel: str | None, initial_link: str | None = None
+) -> dict:
+    """Approve a story in review: input block "evidence", action "link" (-> /done ID LINK)."""
+    return _modal(
+        MODAL_DONE, "Mark done", "Done", plan, story_id, channel,
+        [
+            _about(story_label, "Approve it with the evidence that it works: the merged pull request, "
+                                "the pipeline run or the document."),
+            _link_input("Evidence link", initial_link),
+        ],
+    )
+
+
+def changes_modal(
+    plan: str | None, story_label: str, story_id: str, channel: str | None, initial_link: str | None = None
+) -> dict:
+    """Send a story in review back: input block "reason", action "text", multiline
+    (-> /review ID changes TEXT). `initial_link` is accepted for a uniform call and unused."""
+    reason = InputBlock(
+        block_id="reason",
+        label=PlainTextObject(text="What should change?"),
+        element=PlainTextInputElement(
+            action_id="text",
+            multiline=True,
+            max_length=REASON_MAX,
+            placeholder=PlainTextObject(text="The tests miss the failover case…"),
+        ),
+    )
+    return _modal(
+        MODAL_CHANGES, "Request changes", "Send back", plan, story_id, channel,
+        [_about(story_label, "It goes back to in progress; its holder gets your words."), reason],
+    )
+
+
+def review_modal(
+    plan: str | None, story_label: str, story_id: str, channel: str | None, initial_link: str | None = None
+) -> dict:
+    """Send a story to review: blocks "evidence"/"link" and optional "reviewer"/"user"
+    (-> /review ID LINK @U)."""
+    reviewer = InputBlock(
+        block_id="reviewer",
+        label=PlainTextObject(text="Reviewer"),
+        optional=True,
+        element=UserSelectElement(action_id="user", placeholder=PlainTextObject(text="Who should review it?")),
+        hint=PlainTextObject(text="They get a DM with Approve and Request changes buttons."),
+    )
+    return _modal(
+        MODAL_REVIEW, "Send to review", "Send", plan, story_id, channel,
+        [_about(story_label, "Attach the pull request to review."), _link_input("Pull request link", initial_link),
+         reviewer],
+    )
+
+
+def _modal(
+    callback_id: str, title: str, submit: str, plan: str | None, story_id: str, channel: str | None,
+    blocks: list[Block],
+) -> dict:
+    view = View(
+        type="modal",
+        callback_id=callback_id,
+        title=PlainTextObject(text=title),
+        submit=PlainTextObject(text=submit),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps({"plan": plan, "story": story_id, "channel": channel}, separators=(",", ":")),
+        blocks=blocks,
+    ).to_dict()
+    return check_view(view)
+
+
+def _about(story_label: str, what: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=f"*{T.esc(truncate(story_label, 300))}*\n{what}"))
+
+
+def _link_input(label: str, initial_link: str | None) -> InputBlock:
+    return InputBlock(
+        block_id="evidence",
+        label=PlainTextObject(text=label),
+        element=PlainTextInputElement(
+            action_id="link",
+            placeholder=PlainTextObject(text="https://…"),
+            initial_value=initial_link[:LINK_MAX] if initial_link else None,
+            max_length=LINK_MAX,
+        ),
+    )

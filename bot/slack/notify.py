@@ -1,0 +1,58 @@
+"""Delivering what the service says must be told: channel announcements and DMs.
+
+Slack allows about one message per second per channel; the Web API client carries a rate-limit
+retry handler, so a 429 is waited out and retried rather than dropped. A delivery that still
+fails is logged with its target, never silently lost.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.replies import Notification, Reply
+from bot.slack.blocks import announcement_blocks, dm_blocks
+from bot.slack.metrics import NOTIFICATIONS
+
+log = logging.getLogger(__name__)
+
+
+def is_slack_user(person: str | None) -> bool:
+    return bool(person) and person[0] in "UW" and person[1:].isalnum() and person.upper() == person
+
+
+class Notifier:
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+        self._dm_channels: dict[str, str] = {}
+
+    async def deliver(self, reply: Reply, origin_channel: str | None) -> None:
+        for note in reply.notifications:
+            try:
+                await self.send(note, origin_channel)
+                NOTIFICATIONS.labels(kind=note.kind, result="sent").inc()
+            except SlackApiError as err:
+                NOTIFICATIONS.labels(kind=note.kind, result="failed").inc()
+                log.error("could not deliver %s notification to %s: %s", note.kind, note.to, err.response.get("error"))
+
+    async def send(self, note: Notification, origin_channel: str | None) -> None:
+        if note.kind == "dm":
+            if not is_slack_user(note.to):
+                log.warning("no DM for %r: not a Slack user id (bind lanes with /team lane A @person)", note.to)
+                return
+            channel = await self.dm_channel(note.to)
+            await self.client.chat_postMessage(channel=channel, text=note.text, blocks=dm_blocks(note))
+            return
+        channel = note.to or origin_channel
+        if not channel:
+            log.warning("announcement with no channel (bind one with /team channel): %s", note.text[:80])
+            return
+        await self.client.chat_postMessage(channel=channel, text=note.text, blocks=announcement_blocks(note))
+
+    async def dm_channel(self, user: str) -> str:
+        if user not in self._dm_channels:
+            opened = await self.client.conversations_open(users=user)
+            self._dm_channels[user] = opened["channel"]["id"]
+        return self._dm_channels[user]

@@ -1,0 +1,53 @@
+"""`deliverybot run` with Slack tokens: Socket Mode or HTTP, chosen from the environment."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from aiohttp import web
+
+from bot.service import DeliveryService
+from bot.settings import Settings
+from bot.slack.app import build_app
+from bot.slack.web import build_web_app
+
+log = logging.getLogger("deliverybot")
+
+
+async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.Event | None = None) -> None:
+    """Run until cancelled. HTTP mode always serves /healthz and /metrics on PORT; Socket Mode too."""
+    app, _gateway = build_app(settings, service)
+    runner = web.AppRunner(build_web_app(app, service))
+    await runner.setup()
+    site = web.TCPSite(runner, "0.0.0.0", settings.port)
+    await site.start()
+    handler = None
+    try:
+        if settings.slack_mode == "socket":
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+            await handler.connect_async()
+            print(f"deliverybot: connected to Slack in Socket Mode (health on :{settings.port}/healthz)",
+                  file=sys.stderr)
+        else:
+            print(f"deliverybot: HTTP mode, Slack request URL http://<host>:{settings.port}/slack/events",
+                  file=sys.stderr)
+        if ready:
+            ready.set()
+        await asyncio.Event().wait()
+    finally:
+        if handler:
+            await handler.close_async()
+        await runner.cleanup()
+
+
+def run_slack(settings: Settings, service: DeliveryService) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(serve(settings, service))
+    except KeyboardInterrupt:
+        pass
+    return 0

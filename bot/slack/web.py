@@ -1,0 +1,54 @@
+"""The HTTP server: POST /slack/events (commands, interactivity, events), GET /healthz, GET /metrics.
+
+Signature headers are checked for shape before Bolt sees them: Bolt's verifier calls int() on
+the timestamp and compare_digest on the signature, which raise (a 500) on garbage such as
+letters, 5,000 digits or non-ASCII. Anything malformed is a 401 that touches nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from bot.service import DeliveryService
+from bot.slack.metrics import REGISTRY, REJECTED
+
+_TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
+_SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
+MAX_BODY = 1024 * 1024
+
+
+def well_formed(request: web.Request) -> bool:
+    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+    signature = request.headers.get("X-Slack-Signature", "")
+    return bool(_TIMESTAMP.match(timestamp) and _SIGNATURE.match(signature))
+
+
+def build_web_app(bolt: AsyncApp, service: DeliveryService) -> web.Application:
+    async def slack_events(request: web.Request) -> web.Response:
+        if not well_formed(request):
+            REJECTED.inc()
+            return web.json_response({"error": "invalid request"}, status=401)
+        bolt_request = await to_bolt_request(request)
+        return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
+
+    async def healthz(_request: web.Request) -> web.Response:
+        try:
+            plans = await asyncio.to_thread(service.store.list_plans)
+        except Exception as err:  # the probe must answer, whatever broke
+            return web.json_response({"ok": False, "error": type(err).__name__}, status=503)
+        return web.json_response({"ok": True, "plans": len(plans)})
+
+    async def metrics(_request: web.Request) -> web.Response:
+        return web.Response(body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    app = web.Application(client_max_size=MAX_BODY)
+    app.router.add_post("/slack/events", slack_events)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    return app

@@ -1,0 +1,158 @@
+"""What the team looks at, as data: startable stories, the board, one story's file.
+
+These are plain dicts (JSON-ready) so the same answer feeds the CLI's --json, the console's
+text and Slack's blocks without any of them recomputing a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from planner.graph import PlanGraph
+from planner.staffing import Staffing
+from planner.state import Event, State, StoryStatus
+
+
+def story_card(sid: str, staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> dict:
+    """Everything a person needs to pick a story up, in one small dict."""
+    graph, plan = staffing.graph, staffing.plan
+    story = plan.story(sid)
+    status = statuses.get(sid) or StoryStatus(story_id=sid)
+    gate = plan.gate_of(sid)
+    lane = staffing.lane_of(sid)
+    return {
+        "id": sid,
+        "title": story.title if story else None,
+        "label": story.label if story else sid,
+        "state": str(status.state),
+        "assignee": status.assignee,
+        "reviewer": status.reviewer,
+        "owner": staffing.owner_of(sid),
+        "lane": lane.key if lane else None,
+        "lane_label": staffing.lane_label(sid),
+        "floating": staffing.is_floating(sid),
+        "gate": gate.kind if gate else None,
+        "critical": graph.is_critical(sid),
+        "unblocks": len(graph.unblocks(sid)),
+        "unblocks_all": len(graph.unblocks_all(sid)),
+    }
+
+
+def unblocked(
+    staffing: Staffing, statuses: Mapping[str, StoryStatus], *, scope: str = "ready", person: str | None = None
+) -> dict:
+    """The answer to /unblocked. scope: "ready" (startable), "mine" (startable and mine), "all"
+    (startable, then every blocked story with what it waits for)."""
+    graph = staffing.graph
+    startable = graph.startable(statuses)
+    if scope == "mine" and person:
+        startable = [s for s in startable if staffing.may_take(person, s)]
+    result = {
+        "scope": scope,
+        "mode": staffing.mode.devs if staffing.mode else None,
+        "startable": startable,
+        "items": [story_card(s, staffing, statuses) for s in startable],
+    }
+    if scope == "all":
+        blocked = [
+            s for s in staffing.plan.story_ids
+            if _state(statuses, s) == State.TODO and s not in startable
+        ]
+        result["blocked"] = [
+            {**story_card(s, staffing, statuses), "waiting_for": graph.open_prerequisites(s, statuses)}
+            for s in sorted(blocked, key=graph.priority_key)
+        ]
+        result["active"] = [
+            story_card(s, staffing, statuses)
+            for s in staffing.plan.story_ids
+            if _state(statuses, s) in (State.IN_PROGRESS, State.REVIEW)
+        ]
+    return result
+
+
+def board(staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> dict:
+    """The compact board: counts per state, gates, checkpoints, the critical path's position."""
+    plan, graph = staffing.plan, staffing.graph
+    counts = {str(state): 0 for state in State}
+    for sid in plan.story_ids:
+        counts[str(_state(statuses, sid))] += 1
+    critical = graph.critical_path()
+    current = next((s for s in critical if _state(statuses, s) != State.DONE), None)
+    return {
+        "total": len(plan.story_ids),
+        "counts": counts,
+        "startable": len(graph.startable(statuses)),
+        "gates": [
+            {
+                "story": g.story,
+                "kind": g.kind,
+                "state": str(_state(statuses, g.story)),
+                "assignee": _status(statuses, g.story).assignee,
+                "waiting_behind": sum(
+                    1 for s in graph.unblocks_all(g.story) if _state(statuses, s) != State.DONE
+                ),
+            }
+            for g in plan.gates
+        ],
+        "checkpoints": [
+            {
+                "name": c.name,
+                "done": sum(1 for s in c.stories if _state(statuses, s) == State.DONE),
+                "total": len(c.stories),
+                "missing": [s for s in c.stories if _state(statuses, s) != State.DONE],
+            }
+            for c in plan.checkpoints
+        ],
+        "critical_path": {"path": list(critical), "current": current,
+                          "state": str(_state(statuses, current)) if current else None},
+        "in_progress": [s for s in plan.story_ids if _state(statuses, s) == State.IN_PROGRESS],
+        "review": [s for s in plan.story_ids if _state(statuses, s) == State.REVIEW],
+        "forced_open": forced_open(graph, statuses),
+    }
+
+
+def forced_open(graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> list[dict]:
+    """Stories started by a lead's bypass whose prerequisites are still not done ("no lasting bypass")."""
+    out = []
+    for sid in graph.plan.story_ids:
+        status = _status(statuses, sid)
+        if status.forced and status.state != State.DONE:
+            open_prereqs = graph.open_prerequisites(sid, statuses)
+            if open_prereqs:
+                out.append({"story": sid, "assignee": status.assignee, "open": open_prereqs})
+    return out
+
+
+def story_file(
+    sid: str, staffing: Staffing, statuses: Mapping[str, StoryStatus], events: Sequence[Event]
+) -> dict:
+    """One story: its card, why it is blocked (if it is), and its history."""
+    graph = staffing.graph
+    status = _status(statuses, sid)
+    card = story_card(sid, staffing, statuses)
+    card.update(
+        evidence=status.evidence,
+        forced=status.forced,
+        since=status.since.isoformat() if status.since else None,
+        prerequisites=graph.prerequisites(sid),
+        open_prerequisites=graph.open_prerequisites(sid, statuses),
+        startable=graph.is_startable(sid, statuses),
+        unblocks_ids=graph.unblocks(sid),
+        finalisation=sid in staffing.plan.finalisation,
+        history=[
+            {
+                "action": str(e.action), "actor": e.actor, "from": str(e.from_state), "to": str(e.to_state),
+                "at": e.at.isoformat(), "evidence": e.evidence, "reviewer": e.reviewer, "reason": e.reason,
+            }
+            for e in events if e.story_id == sid
+        ],
+    )
+    return card
+
+
+def _status(statuses: Mapping[str, StoryStatus], sid: str) -> StoryStatus:
+    return statuses.get(sid) or StoryStatus(story_id=sid)
+
+
+def _state(statuses: Mapping[str, StoryStatus], sid: str) -> State:
+    return _status(statuses, sid).state

@@ -1,0 +1,277 @@
+"""The plan linter: what in a plan, as read, would surprise the team later.
+
+Each check reports one finding per (code, story, staffing mode), with a message that names the
+stories and the mode, so a lead can fix the plan line by line. Severity says how much to trust
+the plan: "error" (it cannot be run as written: a cycle, a deadlock, a dangling id), "warning"
+(a gap a lead should fix: a story nobody staffs), "info" (worth knowing).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from planner.graph import PlanGraph
+from planner.model import Finding, Mode, Plan, story_sort_key
+
+
+def lint(plan: Plan) -> list[Finding]:
+    """Every finding about `plan`, sorted by line (findings without a line last)."""
+    graph = PlanGraph(plan)
+    findings: list[Finding] = []
+    if not plan.stories:
+        findings.append(
+            Finding("error", "no-stories", "no story found: a plan lists stories such as '1.1' in dependency "
+                    "lists ('Apres 1.1:'), developer lanes or a Stories section")
+        )  # fmt: skip
+    findings += _undefined(plan)
+    cycles = _cycles(plan, graph)
+    findings += cycles
+    findings += _deadlocks(plan, graph)
+    findings += _gates(plan)
+    if not cycles:
+        findings += _critical_path(plan, graph)
+    ancestors = _ancestors(plan, graph)
+    for mode in plan.modes:
+        findings += _staffing(plan, mode)
+        findings += _lane_order(plan, mode, ancestors)
+        findings += _sprints(plan, mode, ancestors)
+    recommended = [m for m in plan.modes if m.recommended]
+    if len(recommended) > 1:
+        findings.append(
+            Finding("warning", "several-recommended",
+                    f"{len(recommended)} staffing modes are marked recommended ("
+                    + ", ".join(_mode_name(m) for m in recommended) + "); the first one is used", recommended[1].line)
+        )  # fmt: skip
+    return sorted(findings, key=lambda f: (f.line is None, f.line or 0))
+
+
+def _mode_name(mode: Mode) -> str:
+    return f"the {mode.devs}-dev plan" + (f" ({mode.name})" if mode.name else "")
+
+
+def _ids(ids) -> str:
+    return ", ".join(sorted(ids, key=story_sort_key))
+
+
+def _undefined(plan: Plan) -> list[Finding]:
+    """Ids a plan built by hand refers to without listing them as stories (the reader drops these)."""
+    referenced: dict[str, tuple[str, int | None]] = {}
+
+    def see(sid: str, where: str, line: int | None) -> None:
+        if not plan.has(sid):
+            referenced.setdefault(sid, (where, line))
+
+    for a, b in plan.edges:
+        see(a, "a dependency", None)
+        see(b, "a dependency", None)
+    for gate in plan.gates:
+        see(gate.story, "the gates", gate.line)
+    for sid in plan.critical_path:
+        see(sid, "the critical path", plan.critical_path_line)
+    for sid in (*plan.continuous, *plan.finalisation):
+        see(sid, "the continuous stories", None)
+    for mode in plan.modes:
+        for lane in mode.lanes:
+            for sid in lane.stories:
+                see(sid, f"lane {lane.key} of {_mode_name(mode)}", lane.line)
+        for sid in mode.floating:
+            see(sid, f"the floating stories of {_mode_name(mode)}", mode.line)
+        for sprint in mode.sprints:
+            for sid in sprint.stories:
+                see(sid, f"{sprint.name} of {_mode_name(mode)}", sprint.line)
+    for checkpoint in plan.checkpoints:
+        for sid in checkpoint.stories:
+            see(sid, f"checkpoint {checkpoint.name}", checkpoint.line)
+    return [
+        Finding("error", "undefined-id", f"{sid} is named in {where} but is not a story of the plan", line)
+        for sid, (where, line) in referenced.items()
+    ]
+
+
+def _cycles(plan: Plan, graph: PlanGraph) -> list[Finding]:
+    """One finding per knot of stories that wait on each other (a strongly connected component)."""
+    if graph.cycle() is None:
+        return []
+    findings = []
+    knots = [c for c in nx.strongly_connected_components(graph.g) if len(c) > 1]
+    knots += [{a} for a, b in nx.selfloop_edges(graph.g)]
+    for knot in sorted(knots, key=lambda c: min(story_sort_key(s) for s in c)):
+        cycle = [a for a, _ in nx.find_cycle(graph.g.subgraph(knot))]
+        start = cycle.index(min(cycle, key=story_sort_key))
+        cycle = cycle[start:] + cycle[:start]
+        first = plan.story(cycle[0])
+        findings.append(
+            Finding("error", "cycle", "dependency cycle: " + " -> ".join([*cycle, cycle[0]])
+                    + " (none of these stories can ever start)", first.line if first else None)
+        )  # fmt: skip
+    return findings
+
+
+def _deadlocks(plan: Plan, graph: PlanGraph) -> list[Finding]:
+    """Edges that contradict the two rules that are not edges: entry gate first, finalisation last."""
+    findings = []
+    entry = plan.entry_gate
+    if entry and plan.has(entry):
+        waits = sorted(graph.g.predecessors(entry), key=story_sort_key)
+        if waits:
+            gate = plan.gate_of(entry)
+            findings.append(
+                Finding("error", "entry-gate-waits",
+                        f"{entry} is the entry gate (every story waits for it) but it waits for {_ids(waits)}: "
+                        "none of them can ever start", gate.line if gate else None)
+            )  # fmt: skip
+    for sid in plan.finalisation:
+        if not plan.has(sid):
+            continue
+        blocked = sorted(graph.g.successors(sid), key=story_sort_key)
+        if blocked:
+            story = plan.story(sid)
+            findings.append(
+                Finding("error", "finalisation-blocks",
+                        f"{sid} is finalised at the end (it waits for every other story) but {_ids(blocked)} "
+                        f"wait{'s' if len(blocked) == 1 else ''} for it: neither can finish", story.line)
+            )  # fmt: skip
+    return findings
+
+
+def _gates(plan: Plan) -> list[Finding]:
+    if not plan.gates:
+        return []
+    entries = [g for g in plan.gates if g.kind == "entry"]
+    if not entries:
+        return [
+            Finding("info", "no-entry-gate", "the plan names gates but no entry gate: any story may start at once",
+                    plan.gates[0].line)
+        ]  # fmt: skip
+    if len({g.story for g in entries}) > 1:
+        return [
+            Finding("warning", "several-entry-gates",
+                    f"{_ids({g.story for g in entries})} are all called the entry gate; only {entries[0].story} "
+                    "is used", entries[1].line)
+        ]  # fmt: skip
+    return []
+
+
+def _critical_path(plan: Plan, graph: PlanGraph) -> list[Finding]:
+    declared = [s for s in plan.critical_path if plan.has(s)]
+    if not declared:
+        return []
+    findings = []
+    line = plan.critical_path_line
+    shown = " -> ".join(declared)
+    gaps = [(a, b) for a, b in zip(declared, declared[1:], strict=False) if not graph.g.has_edge(a, b)]
+    if gaps:
+        findings.append(
+            Finding("warning", "critical-path-not-a-chain",
+                    f"the declared critical path {shown} is not a chain of dependencies: "
+                    + "; ".join(f"nothing makes {b} wait for {a}" for a, b in gaps), line)
+        )  # fmt: skip
+    longest = graph.longest_path()
+    declared_length, longest_length = graph.path_length(declared), graph.path_length(longest)
+    if longest and declared_length < longest_length - 1e-9:
+        findings.append(
+            Finding("warning", "critical-path-not-longest",
+                    f"the declared critical path {shown} (length {declared_length:g}) is shorter than the longest "
+                    f"path {' -> '.join(longest)} (length {longest_length:g})", line)
+        )  # fmt: skip
+    return findings
+
+
+def _staffing(plan: Plan, mode: Mode) -> list[Finding]:
+    name = _mode_name(mode)
+    if not mode.lanes:
+        return [
+            Finding("warning", "no-lanes", f"{name} has no developer lane ('Dev A: 1.1 -> 1.3')", mode.line)
+        ]
+    findings = []
+    lanes_of: dict[str, list[str]] = {}
+    for lane in mode.lanes:
+        for sid in lane.stories:
+            lanes_of.setdefault(sid, []).append(lane.key)
+    for sid in plan.story_ids:
+        keys = lanes_of.get(sid, [])
+        if not keys and sid not in mode.floating:
+            findings.append(Finding("warning", "unassigned", f"{sid} is in no lane of {name}", mode.line))
+        elif len(keys) > 1:
+            where = (f"twice in lane {keys[0]}" if len(set(keys)) == 1
+                     else "in lanes " + " and ".join(dict.fromkeys(keys)))  # fmt: skip
+            findings.append(Finding("warning", "double-assigned", f"{sid} is {where} of {name}", mode.line))
+    keys = {lane.key for lane in mode.lanes}
+    for key in mode.floating_lanes:
+        if key not in keys:
+            findings.append(
+                Finding("warning", "unknown-lane", f"floating stories go to Dev {key}, but {name} has no lane {key}",
+                        mode.line)
+            )  # fmt: skip
+    return findings
+
+
+def _ancestors(plan: Plan, graph: PlanGraph) -> dict[str, set[str]]:
+    """For each story, every story it waits for (transitively, entry gate included), outside its own cycle."""
+    dag = nx.condensation(graph.g)
+    members = dag.graph["mapping"]
+    above: dict[int, set[str]] = {}
+    for node in nx.topological_sort(dag):
+        found: set[str] = set()
+        for pred in dag.predecessors(node):
+            found |= above[pred] | dag.nodes[pred]["members"]
+        above[node] = found
+    entry = plan.entry_gate if plan.has(plan.entry_gate or "") else None
+    result = {}
+    for sid in plan.story_ids:
+        waits = set(above[members[sid]])
+        if entry and sid != entry:
+            waits.add(entry)
+        result[sid] = waits
+    return result
+
+
+def _lane_order(plan: Plan, mode: Mode, ancestors: dict[str, set[str]]) -> list[Finding]:
+    findings = []
+    for lane in mode.lanes:
+        for index, sid in enumerate(lane.stories):
+            later = [
+                t
+                for t in dict.fromkeys(lane.stories[index + 1 :])
+                if t != sid and t in ancestors.get(sid, ())
+            ]
+            if later and sid not in lane.stories[:index]:
+                noun = "prerequisite" if len(later) == 1 else "prerequisites"
+                findings.append(
+                    Finding("warning", "lane-order",
+                            f"lane {lane.key} of {_mode_name(mode)} puts {sid} before its {noun} {', '.join(later)}",
+                            lane.line)
+                )  # fmt: skip
+    return findings
+
+
+def _sprints(plan: Plan, mode: Mode, ancestors: dict[str, set[str]]) -> list[Finding]:
+    if not mode.sprints:
+        return []
+    findings = []
+    name = _mode_name(mode)
+    sprint_of: dict[str, int] = {}
+    for index, sprint in enumerate(mode.sprints):
+        for sid in sprint.stories:
+            if sid in sprint_of and sprint_of[sid] != index:
+                findings.append(
+                    Finding("warning", "several-sprints",
+                            f"{sid} is in {mode.sprints[sprint_of[sid]].name} and {sprint.name} of {name}",
+                            sprint.line)
+                )  # fmt: skip
+            sprint_of.setdefault(sid, index)
+    for sid in plan.story_ids:
+        if sid not in sprint_of:
+            findings.append(
+                Finding("warning", "no-sprint", f"{sid} is in no sprint of {name}", mode.sprints[0].line)
+            )
+            continue
+        late = [p for p in ancestors.get(sid, ()) if sprint_of.get(p, -1) > sprint_of[sid]]
+        if late:
+            sprint = mode.sprints[sprint_of[sid]]
+            findings.append(
+                Finding("warning", "sprint-order",
+                        f"{sid} is in {sprint.name} of {name} but waits for {_ids(late)}, planned in a later sprint",
+                        sprint.line)
+            )  # fmt: skip
+    return findings

@@ -1,0 +1,89 @@
+"""Story states and the event log they are folded from.
+
+A story's current state is a cache of its events: `fold_events` is the single definition of
+what a sequence of events means, and storage keeps its state rows equal to that fold.
+"Blocked" is deliberately absent: it is computed from the graph each time, never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+
+class State(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    REVIEW = "review"
+    DONE = "done"
+
+
+class Action(StrEnum):
+    """What an event did. The (from, to) pair of each action is fixed by the workflow rules."""
+
+    START = "start"  # todo -> in_progress
+    FORCE_START = "force_start"  # todo -> in_progress, by a lead, prerequisites still open
+    REVIEW = "review"  # in_progress -> review
+    CHANGES = "changes"  # review -> in_progress (changes requested)
+    DONE = "done"  # review -> done
+    REOPEN = "reopen"  # done -> in_progress, by a lead, with a reason
+
+
+@dataclass(frozen=True)
+class StoryStatus:
+    """Where one story stands now. A story nobody touched is TODO with no assignee."""
+
+    story_id: str
+    state: State = State.TODO
+    assignee: str | None = None
+    reviewer: str | None = None
+    evidence: str | None = None  # the latest link (review: the PR; done: the proof)
+    forced: bool = False  # started by a lead's bypass, prerequisites open at the time
+    since: datetime | None = None  # when it entered its current state
+    version: int = 0  # bumps on each transition; used for compare-and-set
+
+
+@dataclass(frozen=True)
+class Event:
+    """One append-only line of history: who moved which story from where to where, and why."""
+
+    story_id: str
+    action: Action
+    actor: str
+    from_state: State
+    to_state: State
+    at: datetime
+    evidence: str | None = None
+    reviewer: str | None = None
+    reason: str | None = None
+    request_id: str | None = None
+    id: int | None = None
+
+
+def apply_event(status: StoryStatus, event: Event) -> StoryStatus:
+    """The status after `event`. Raises ValueError when the event does not start from the status."""
+    if event.from_state != status.state:
+        raise ValueError(
+            f"event {event.action} on {event.story_id} starts from {event.from_state}, story is {status.state}"
+        )
+    changes: dict = {"state": event.to_state, "since": event.at, "version": status.version + 1}
+    if event.action in (Action.START, Action.FORCE_START):
+        changes.update(assignee=event.actor, forced=event.action == Action.FORCE_START, reviewer=None)
+    if event.action == Action.REOPEN:
+        changes.update(forced=False)
+    if event.action == Action.REVIEW:
+        changes.update(reviewer=event.reviewer)
+    if event.evidence:
+        changes.update(evidence=event.evidence)
+    return replace(status, **changes)
+
+
+def fold_events(story_ids: Iterable[str], events: Iterable[Event]) -> dict[str, StoryStatus]:
+    """Replay events (oldest first) into the status of every story."""
+    statuses = {sid: StoryStatus(story_id=sid) for sid in story_ids}
+    for event in events:
+        current = statuses.get(event.story_id, StoryStatus(story_id=event.story_id))
+        statuses[event.story_id] = apply_event(current, event)
+    return statuses

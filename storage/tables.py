@@ -1,0 +1,132 @@
+"""The database tables. Only `storage.store` touches these; everyone else gets planner dataclasses.
+
+Story state rows are a cache of the event log (see `planner.state.fold_events`); the store keeps
+them equal to the fold by writing both in one transaction. "Blocked" is never stored.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Index, Text, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC, always returns an aware UTC datetime.
+
+    SQLite has no time zones and hands back naive values; PostgreSQL hands back the session's
+    zone. Normalising here means no caller ever compares a naive with an aware datetime.
+    Naive input is refused: we cannot know which clock it came from.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc(nullable: bool = False):
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable))
+
+
+class PlanRow(SQLModel, table=True):
+    """An imported plan. The Markdown source is kept so the planner can re-read it after a restart.
+
+    A channel belongs to at most one plan, so a command typed in a channel has one plan to act on.
+    """
+
+    __tablename__ = "plans"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    title: str
+    channel: str | None = Field(default=None, unique=True)
+    source: str = Field(sa_type=Text)
+    source_sha: str
+    imported_at: datetime = _utc()
+
+
+class StoryStateRow(SQLModel, table=True):
+    """The current status of one story; `version` is the compare-and-set token."""
+
+    __tablename__ = "story_states"
+
+    plan_id: int = Field(foreign_key="plans.id", primary_key=True)
+    story_id: str = Field(primary_key=True)
+    state: str = "todo"
+    assignee: str | None = None
+    reviewer: str | None = None
+    evidence: str | None = Field(default=None, sa_type=Text)
+    forced: bool = False
+    since: datetime | None = _utc(nullable=True)
+    version: int = 0
+
+
+class EventRow(SQLModel, table=True):
+    """The append-only log. Story events move a story; audit events (story_id NULL) record
+    team and settings changes. request_id is UNIQUE so a retried Slack delivery cannot act twice.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        # A story event must name a story the plan has (MATCH SIMPLE: audit rows, whose story_id
+        # is NULL, are not checked).
+        ForeignKeyConstraint(["plan_id", "story_id"], ["story_states.plan_id", "story_states.story_id"]),
+        Index("ix_events_plan_story", "plan_id", "story_id", "id"),
+        Index("ix_events_plan_at", "plan_id", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plans.id")
+    story_id: str | None = None
+    action: str
+    actor: str
+    from_state: str | None = None
+    to_state: str | None = None
+    evidence: str | None = Field(default=None, sa_type=Text)
+    reviewer: str | None = None
+    reason: str | None = Field(default=None, sa_type=Text)
+    request_id: str | None = Field(default=None, unique=True)
+    at: datetime = _utc()
+
+
+class LeadRow(SQLModel, table=True):
+    """Workspace-wide leads: a Slack user id (U123) or a console name."""
+
+    __tablename__ = "leads"
+
+    name: str = Field(primary_key=True)
+    added_by: str
+    added_at: datetime = _utc()
+
+
+class LaneBindingRow(SQLModel, table=True):
+    """Which person works a staffing lane ("A") of a plan."""
+
+    __tablename__ = "lane_bindings"
+
+    plan_id: int = Field(foreign_key="plans.id", primary_key=True)
+    lane: str = Field(primary_key=True)
+    person: str
+
+
+class SettingRow(SQLModel, table=True):
+    """A per-plan setting; value is JSON text so any JSON value fits without a migration."""
+
+    __tablename__ = "settings"
+
+    plan_id: int = Field(foreign_key="plans.id", primary_key=True)
+    key: str = Field(primary_key=True)
+    value: str = Field(sa_type=Text)
