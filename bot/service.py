@@ -63,11 +63,11 @@ class DeliveryService:
         """Run one command. Never raises for bad input: every problem is a refusal Reply."""
         try:
             command = split_command(text)
+            if command.name == "help":
+                return Reply(True, T.esc(T.HELP), kind="help")
             handler = getattr(self, f"_cmd_{command.name}", None)
             if handler is None:
-                return refusal(f"Unknown command /{T.esc(command.name[:30])}. {T.HELP}", "unknown-command")
-            if command.name == "help":
-                return Reply(True, T.HELP, kind="help")
+                return refusal(f"Unknown command /{T.esc(command.name[:30])}. {T.esc(T.HELP)}", "unknown-command")
             ctx = self.context(plan, channel)
             return handler(ctx, actor, command, request_id or uuid.uuid4().hex)
         except InputError as err:
@@ -148,7 +148,7 @@ class DeliveryService:
         label = ctx.plan.story(suggestion.story_id).label
         action = {"continue": f"/review {suggestion.story_id} <link> when ready",
                   "review": f"/done {suggestion.story_id} <evidence link> or /review {suggestion.story_id} changes <what>"}
-        todo = action.get(suggestion.kind, f"/start {suggestion.story_id}")
+        todo = T.esc(action.get(suggestion.kind, f"/start {suggestion.story_id}"))
         text = f"Next for you: *{T.esc(label)}* — {T.esc(suggestion.why)}.\n{todo}"
         return Reply(True, text, kind="next", data=data)
 
@@ -275,9 +275,10 @@ class DeliveryService:
         if newly:
             listed = ", ".join(f"{s} ({mention(o)})" if o else f"{s} (unclaimed)" for s, o in cards.items())
             channel_text += f"\nNow startable: {listed}."
-        notes.append(Notification("channel", ctx.channel, channel_text,
-                                  {"story": req.story_id, "action": req.action.value, "gate": bool(gate and req.action == Action.DONE),
-                                   "newly_startable": newly}))
+        notes.append(Notification("channel", ctx.channel, channel_text, {
+            "plan": ctx.slug, "story": req.story_id, "label": story.label, "action": req.action.value,
+            "gate": gate.kind if gate and req.action == Action.DONE else None, "newly_startable": newly,
+        }))
         by_owner: dict[str, list[str]] = {}
         for sid, owner in cards.items():
             if owner:
@@ -285,13 +286,15 @@ class DeliveryService:
         for owner, sids in by_owner.items():
             labels = ", ".join(T.esc(ctx.plan.story(s).label) for s in sids)
             notes.append(Notification("dm", owner, f"Now startable in your lane: {labels}. Take it with /start {sids[0]}.",
-                                      {"stories": sids, "plan": ctx.slug}))
+                                      {"stories": sids, "plan": ctx.slug,
+                                       "labels": {s: ctx.plan.story(s).label for s in sids}}))
         if req.action == Action.REVIEW and event.reviewer and event.reviewer != req.actor:
             notes.append(Notification(
                 "dm", event.reviewer,
-                f"{who} asks you to review {label}{link}.\nApprove: /done {req.story_id} <evidence link> · "
-                f"Request changes: /review {req.story_id} changes <what>",
-                {"story": req.story_id, "review_request": True, "plan": ctx.slug},
+                f"{who} asks you to review {label}{link}.\nApprove: /done {req.story_id} &lt;evidence link&gt; · "
+                f"Request changes: /review {req.story_id} changes &lt;what&gt;",
+                {"story": req.story_id, "review_request": True, "plan": ctx.slug, "label": story.label,
+                 "link": event.evidence},
             ))
         if req.action == Action.CHANGES and event.actor != ctx.statuses[req.story_id].assignee:
             assignee = ctx.statuses[req.story_id].assignee

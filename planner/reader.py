@@ -61,7 +61,7 @@ DEPS_KW_RE = re.compile(
     r"\b(?:apres|after|depends on|depends upon|depend de|dependant de|needs|requires|blocked by"
     r"|bloquee? par|waits for|attend)\b"
 )
-FINAL_PART_RE = re.compile(r"^(?:finali[sz]ation|finali[sz]ed|finale?|done last|en dernier)\b")
+FINAL_PART_RE = re.compile(r"^(?:finali[sz]ation|finali[sz]ed|done last|en dernier)\b")
 FINAL_LINE_RE = re.compile(
     r"finali[sz]ation en fin|finali[sz]ed? (?:at the end|last)|en fin de lot|fin de lot"
     r"|at the end of the (?:batch|delivery|lot|project|plan)|done last|en dernier"

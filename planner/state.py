@@ -75,6 +75,8 @@ def apply_event(status: StoryStatus, event: Event) -> StoryStatus:
         changes.update(forced=False)
     if event.action == Action.REVIEW:
         changes.update(reviewer=event.reviewer)
+    if event.action == Action.DONE:
+        changes.update(reviewer=event.actor)  # whoever approved is the reviewer of record
     if event.evidence:
         changes.update(evidence=event.evidence)
     return replace(status, **changes)

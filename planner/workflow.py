@@ -102,8 +102,9 @@ def wrong_state(req: Request, status: StoryStatus) -> Decision:
     """The refusal for a story that is not where the action starts from, with the way forward."""
     sid, state = req.story_id, status.state
     if state == State.DONE:
+        by = f" (approved by {_who(status.reviewer)})" if status.reviewer else ""
         return _refuse(
-            req, "already-done", f"{sid} is already done.",
+            req, "already-done", f"{sid} is already done{by}.",
             f"A lead can reopen it: /start {sid} reopen <reason>.",
         )
     if state == State.TODO:

@@ -63,13 +63,12 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     try:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            _switch_to_wal(cursor)
+        _ensure_wal(cursor)
     finally:
         cursor.close()
 
 
-def _switch_to_wal(cursor) -> None:
+def _ensure_wal(cursor) -> None:
     # WAL is a property of the file, set once by the first connection. When several processes
     # open a fresh file together, the switch can fail with "database is locked" at once, without
     # SQLite's busy handler waiting, so we wait here, for as long as busy_timeout would.
@@ -77,7 +76,8 @@ def _switch_to_wal(cursor) -> None:
     delay = 0.005
     while True:
         try:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
             return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) or time.monotonic() > deadline:

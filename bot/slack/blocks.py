@@ -14,6 +14,7 @@ the service's reply texts are already escaped and are used as they are.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from slack_sdk.models.blocks import (
@@ -56,7 +57,9 @@ FULL_LIST = "the full list: `deliverybot cmd --json`"
 
 def section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
     """A mrkdwn section; `text` must already be escaped. Cut to Slack's 3,000 characters."""
-    return SectionBlock(text=MarkdownTextObject(text=truncate(text or "—", SECTION_TEXT_MAX)), accessory=accessory)
+    return SectionBlock(
+        text=MarkdownTextObject(text=truncate(text or "—", SECTION_TEXT_MAX)), accessory=accessory
+    )
 
 
 def fields_section(fields: Sequence[str]) -> SectionBlock:
@@ -104,8 +107,12 @@ def review_button(plan: str | None, sid: str, label: str | None = None) -> Butto
     return button("Send to review", ACTION_REVIEW, {"plan": plan, "story": sid, "label": label})
 
 
-def done_button(plan: str | None, sid: str, label: str | None = None, link: str | None = None) -> ButtonElement:
-    return button("Done", ACTION_DONE, {"plan": plan, "story": sid, "label": label, "link": link}, style="primary")
+def done_button(
+    plan: str | None, sid: str, label: str | None = None, link: str | None = None
+) -> ButtonElement:
+    return button(
+        "Done", ACTION_DONE, {"plan": plan, "story": sid, "label": label, "link": link}, style="primary"
+    )
 
 
 def changes_button(plan: str | None, sid: str, label: str | None = None) -> ButtonElement:
@@ -167,7 +174,7 @@ def text_sections(text: str, limit: int = 5) -> list[SectionBlock]:
     """Already-escaped text as sections of at most 3,000 characters, split between lines."""
     chunks: list[str] = []
     current = ""
-    for line in (text or "—").split("\n"):
+    for line in placeholders(text or "—").split("\n"):
         line = truncate(line, SECTION_TEXT_MAX)
         if current and len(current) + 1 + len(line) > SECTION_TEXT_MAX:
             chunks.append(current)
@@ -179,6 +186,15 @@ def text_sections(text: str, limit: int = 5) -> list[SectionBlock]:
         chunks = chunks[:limit]
         chunks[-1] = truncate(chunks[-1] + "\n…", SECTION_TEXT_MAX)
     return [section(c) for c in chunks if c.strip()] or [section("—")]
+
+
+_PLACEHOLDER = re.compile(r"<(?![@#!]|https?://|mailto:)([^<>|]*)>")
+
+
+def placeholders(text: str) -> str:
+    """Escape usage placeholders such as "/start ID force <reason>" in a service text: Slack would
+    read `<reason>` as a link. Mentions, channels and URLs (`<@U1>`, `<#C1>`, `<https://…>`) stay."""
+    return _PLACEHOLDER.sub(r"&lt;\1&gt;", text)
 
 
 def finish(blocks: Iterable[Block | dict]) -> list[dict]:
@@ -212,9 +228,13 @@ def _unblocked(reply: Reply) -> list[Block]:
         facts.append("critical path first")
     blocks.append(context(" · ".join(facts)))
     if not items:
-        blocks.append(section(
-            "Nothing startable in your lane right now; `/unblocked` shows everything startable."
-            if scope == "mine" else "Nothing is startable right now. `/status` shows what is in progress."))
+        blocks.append(
+            section(
+                "Nothing startable in your lane right now; `/unblocked` shows everything startable."
+                if scope == "mine"
+                else "Nothing is startable right now. `/status` shows what is in progress."
+            )
+        )
 
     tail: list[Block] = []
     if scope == "all":
@@ -269,12 +289,16 @@ def _board(reply: Reply) -> list[Block]:
     d = reply.data
     counts, total = d.get("counts", {}), d.get("total", 0)
     blocks: list[Block] = [header(f"{d['plan']} — board" if d.get("plan") else "Board")]
-    blocks.append(fields_section([
-        f"*Done*\n{counts.get('done', 0):,} / {total:,}",
-        f"*In review*\n{counts.get('review', 0):,}",
-        f"*In progress*\n{counts.get('in_progress', 0):,}",
-        f"*To do*\n{counts.get('todo', 0):,} ({d.get('startable', 0):,} startable)",
-    ]))
+    blocks.append(
+        fields_section(
+            [
+                f"*Done*\n{counts.get('done', 0):,} / {total:,}",
+                f"*In review*\n{counts.get('review', 0):,}",
+                f"*In progress*\n{counts.get('in_progress', 0):,}",
+                f"*To do*\n{counts.get('todo', 0):,} ({d.get('startable', 0):,} startable)",
+            ]
+        )
+    )
     if d.get("gates"):
         blocks.append(section(bullets("*Gates*", [gate_line(g) for g in d["gates"]])))
     if d.get("checkpoints"):
@@ -296,8 +320,10 @@ def _board(reply: Reply) -> list[Block]:
         blocks.append(section("\n".join(moving)))
     forced = d.get("forced_open") or []
     if forced:
-        lines = [f"{T.esc(f['story'])} ({person(f.get('assignee'))}) still waits for {id_list(f['open'], 6)}"
-                 for f in forced]
+        lines = [
+            f"{T.esc(f['story'])} ({person(f.get('assignee'))}) still waits for {id_list(f['open'], 6)}"
+            for f in forced
+        ]
         blocks.append(section(bullets("⚠ *Forced starts still open*", lines)))
     blocks.append(context("`/status ID` for one story · `/unblocked` for what can start"))
     return blocks
@@ -395,7 +421,9 @@ def _transition(reply: Reply) -> list[Block]:
     blocks.extend(text_sections(headline, limit=2))
     newly = d.get("newly_startable") or []
     if newly:
-        blocks.append(context(f"Now startable ({len(newly):,}): {id_list(newly, 20)} — their owners were told."))
+        blocks.append(
+            context(f"Now startable ({len(newly):,}): {id_list(newly, 20)} — their owners were told.")
+        )
     if sid and to == "review":
         blocks.append(ActionsBlock(elements=[done_button(plan, sid), changes_button(plan, sid)]))
     elif sid and to == "in_progress":
@@ -417,7 +445,7 @@ def _refusal(reply: Reply) -> list[Block]:
 def _next(reply: Reply) -> list[Block]:
     d = reply.data
     plan, sid, kind = d.get("plan"), d.get("story"), d.get("reason")
-    text = truncate(reply.text, SECTION_TEXT_MAX)
+    text = truncate(placeholders(reply.text), SECTION_TEXT_MAX)
     if not sid:
         return [section(text)]
     if kind == "continue":
@@ -434,7 +462,8 @@ def _team(reply: Reply) -> list[Block]:
     if d.get("mode"):
         blocks.append(context(f"{d['mode']}-dev plan"))
     fields = [
-        f"*Dev {T.esc(lane['lane'])}*" + (f" ({T.esc(lane['label'])})" if lane.get("label") else "")
+        f"*Dev {T.esc(lane['lane'])}*"
+        + (f" ({T.esc(lane['label'])})" if lane.get("label") else "")
         + f"\n{person(lane.get('person'))} — {len(lane.get('stories') or []):,} stories"
         for lane in lanes
     ]
@@ -450,7 +479,10 @@ def _team(reply: Reply) -> list[Block]:
 
 
 def _help(reply: Reply) -> list[Block]:
-    return [*text_sections(reply.text), context("Buttons do exactly what the commands do, with the same rules.")]
+    return [
+        *text_sections(reply.text),
+        context("Buttons do exactly what the commands do, with the same rules."),
+    ]
 
 
 _BUILDERS: dict[str, Callable[[Reply], list[Block]]] = {
@@ -495,13 +527,21 @@ def dm_blocks(note: Notification) -> list[dict]:
         first, _, rest = note.text.partition("\n")
         label, link = data.get("label"), data.get("link") or data.get("evidence")
         blocks: list[Block] = [*text_sections(first, limit=2)]
-        blocks.append(ActionsBlock(elements=[
-            button("Approve (done)", ACTION_APPROVE, {"plan": plan, "story": sid, "label": label, "link": link},
-                   style="primary"),
-            button("Request changes", ACTION_CHANGES, {"plan": plan, "story": sid, "label": label}),
-        ]))
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    button(
+                        "Approve (done)",
+                        ACTION_APPROVE,
+                        {"plan": plan, "story": sid, "label": label, "link": link},
+                        style="primary",
+                    ),
+                    button("Request changes", ACTION_CHANGES, {"plan": plan, "story": sid, "label": label}),
+                ]
+            )
+        )
         if rest.strip():
-            blocks.append(context(rest.strip()))
+            blocks.append(context(placeholders(rest.strip())))
         return finish(blocks)
     stories = data.get("stories") or []
     if stories:
@@ -511,6 +551,8 @@ def dm_blocks(note: Notification) -> list[dict]:
             text = f"*{T.esc(truncate(labels[sid], LABEL_MAX))}*" if labels.get(sid) else f"*{T.esc(sid)}*"
             blocks.append(section(text, start_button(plan, sid)))
         if len(stories) > MAX_DM_STARTS:
-            blocks.append(context(f"…and {len(stories) - MAX_DM_STARTS:,} more: `/unblocked mine` lists them."))
+            blocks.append(
+                context(f"…and {len(stories) - MAX_DM_STARTS:,} more: `/unblocked mine` lists them.")
+            )
         return finish(blocks)
     return finish(text_sections(note.text, limit=3))

@@ -48,9 +48,12 @@ def home_view(data: dict) -> dict:
     counts = data.get("counts")
     if counts:
         total = data.get("total", sum(counts.values()))
-        blocks.append(context(
-            f"{counts.get('done', 0):,}/{total:,} done · {counts.get('review', 0):,} in review · "
-            f"{counts.get('in_progress', 0):,} in progress · {counts.get('todo', 0):,} to do"))
+        blocks.append(
+            context(
+                f"{counts.get('done', 0):,}/{total:,} done · {counts.get('review', 0):,} in review · "
+                f"{counts.get('in_progress', 0):,} in progress · {counts.get('todo', 0):,} to do"
+            )
+        )
     blocks.append(DividerBlock())
     blocks.extend(_mine(plan, data.get("mine") or []))
     blocks.extend(_next(plan, data.get("next")))
@@ -71,7 +74,11 @@ def _mine(plan: str | None, mine: list[dict]) -> list[Block]:
     for card in mine[:MAX_MINE]:
         text = f"*{label_of(card)}* — {state_word(card.get('state'))}"
         if card.get("state") == "review":
-            reviewer = f"waiting for {person(card['reviewer'])}" if card.get("reviewer") else "waiting for a reviewer"
+            reviewer = (
+                f"waiting for {person(card['reviewer'])}"
+                if card.get("reviewer")
+                else "waiting for a reviewer"
+            )
             out.append(section(f"{text}, {reviewer}"))
         else:
             out.append(section(text, review_button(plan, card["id"], card.get("label"))))
@@ -107,10 +114,14 @@ def _reviews(plan: str | None, reviews: list[dict]) -> list[Block]:
     for card in reviews[:MAX_REVIEWS]:
         by = f" — by {person(card['assignee'])}" if card.get("assignee") else ""
         out.append(section(f"*{label_of(card)}*{by}"))
-        out.append(ActionsBlock(elements=[
-            done_button(plan, card["id"], card.get("label")),
-            changes_button(plan, card["id"], card.get("label")),
-        ]))
+        out.append(
+            ActionsBlock(
+                elements=[
+                    done_button(plan, card["id"], card.get("label")),
+                    changes_button(plan, card["id"], card.get("label")),
+                ]
+            )
+        )
     if len(reviews) > MAX_REVIEWS:
         out.append(context(f"…and {len(reviews) - MAX_REVIEWS:,} more: `/next` takes them in order."))
     return out

@@ -34,10 +34,18 @@ def done_modal(
 ) -> dict:
     """Approve a story in review: input block "evidence", action "link" (-> /done ID LINK)."""
     return _modal(
-        MODAL_DONE, "Mark done", "Done", plan, story_id, channel,
+        MODAL_DONE,
+        "Mark done",
+        "Done",
+        plan,
+        story_id,
+        channel,
         [
-            _about(story_label, "Approve it with the evidence that it works: the merged pull request, "
-                                "the pipeline run or the document."),
+            _about(
+                story_label,
+                "Approve it with the evidence that it works: the merged pull request, "
+                "the pipeline run or the document.",
+            ),
             _link_input("Evidence link", initial_link),
         ],
     )
@@ -59,7 +67,12 @@ def changes_modal(
         ),
     )
     return _modal(
-        MODAL_CHANGES, "Request changes", "Send back", plan, story_id, channel,
+        MODAL_CHANGES,
+        "Request changes",
+        "Send back",
+        plan,
+        story_id,
+        channel,
         [_about(story_label, "It goes back to in progress; its holder gets your words."), reason],
     )
 
@@ -73,18 +86,33 @@ def review_modal(
         block_id="reviewer",
         label=PlainTextObject(text="Reviewer"),
         optional=True,
-        element=UserSelectElement(action_id="user", placeholder=PlainTextObject(text="Who should review it?")),
+        element=UserSelectElement(
+            action_id="user", placeholder=PlainTextObject(text="Who should review it?")
+        ),
         hint=PlainTextObject(text="They get a DM with Approve and Request changes buttons."),
     )
     return _modal(
-        MODAL_REVIEW, "Send to review", "Send", plan, story_id, channel,
-        [_about(story_label, "Attach the pull request to review."), _link_input("Pull request link", initial_link),
-         reviewer],
+        MODAL_REVIEW,
+        "Send to review",
+        "Send",
+        plan,
+        story_id,
+        channel,
+        [
+            _about(story_label, "Attach the pull request to review."),
+            _link_input("Pull request link", initial_link),
+            reviewer,
+        ],
     )
 
 
 def _modal(
-    callback_id: str, title: str, submit: str, plan: str | None, story_id: str, channel: str | None,
+    callback_id: str,
+    title: str,
+    submit: str,
+    plan: str | None,
+    story_id: str,
+    channel: str | None,
     blocks: list[Block],
 ) -> dict:
     view = View(
@@ -93,7 +121,9 @@ def _modal(
         title=PlainTextObject(text=title),
         submit=PlainTextObject(text=submit),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"plan": plan, "story": story_id, "channel": channel}, separators=(",", ":")),
+        private_metadata=json.dumps(
+            {"plan": plan, "story": story_id, "channel": channel}, separators=(",", ":")
+        ),
         blocks=blocks,
     ).to_dict()
     return check_view(view)

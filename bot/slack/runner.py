@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 
@@ -46,8 +47,6 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
 
 def run_slack(settings: Settings, service: DeliveryService) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings, service))
-    except KeyboardInterrupt:
-        pass
     return 0

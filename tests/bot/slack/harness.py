@@ -46,7 +46,7 @@ class SlackHttp:
         resp = await self.post(urlencode(payload), "application/x-www-form-urlencoded")
         result = {"status": resp.status, "payload": payload, "reply": None}
         if resp.status == 200 and not (command == "/done" and len(text.split()) == 1):
-            posts = await self.slack.wait_for_responses(payload["response_url"])
+            posts = await self.slack.wait_for_responses(payload["response_url"], timeout=20)
             result["reply"] = posts[0]
         return result
 

@@ -1,0 +1,636 @@
+"""Block Kit builders: what a person sees in Slack, and that Slack would accept it."""
+
+import json
+
+import pytest
+from fakeslack.blocks import check_blocks as fake_check_blocks
+from fakeslack.blocks import check_view as fake_check_view
+
+from bot.replies import Notification, Reply
+from bot.slack import (
+    ACTION_APPROVE,
+    ACTION_CHANGES,
+    ACTION_DONE,
+    ACTION_REVIEW,
+    ACTION_START,
+    MODAL_CHANGES,
+    MODAL_DONE,
+    MODAL_REVIEW,
+)
+from bot.slack.blocks import announcement_blocks, dm_blocks, reply_blocks
+from bot.slack.home import home_view
+from bot.slack.limits import check_message, check_view, truncate
+from bot.slack.modals import changes_modal, done_modal, review_modal
+from planner.board import board, story_card, unblocked
+from planner.graph import PlanGraph
+from planner.model import Checkpoint, Gate, Lane, Mode, Plan, Story
+from planner.staffing import Staffing
+from planner.state import State, StoryStatus
+from tests.bot.conftest import LINK
+
+NASTY = "<!channel> & co"
+NASTY_ESCAPED = "&lt;!channel&gt; &amp; co"
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def slack_accepts(blocks, limit=50):
+    assert fake_check_blocks(blocks, limit) == []
+    return blocks
+
+
+def buttons(blocks):
+    """Every button in reading order, with its block index."""
+    out = []
+    for i, block in enumerate(blocks):
+        if block.get("accessory", {}).get("type") == "button":
+            out.append((i, block["accessory"]))
+        for el in block.get("elements", []):
+            if el.get("type") == "button":
+                out.append((i, el))
+    return out
+
+
+def mrkdwn_texts(blocks):
+    texts = []
+    for block in blocks:
+        for obj in [block.get("text"), *block.get("fields", []), *block.get("elements", [])]:
+            if isinstance(obj, dict) and obj.get("type") == "mrkdwn":
+                texts.append(obj["text"])
+    return texts
+
+
+def all_text(blocks):
+    return "\n".join(mrkdwn_texts(blocks) + [b["text"]["text"] for b in blocks if b["type"] == "header"])
+
+
+def value(button):
+    return json.loads(button["value"])
+
+
+def ids(n):
+    return [f"{1 + i // 100}.{1 + i % 100}" for i in range(n)]
+
+
+def make_plan(n, *, entry_gate=False, bindings=None, critical=0, checkpoint=0):
+    """n stories in 4 lanes; no edges (everything startable) unless an entry gate holds them."""
+    sids = ids(n)
+    stories = tuple(Story(sid, title=NASTY if i == 1 else f"task {i}") for i, sid in enumerate(sids))
+    lanes = tuple(Lane(key, f"lane {key.lower()}", tuple(sids[k::4])) for k, key in enumerate("ABCD"))
+    gates = (Gate(sids[0], "entry"),) if entry_gate else (Gate(sids[2], "data"),)
+    plan = Plan(
+        title="big",
+        stories=stories,
+        gates=gates,
+        critical_path=tuple(sids[:critical]),
+        modes=(Mode(devs=4, recommended=True, lanes=lanes),),
+        checkpoints=(Checkpoint("A", tuple(sids[:checkpoint])),) if checkpoint else (),
+    )
+    graph = PlanGraph(plan)
+    return Staffing(graph, 4, bindings if bindings is not None else {"A": "U0ALICE", "B": "U0BOB"})
+
+
+@pytest.fixture(scope="module")
+def small():
+    return make_plan(8, bindings={"A": "U0ALICE", "B": "U0BOB"}, critical=3)
+
+
+@pytest.fixture(scope="module")
+def huge():
+    return make_plan(2000, critical=300, checkpoint=1000)
+
+
+def unblocked_reply(staffing, statuses=None, scope="ready"):
+    data = unblocked(staffing, statuses or {}, scope=scope, person="U0ALICE")
+    return Reply(True, "fallback", kind="unblocked", data={"plan": "big", **data})
+
+
+def story_reply(card, **extra):
+    data = {
+        "plan": "big",
+        **card,
+        "evidence": None,
+        "forced": False,
+        "since": None,
+        "prerequisites": [],
+        "open_prerequisites": [],
+        "startable": False,
+        "unblocks_ids": [],
+        "finalisation": False,
+        "history": [],
+        **extra,
+    }
+    return Reply(True, "fallback", kind="story", data=data)
+
+
+# -- /unblocked ---------------------------------------------------------------------------------
+
+
+def test_unblocked_start_buttons_carry_plan_and_story(small):
+    blocks = slack_accepts(reply_blocks(unblocked_reply(small)))
+    starts = [b for _, b in buttons(blocks) if b["action_id"] == ACTION_START]
+    assert len(starts) == 8
+    for i, btn in buttons(blocks):
+        v = value(btn)
+        assert v == {"plan": "big", "story": v["story"]}
+        assert f"*{v['story']} " in blocks[i]["text"]["text"]  # the button sits on its own story
+
+
+def test_unblocked_groups_stories_under_the_lane_owner(small):
+    blocks = reply_blocks(unblocked_reply(small))
+    owner_of, heading = {}, None
+    for block in blocks:
+        text = block.get("text", {}).get("text", "")
+        if block["type"] == "section" and "accessory" not in block:
+            heading = text
+        elif "accessory" in block:
+            owner_of[value(block["accessory"])["story"]] = heading
+    # lane A holds stories 0, 4; lane B 1, 5; C and D are unbound
+    assert "<@U0ALICE>" in owner_of["1.1"] and "<@U0ALICE>" in owner_of["1.5"]
+    assert "<@U0BOB>" in owner_of["1.2"] and "<@U0BOB>" in owner_of["1.6"]
+    assert owner_of["1.3"].startswith("*Unclaimed — Dev C")
+
+
+def test_unblocked_marks_gate_critical_and_unblocks():
+    plan = Plan(
+        title="p",
+        stories=(Story("1.1", "root"), Story("1.2"), Story("1.3")),
+        edges=(("1.1", "1.2"), ("1.2", "1.3")),
+        gates=(Gate("1.1", "entry"),),
+    )
+    staffing = Staffing(PlanGraph(plan))
+    blocks = reply_blocks(unblocked_reply(staffing))
+    story = next(b for b in blocks if "accessory" in b)
+    text = story["text"]["text"]
+    assert "*1.1 root*" in text and "entry gate" in text and "critical path" in text and "unblocks 2" in text
+
+
+def test_unblocked_escapes_titles(small):
+    blocks = reply_blocks(unblocked_reply(small))
+    text = all_text(blocks)
+    assert NASTY_ESCAPED in text
+    assert "<!channel>" not in json.dumps(blocks)
+
+
+def test_unblocked_all_lists_blocked_with_what_they_wait_for():
+    staffing = make_plan(6, entry_gate=True)
+    blocks = slack_accepts(reply_blocks(unblocked_reply(staffing, scope="all")))
+    blocked = next(t for t in mrkdwn_texts(blocks) if t.startswith("*Blocked*"))
+    assert "*Blocked*: 5" in blocked
+    assert f"1.2 {NASTY_ESCAPED} — waits for 1.1" in blocked
+
+
+def test_unblocked_nothing_startable():
+    staffing = make_plan(4, entry_gate=True)
+    statuses = {"1.1": StoryStatus("1.1", State.IN_PROGRESS, assignee="U0ALICE")}
+    blocks = slack_accepts(reply_blocks(unblocked_reply(staffing, statuses, scope="all")))
+    assert any("Nothing is startable" in t for t in mrkdwn_texts(blocks))
+    assert not buttons(blocks)
+    assert any("*In progress / review*: 1" in t and "<@U0ALICE>" in t for t in mrkdwn_texts(blocks))
+
+
+def test_2000_startable_stories_fit_one_message(huge):
+    reply = unblocked_reply(huge)
+    assert len(reply.data["items"]) == 2000  # the full data stays in the reply
+    blocks = slack_accepts(reply_blocks(reply))
+    assert len(blocks) <= 50
+    starts = [b for _, b in buttons(blocks) if b["action_id"] == ACTION_START]
+    assert 0 < len(starts) <= 20
+    more = next(t for t in mrkdwn_texts(blocks) if "more startable" in t)
+    assert f"…and {2000 - len(starts):,} more startable" in more
+    assert "--json" in more
+    # the first stories shown are the highest priority: the critical path first
+    assert value(starts[0])["story"] == reply.data["items"][0]["id"]
+
+
+def test_2000_stories_scope_all_and_blocked(huge):
+    blocks = slack_accepts(reply_blocks(unblocked_reply(huge, scope="all")))
+    assert len(blocks) <= 50
+    gated = make_plan(2000, entry_gate=True)
+    blocks = slack_accepts(reply_blocks(unblocked_reply(gated, scope="all")))
+    assert len(blocks) <= 50
+    blocked = next(t for t in mrkdwn_texts(blocks) if t.startswith("*Blocked*"))
+    assert "*Blocked*: 1,999" in blocked and "…and 1,984 more" in blocked
+
+
+def test_2000_story_board_is_compact(huge):
+    statuses = {sid: StoryStatus(sid, State.IN_PROGRESS, assignee="U0ALICE") for sid in ids(400)}
+    statuses["1.3"] = StoryStatus("1.3", State.REVIEW, assignee="U0BOB", reviewer="U0ALICE")
+    data = board(huge, statuses)
+    blocks = slack_accepts(reply_blocks(Reply(True, "t", kind="board", data={"plan": "big", **data})))
+    assert len(blocks) <= 10
+    text = all_text(blocks)
+    assert "*Done*\n0 / 2,000" in text
+    assert "🚦 1.3 (data): in review, <@U0BOB>" in text
+    assert "A: 0/1000 — missing 1.1, 1.2" in text and "+988" in text
+    assert "*Critical path*: at 1.1 (in progress), step 1 of 300" in text
+
+
+# -- /status -----------------------------------------------------------------------------------
+
+
+def test_board_shows_forced_starts_and_checkpoints(small):
+    statuses = {"1.1": StoryStatus("1.1", State.DONE), "1.4": StoryStatus("1.4", State.IN_PROGRESS)}
+    data = board(small, statuses)
+    data["forced_open"] = [{"story": "1.4", "assignee": "U0BOB", "open": ["1.2"]}]
+    blocks = slack_accepts(reply_blocks(Reply(True, "t", kind="board", data={"plan": "big", **data})))
+    text = all_text(blocks)
+    assert "⚠ *Forced starts still open*" in text and "1.4 (<@U0BOB>) still waits for 1.2" in text
+    assert "*Critical path*: at 1.2 (to do), step 2 of 3" in text
+
+
+@pytest.mark.parametrize(
+    ("state", "startable", "expected"),
+    [
+        ("todo", True, [ACTION_START]),
+        ("todo", False, []),
+        ("in_progress", False, [ACTION_REVIEW]),
+        ("review", False, [ACTION_DONE, ACTION_CHANGES]),
+        ("done", False, []),
+    ],
+)
+def test_story_buttons_follow_its_state(small, state, startable, expected):
+    status = StoryStatus(
+        "1.2",
+        State(state),
+        assignee="U0BOB" if state != "todo" else None,
+        reviewer="U0ALICE" if state == "review" else None,
+    )
+    card = story_card("1.2", small, {"1.2": status})
+    reply = story_reply(
+        card,
+        startable=startable,
+        evidence=LINK if state == "review" else None,
+        open_prerequisites=[] if startable else ["1.1"],
+    )
+    blocks = slack_accepts(reply_blocks(reply))
+    found = [b for _, b in buttons(blocks)]
+    assert [b["action_id"] for b in found] == expected
+    for b in found:
+        assert value(b)["plan"] == "big" and value(b)["story"] == "1.2"
+    if state == "review":
+        assert found[0]["style"] == "primary"
+        assert value(found[0])["link"] == LINK  # the Done modal opens prefilled
+    if state == "todo" and not startable:
+        assert any("*Blocked*: waits for 1.1" in t for t in mrkdwn_texts(blocks))
+
+
+def test_story_shows_lane_owner_history_and_escapes(small):
+    card = story_card("1.2", small, {})
+    history = [
+        {
+            "action": "changes",
+            "actor": "U0ALICE",
+            "from": "review",
+            "to": "in_progress",
+            "at": "2025-03-01T10:00:00+00:00",
+            "evidence": None,
+            "reviewer": None,
+            "reason": NASTY,
+        }
+    ]
+    blocks = slack_accepts(reply_blocks(story_reply(card, history=history, prerequisites=["1.1"])))
+    text = all_text(blocks)
+    assert (
+        blocks[0]["type"] == "header" and blocks[0]["text"]["text"] == f"1.2 {NASTY}"
+    )  # plain text: harmless
+    assert "Dev B (lane b), bound to <@U0BOB>" in text
+    assert f"2025-03-01 10:00 <@U0ALICE> changes: in review → in progress — {NASTY_ESCAPED}" in text
+    assert "<!channel>" not in "".join(mrkdwn_texts(blocks))
+
+
+# -- transitions, refusals, next, team, help ----------------------------------------------------
+
+
+def test_transition_to_review_offers_done():
+    reply = Reply(
+        True,
+        "👀 1.2 x is in review.",
+        kind="transition",
+        data={
+            "plan": "p",
+            "story": "1.2",
+            "action": "review",
+            "from": "in_progress",
+            "to": "review",
+            "newly_startable": [],
+            "gate": None,
+        },
+    )
+    blocks = slack_accepts(reply_blocks(reply))
+    assert blocks[0]["text"]["text"] == "👀 1.2 x is in review."
+    done = [b for _, b in buttons(blocks) if b["action_id"] == ACTION_DONE]
+    assert (
+        len(done) == 1 and done[0]["style"] == "primary" and value(done[0]) == {"plan": "p", "story": "1.2"}
+    )
+
+
+def test_gate_passed_stands_out_and_huge_unblock_is_capped():
+    newly = ids(2000)[1:]
+    text = (
+        "🚦 Gate passed (entry): ✅ 1.1 is done.\nNow startable: "
+        + ", ".join(newly)
+        + " — their owners were told."
+    )
+    reply = Reply(
+        True,
+        text,
+        kind="transition",
+        data={
+            "plan": "p",
+            "story": "1.1",
+            "action": "done",
+            "from": "review",
+            "to": "done",
+            "newly_startable": newly,
+            "gate": "entry",
+        },
+    )
+    blocks = slack_accepts(reply_blocks(reply))
+    assert blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "🚦 Gate passed", "emoji": True},
+    }
+    assert any("Now startable (1,999)" in t and "+1,979" in t for t in mrkdwn_texts(blocks))
+
+
+def test_refusal_shows_reason_and_warning():
+    reply = Reply(
+        False,
+        "1.3 can't start yet: it waits for 1.2 (to do).",
+        kind="refusal",
+        data={"error": "not-startable", "story": "1.3", "open_prerequisites": ["1.2"]},
+    )
+    blocks = slack_accepts(reply_blocks(reply))
+    assert blocks[0]["type"] == "section" and "can't start yet" in blocks[0]["text"]["text"]
+    assert blocks[1]["type"] == "context" and "⚠ Still open: 1.2" in blocks[1]["elements"][0]["text"]
+    assert not buttons(blocks)
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("lane", [ACTION_START]),
+        ("elsewhere", [ACTION_START]),
+        ("continue", [ACTION_REVIEW]),
+        ("review", [ACTION_DONE, ACTION_CHANGES]),
+        ("nothing", []),
+    ],
+)
+def test_next_offers_the_right_button(kind, expected):
+    story = None if kind == "nothing" else "1.2"
+    reply = Reply(
+        True,
+        "Next for you: *1.2*",
+        kind="next",
+        data={"plan": "p", "story": story, "why": "w", "reason": kind},
+    )
+    blocks = slack_accepts(reply_blocks(reply))
+    assert [b["action_id"] for _, b in buttons(blocks)] == expected
+
+
+def test_team_help_and_other_kinds_render():
+    team = Reply(
+        True,
+        "t",
+        kind="team",
+        data={
+            "plan": "p",
+            "mode": 3,
+            "allow_solo": False,
+            "channel": "C0PLAN",
+            "leads": ["U0LEAD"],
+            "lanes": [
+                {"lane": "A", "label": "core", "person": "U0ALICE", "stories": ["1.1", "1.2"]},
+                {"lane": "B", "label": None, "person": None, "stories": []},
+            ],
+        },
+    )
+    text = all_text(slack_accepts(reply_blocks(team)))
+    assert "*Dev A* (core)\n<@U0ALICE> — 2 stories" in text and "*Dev B*\nnobody" in text
+    assert "Leads: <@U0LEAD> · four eyes: on" in text
+    for kind in ("help", "team-changed", "duplicate", "info"):
+        blocks = slack_accepts(reply_blocks(Reply(True, "line one\n" + "x" * 5000, kind=kind)))
+        assert blocks[0]["text"]["text"].startswith("line one")
+
+
+# -- notifications -----------------------------------------------------------------------------
+
+
+def test_announcement_gate_passed_header():
+    note = Notification(
+        "channel",
+        "C1",
+        "🚦 Gate passed (data): ✅ 4.1 x is done.\nNow startable: 4.2 (<@U1>), 4.3 (unclaimed).",
+        {"story": "4.1", "action": "done", "gate": True, "newly_startable": ["4.2", "4.3"]},
+    )
+    blocks = slack_accepts(announcement_blocks(note))
+    assert blocks[0]["type"] == "header" and blocks[0]["text"]["text"] == "🚦 Gate passed"
+    assert "Now startable (2): 4.2 (<@U1>), 4.3 (unclaimed)" in all_text(blocks)
+    plain = announcement_blocks(Notification("channel", "C1", "▶ @dev started 1.1.", {"gate": False}))
+    assert [b["type"] for b in plain] == ["section"]
+
+
+def test_review_request_dm_has_approve_and_changes():
+    note = Notification(
+        "dm",
+        "U0REV",
+        "<@U0DEV> asks you to review 1.2 x — https://x/pull/1.\nApprove: /done 1.2 …",
+        {"story": "1.2", "review_request": True, "plan": "p"},
+    )
+    blocks = slack_accepts(dm_blocks(note))
+    found = [b for _, b in buttons(blocks)]
+    assert [b["action_id"] for b in found] == [ACTION_APPROVE, ACTION_CHANGES]
+    assert found[0]["style"] == "primary" and found[0]["text"]["text"] == "Approve (done)"
+    assert all(value(b) == {"plan": "p", "story": "1.2"} for b in found)
+
+
+def test_now_startable_dm_caps_start_buttons():
+    sids = ids(40)
+    note = Notification("dm", "U0ALICE", "Now startable in your lane: many.", {"stories": sids, "plan": "p"})
+    blocks = slack_accepts(dm_blocks(note))
+    starts = [b for _, b in buttons(blocks) if b["action_id"] == ACTION_START]
+    assert [value(b)["story"] for b in starts] == sids[:10]
+    assert "…and 30 more" in blocks[-1]["elements"][0]["text"]
+
+
+# -- App Home ----------------------------------------------------------------------------------
+
+
+def test_home_view(small):
+    statuses = {
+        "1.1": StoryStatus("1.1", State.IN_PROGRESS, assignee="U0ALICE"),
+        "1.2": StoryStatus("1.2", State.REVIEW, assignee="U0BOB", reviewer="U0ALICE"),
+    }
+    cards = {sid: story_card(sid, small, statuses) for sid in small.plan.story_ids}
+    data = {
+        "plan": "big",
+        "me": "U0ALICE",
+        "mine": [cards["1.1"]],
+        "next": {"story": "1.5", "why": "next in your lane (Dev A)", "kind": "lane", "label": "1.5 task 4"},
+        "reviews": [cards["1.2"]] * 60,
+        "gates": board(small, statuses)["gates"],
+        "counts": {"todo": 6, "in_progress": 1, "review": 1, "done": 0},
+        "total": 8,
+    }
+    view = home_view(data)
+    assert view["type"] == "home" and fake_check_view(view, ("home",)) == []
+    assert len(view["blocks"]) <= 100
+    found = [(b["action_id"], value(b)["story"]) for _, b in buttons(view["blocks"])]
+    assert (ACTION_REVIEW, "1.1") in found and (ACTION_START, "1.5") in found
+    assert found.count((ACTION_DONE, "1.2")) == 15 and found.count((ACTION_CHANGES, "1.2")) == 15
+    text = all_text(view["blocks"])
+    assert "*Your stories*" in text and "*Reviews waiting for you*" in text and "…and 45 more" in text
+    assert "*Gates*" in text and NASTY_ESCAPED in text
+    empty = home_view({"plan": "big", "me": "U0X", "mine": [], "next": None, "reviews": [], "gates": []})
+    assert "Nothing for you right now" in all_text(empty["blocks"])
+
+
+# -- modals ------------------------------------------------------------------------------------
+
+
+def _input(view, block_id):
+    return next(b for b in view["blocks"] if b.get("block_id") == block_id)
+
+
+def test_done_modal():
+    view = done_modal("p", f"1.2 {NASTY}", "1.2", "C0PLAN", initial_link=LINK)
+    assert fake_check_view(view, ("modal",)) == []
+    assert view["type"] == "modal" and view["callback_id"] == MODAL_DONE
+    assert json.loads(view["private_metadata"]) == {"plan": "p", "story": "1.2", "channel": "C0PLAN"}
+    element = _input(view, "evidence")["element"]
+    assert element["action_id"] == "link" and element["type"] == "plain_text_input"
+    assert element["placeholder"]["text"] == "https://…" and element["initial_value"] == LINK
+    assert NASTY_ESCAPED in all_text(view["blocks"])
+
+
+def test_changes_modal():
+    view = changes_modal(plan="p", story_label="1.2", story_id="1.2", channel=None)
+    assert fake_check_view(view, ("modal",)) == []
+    assert view["callback_id"] == MODAL_CHANGES
+    assert json.loads(view["private_metadata"]) == {"plan": "p", "story": "1.2", "channel": None}
+    element = _input(view, "reason")["element"]
+    assert element["action_id"] == "text" and element["multiline"] is True
+
+
+def test_review_modal():
+    view = review_modal(plan=None, story_label="1.2", story_id="1.2", channel="C1")
+    assert fake_check_view(view, ("modal",)) == []
+    assert view["callback_id"] == MODAL_REVIEW
+    assert json.loads(view["private_metadata"]) == {"plan": None, "story": "1.2", "channel": "C1"}
+    assert _input(view, "evidence")["element"]["action_id"] == "link"
+    reviewer = _input(view, "reviewer")
+    assert reviewer["optional"] is True
+    assert reviewer["element"] == {**reviewer["element"], "type": "users_select", "action_id": "user"}
+
+
+# -- limits ------------------------------------------------------------------------------------
+
+
+def _sec(text="x"):
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _btn(action_id="a", value="v"):
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "b"},
+        "action_id": action_id,
+        "value": value,
+    }
+
+
+@pytest.mark.parametrize(
+    ("blocks", "message"),
+    [
+        ([_sec()] * 51, "/blocks: 51 blocks, limit 50"),
+        ([_sec("x" * 3001)], "/blocks/0/text/text: 3001 characters, limit 3000"),
+        ([{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}], "/blocks/0/text/text: 151"),
+        ([{"type": "actions", "elements": [_btn(value="v" * 2001)]}], "/blocks/0/elements/0/value: 2001"),
+        (
+            [{"type": "section", "fields": [{"type": "mrkdwn", "text": "f"}] * 11}],
+            "/blocks/0/fields: 11 fields",
+        ),
+        ([{"type": "actions", "elements": [_btn(f"a{i}") for i in range(26)]}], "26 elements, limit 25"),
+        ([{"type": "actions", "elements": [_btn("start"), _btn("start")]}], "duplicate action_id 'start'"),
+        ([_sec(" ")], "empty section text"),
+        ([_sec("x" * 2900) for _ in range(20)], "sanity bound"),
+    ],
+)
+def test_check_message_refuses(blocks, message):
+    with pytest.raises(ValueError, match="Block Kit limit broken|sanity") as err:
+        check_message(blocks)
+    assert message in str(err.value)
+
+
+def test_check_message_and_view_accept_at_the_limit():
+    assert check_message([_sec("x" * 3000)] * 10)
+    assert check_message([_sec()] * 50)
+    check_view({"type": "home", "blocks": [_sec()] * 100})
+    with pytest.raises(ValueError, match="/view/blocks: 101 blocks, limit 100"):
+        check_view({"type": "home", "blocks": [_sec()] * 101})
+    with pytest.raises(ValueError, match="/view/title/text: 25 characters"):
+        check_view({"type": "modal", "title": {"type": "plain_text", "text": "t" * 25}, "blocks": []})
+
+
+def test_truncate():
+    assert truncate("short", 10) == "short"
+    cut = truncate("a" * 50, 10)
+    assert cut == "a" * 9 + "…" and len(cut) == 10
+    assert truncate("ab &amp; cd", 6) == "ab…"  # never half an escape
+    assert truncate("hi <@U0ALICE> there", 10) == "hi…"  # never half a mention
+    with pytest.raises(ValueError):
+        truncate("x", 0)
+
+
+# -- on the real service -----------------------------------------------------------------------
+
+
+def test_every_reply_of_a_real_walk_renders(service, walk):
+    replies = [
+        service.handle("lea", cmd)
+        for cmd in (
+            "/unblocked",
+            "/unblocked all",
+            "/unblocked mine",
+            "/status",
+            "/status 1.1",
+            "/next",
+            "/team",
+            "/start 2.2",
+            "/frobnicate",
+        )
+    ]
+    replies.append(walk.ok("dev", "/start 1.1"))
+    replies.append(walk.ok("dev", f"/review 1.1 {LINK} @rev"))
+    replies.append(service.handle("rev", "/status 1.1"))
+    replies.append(service.handle("rev", "/next"))
+    replies.append(walk.ok("rev", f"/done 1.1 {LINK}"))
+    replies.append(service.handle("lea", "/status 1.1"))
+    for reply in replies:
+        slack_accepts(reply_blocks(reply))
+        for note in reply.notifications:
+            slack_accepts(dm_blocks(note) if note.kind == "dm" else announcement_blocks(note))
+    gate = replies[-2]
+    assert reply_blocks(gate)[0]["text"]["text"] == "🚦 Gate passed"
+    review_dm = next(n for n in replies[-5].notifications if n.data.get("review_request"))
+    assert [b["action_id"] for _, b in buttons(dm_blocks(review_dm))] == [ACTION_APPROVE, ACTION_CHANGES]
+    after = reply_blocks(service.handle("lea", "/unblocked"))
+    started = {value(b)["story"] for _, b in buttons(after) if b["action_id"] == ACTION_START}
+    assert started == {"1.3", "1.4", "2.4", "5.3", "5.4"}
+    home = home_view(service.home("rev"))
+    assert fake_check_view(home, ("home",)) == []
+
+
+def test_usage_placeholders_do_not_become_links():
+    reply = Reply(
+        True,
+        "Next for you: *1.2* — w.\n/review 1.2 <link> when ready, <@U0ALICE> <https://x|pr>",
+        kind="next",
+        data={"plan": "p", "story": "1.2", "why": "w", "reason": "continue"},
+    )
+    text = reply_blocks(reply)[0]["text"]["text"]
+    assert "/review 1.2 &lt;link&gt; when ready, <@U0ALICE> <https://x|pr>" in text
+    help_text = all_text(reply_blocks(Reply(True, "/start ID force <reason>", kind="help")))
+    assert "force &lt;reason&gt;" in help_text

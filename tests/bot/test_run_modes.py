@@ -1,0 +1,233 @@
+"""`deliverybot run` as a real process: console, HTTP or Socket Mode, chosen from the environment.
+
+Each case starts `python -m bot.cli run` in an empty directory with an environment holding only
+PATH and what the case sets (so no developer token can leak in), a fresh SQLite database, and, for
+the Slack modes, SLACK_API_URL pointing at a FakeSlack served from a thread. The process is stopped
+with SIGTERM, as Docker and systemd stop it, and must exit 0. No token value may ever be printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from fakeslack import FakeSlack
+
+REPO = Path(__file__).resolve().parents[2]
+BOT_TOKEN = "xoxb-0000-runmode-bot-token-must-not-print"
+APP_TOKEN = "xapp-1-A0000-runmode-app-token-must-not-print"
+SIGNING_SECRET = "runmode-signing-secret-must-not-print"
+SECRETS = (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET)
+WAIT = 30.0  # seconds: generous for a loaded 2-core machine; every wait ends as soon as it can
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="uses POSIX signals")
+
+
+class Proc:
+    """A running `deliverybot run` whose stdout and stderr are collected by reader threads."""
+
+    def __init__(self, env: dict[str, str], cwd: Path, stdin: str | None = None) -> None:
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run"],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        self._out: list[str] = []
+        self._err: list[str] = []
+        self._readers = [
+            threading.Thread(target=self._drain, args=(self.popen.stdout, self._out), daemon=True),
+            threading.Thread(target=self._drain, args=(self.popen.stderr, self._err), daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
+        if stdin is not None:
+            self.popen.stdin.write(stdin)
+            self.popen.stdin.close()
+
+    @staticmethod
+    def _drain(stream, sink: list[str]) -> None:
+        for line in iter(stream.readline, ""):
+            sink.append(line)
+        stream.close()
+
+    @property
+    def stdout(self) -> str:
+        return "".join(self._out)
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self._err)
+
+    def wait_stderr(self, text: str, timeout: float = WAIT) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.stderr:
+            if self.popen.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(
+                    f"{text!r} not on stderr (exit {self.popen.poll()}).\nstderr:\n{self.stderr}\nstdout:\n{self.stdout}"
+                )
+            time.sleep(0.05)
+
+    def stop(self, timeout: float = WAIT) -> int:
+        """SIGTERM, then wait for the exit; returns the exit code (kills and fails on a hang)."""
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+        return self.finish(timeout)
+
+    def finish(self, timeout: float = WAIT) -> int:
+        try:
+            code = self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait(10)
+            raise AssertionError(f"deliverybot did not exit within {timeout} s.\nstderr:\n{self.stderr}") from None
+        for reader in self._readers:
+            reader.join(10)
+        return code
+
+    def kill(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.kill()
+            self.popen.wait(10)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(REPO),  # works whether or not the package is installed in the venv
+        "PYTHONUNBUFFERED": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
+    }
+    env.update(extra)
+    return env
+
+
+def get(url: str) -> tuple[int, str, str]:
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return resp.status, resp.headers.get("Content-Type", ""), resp.read().decode()
+
+
+def assert_no_secret(proc: Proc) -> None:
+    for value in SECRETS:
+        assert value not in proc.stdout, "a token was printed on stdout"
+        assert value not in proc.stderr, "a token was printed on stderr"
+        # Not even a recognisable chunk of it (a token cut in half is still a leak).
+        assert value[-16:] not in proc.stdout + proc.stderr
+
+
+@pytest.fixture
+def fake_slack_thread():
+    slack = FakeSlack.start_in_thread()
+    try:
+        yield slack
+    finally:
+        slack.stop()
+
+
+def test_no_tokens_starts_the_console(tmp_path):
+    proc = Proc(base_env(tmp_path), cwd=tmp_path, stdin="/unblocked\n/quit\n")
+    try:
+        code = proc.finish()
+    finally:
+        proc.kill()
+    assert code == 0, proc.stderr
+    assert "starting the local console" in proc.stderr
+    assert "SLACK_BOT_TOKEN" in proc.stderr and "SLACK_APP_TOKEN" in proc.stderr
+    assert "SLACK_SIGNING_SECRET" in proc.stderr
+    assert "1.1 baseline hardening" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert (tmp_path / "run.db").exists(), "DATABASE_URL was not used"
+
+
+def test_bot_token_and_signing_secret_serve_http(tmp_path, fake_slack_thread):
+    port = free_port()
+    env = base_env(
+        tmp_path,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack_thread.api_url,
+        PORT=str(port),
+    )
+    proc = Proc(env, cwd=tmp_path)
+    try:
+        proc.wait_stderr("HTTP mode")
+        assert f":{port}/slack/events" in proc.stderr
+        assert "Socket Mode" not in proc.stderr
+
+        status, ctype, body = get(f"http://127.0.0.1:{port}/healthz")
+        assert status == 200
+        assert ctype.startswith("application/json")
+        health = json.loads(body)
+        assert health["ok"] is True
+        assert health["plans"] == 1  # the bundled plan, imported on first run
+
+        status, ctype, body = get(f"http://127.0.0.1:{port}/metrics")
+        assert status == 200
+        assert ctype.startswith("text/plain")
+        assert "# TYPE deliverybot_requests_total counter" in body
+        assert "# HELP deliverybot_service_seconds" in body
+
+        code = proc.stop()
+    finally:
+        proc.kill()
+    assert code == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert fake_slack_thread.calls_to("apps.connections.open") == []  # HTTP mode opens no socket
+    assert_no_secret(proc)
+
+
+def test_bot_and_app_tokens_connect_in_socket_mode(tmp_path, fake_slack_thread):
+    slack = fake_slack_thread
+    port = free_port()
+    env = base_env(
+        tmp_path,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        SLACK_API_URL=slack.api_url,
+        PORT=str(port),
+    )
+    proc = Proc(env, cwd=tmp_path)
+    try:
+        proc.wait_stderr("Socket Mode")
+        slack.sync(slack.wait_socket_connected(timeout=WAIT), timeout=WAIT + 5)
+        opened = slack.calls_to("apps.connections.open", ok=True)
+        assert len(opened) == 1
+        assert opened[0].token == APP_TOKEN
+
+        # The connection is live: a slash command envelope is acked and answered.
+        payload = slack.slash_command("/unblocked", user_id="U0ANN", channel_id="C0PLAN")
+        envelope = slack.sync(slack.socket_send("slash_commands", payload))
+        slack.sync(slack.socket_ack(envelope, timeout=WAIT), timeout=WAIT + 5)
+        posts = slack.sync(slack.wait_for_responses(payload["response_url"], timeout=WAIT), timeout=WAIT + 5)
+        assert "1.1" in posts[0].body["text"]
+
+        # Health is served in Socket Mode too.
+        status, _ctype, body = get(f"http://127.0.0.1:{port}/healthz")
+        assert status == 200 and json.loads(body)["ok"] is True
+
+        code = proc.stop()
+    finally:
+        proc.kill()
+    assert code == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not slack._open_sockets(), "the WebSocket was left open"
+    assert_no_secret(proc)
