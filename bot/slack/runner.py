@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
 
 from aiohttp import web
@@ -18,7 +19,12 @@ log = logging.getLogger("deliverybot")
 
 
 async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.Event | None = None) -> None:
-    """Run until cancelled. HTTP mode always serves /healthz and /metrics on PORT; Socket Mode too."""
+    """Run until cancelled or SIGTERM (what Docker and systemd send; as PID 1 in a container an
+    unhandled SIGTERM is ignored). HTTP mode always serves /healthz and /metrics on PORT; Socket Mode too."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
     app, _gateway = build_app(settings, service)
     runner = web.AppRunner(build_web_app(app, service))
     await runner.setup()
@@ -38,8 +44,10 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
                   file=sys.stderr)
         if ready:
             ready.set()
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.remove_signal_handler(signal.SIGTERM)
         if handler:
             await handler.close_async()
         await runner.cleanup()
