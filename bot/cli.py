@@ -42,10 +42,21 @@ def build_parser() -> argparse.ArgumentParser:
     lst = plan.add_parser("list", help="the imported plans")
     lst.add_argument("--json", action="store_true")
 
+    digest = sub.add_parser("digest", help="the daily gate digest: print it, or post it in Slack")
+    digest.add_argument("--plan", help="plan slug (default: the only plan)")
+    digest.add_argument("--post", action="store_true",
+                        help="post today's digest in the plan's channel, once per day (needs SLACK_BOT_TOKEN)")
+    digest.add_argument("--force", action="store_true", help="with --post: post even if today's was sent")
+    digest.add_argument("--json", action="store_true", help="print the digest as data")
+
     exp = sub.add_parser("export", help="full backup as JSON (plans, states, events, people)")
     exp.add_argument("--out", type=Path, help="file to write (default: standard output)")
     restore = sub.add_parser("import", help="restore a backup into an empty database")
     restore.add_argument("file", type=Path)
+
+    graph = sub.add_parser("graph", help="draw the plan's dependency graph, coloured by state, as a PNG")
+    graph.add_argument("--plan", help="plan slug (default: the only plan)")
+    graph.add_argument("--out", type=Path, required=True, help="the PNG file to write")
     return parser
 
 
@@ -53,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         handler = {"run": _run, "console": _console, "cmd": _cmd, "plan": _plan,
-                   "export": _export, "import": _import}[args.command]
+                   "export": _export, "import": _import, "digest": _digest, "graph": _graph}[args.command]
         return handler(args)
     except KeyboardInterrupt:
         return 130
@@ -195,6 +206,36 @@ def _plan_import(args, store) -> int:
     return EXIT_OK
 
 
+def _digest(args) -> int:
+    settings = _settings()
+    service = _service(settings, quiet=True)
+    try:
+        slug = service.resolve_slug(args.plan, None)
+    except LookupError as err:
+        print(f"deliverybot: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.post:
+        data = service.digest(slug)
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False, default=str))
+        else:
+            from bot.console import plain
+            from bot.digest_text import digest_details_text, digest_summary_text
+
+            print(plain(digest_summary_text(data)) + "\n\n" + plain(digest_details_text(data)))
+        return EXIT_OK
+    if not settings.slack_bot_token:
+        print("deliverybot: posting needs SLACK_BOT_TOKEN (and SLACK_API_URL to reach a test server)", file=sys.stderr)
+        return EXIT_USAGE
+    import asyncio
+
+    from bot.digest_cli import post_now
+
+    outcome = asyncio.run(post_now(settings, service, slug, force=args.force))
+    print(outcome.message, file=sys.stderr)
+    return EXIT_OK if outcome.sent else EXIT_REFUSED
+
+
 def _export(args) -> int:
     from bot.bootstrap import open_store
 
@@ -217,6 +258,26 @@ def _import(args) -> int:
         print(f"deliverybot: not imported: {err}", file=sys.stderr)
         return EXIT_REFUSED
     print(f"Restored {args.file}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _graph(args) -> int:
+    """`deliverybot graph --out FILE.png`: the picture of the plan's current state."""
+    if args.out.suffix.lower() != ".png":
+        print(f"deliverybot: --out must name a .png file, not {args.out}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.out.parent.is_dir():
+        print(f"deliverybot: no such directory: {args.out.parent}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        ctx = _service(_settings()).context(plan=args.plan)
+    except LookupError as err:
+        print(f"deliverybot: {err.args[0] if err.args else err}", file=sys.stderr)
+        return EXIT_USAGE
+    from bot.graph_png import render_png  # matplotlib: only for this command
+
+    args.out.write_bytes(render_png(ctx.graph, ctx.statuses))
+    print(args.out)
     return EXIT_OK
 
 

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from bot import text as T
+from bot.digest_config import DigestConfig, digest_config, zone
+from bot.digest_text import digest_details_text, digest_summary_text
 from bot.parsing import Command, InputError, free_text, person, split_command, story_id
 from bot.replies import Notification, Reply, refusal
+from bot.settings import Settings
 from planner.board import board, story_card, story_file, unblocked
+from planner.calendar import parse_holidays, parse_time, parse_workdays
+from planner.digest import build_digest
 from planner.graph import PlanGraph
 from planner.links import unwrap_slack_link
 from planner.model import Plan
@@ -41,13 +46,18 @@ class Context:
     statuses: dict[str, StoryStatus]
     allow_solo: bool
     here: str | None = None  # the channel the command was typed in
+    memo: dict = field(default_factory=dict)  # answers derived from this version of the plan
 
 
 class DeliveryService:
-    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, store: Store, clock: Callable[[], datetime] | None = None, settings: Settings | None = None
+    ) -> None:
         self.store = store
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.settings = settings or Settings()
         self._parsed: dict[str, tuple[Plan, PlanGraph]] = {}  # by source sha: plans are immutable
+        self._contexts: dict[str, tuple[tuple, Context]] = {}  # by slug, with the version they reflect
 
     # -- entry point -----------------------------------------------------------------------------
 
@@ -101,21 +111,39 @@ class DeliveryService:
         raise LookupError(f"Several plans ({names}) and none is bound to this channel: name one with --plan.")
 
     def context(self, plan: str | None = None, channel: str | None = None) -> Context:
+        """The plan as of now. Rebuilt only when its version changed (text, channel, any event):
+        the version is read first, so a context is never cached under a newer version than its data."""
         slug = self.resolve_slug(plan, channel)
+        version = self.store.plan_version(slug)
+        cached = self._contexts.get(slug)
+        if cached is None or cached[0] != version:
+            cached = (version, self._load_context(slug))
+            self._contexts[slug] = cached
+        return replace(cached[1], here=channel)
+
+    def _load_context(self, slug: str) -> Context:
         record = self.store.get_plan(slug)
         parsed_plan, graph = self.parsed(record.source, record.source_sha, record.title)
         settings = self.store.settings(slug)
         staffing = Staffing(graph, settings.get("mode"), self.store.lane_bindings(slug))
+        stored = self.store.statuses(slug)
         return Context(
             slug=slug,
             channel=record.channel,
             plan=parsed_plan,
             graph=graph,
             staffing=staffing,
-            statuses=self.store.statuses(slug),
+            statuses={sid: stored[sid] for sid in parsed_plan.story_ids if sid in stored},
             allow_solo=bool(settings.get("allow_solo", False)),
-            here=channel,
+            memo={},
         )
+
+    def memo(self, ctx: Context, key: str, compute: Callable[[], dict]) -> dict:
+        """A derived answer cached with the context (same plan version): the same /unblocked asked
+        by twenty people costs one computation."""
+        if key not in ctx.memo:
+            ctx.memo[key] = compute()
+        return ctx.memo[key]
 
     def known_story(self, ctx: Context, word: str | None, usage: str) -> str:
         sid = story_id(word, usage)
@@ -129,14 +157,21 @@ class DeliveryService:
         scope = cmd.args[0].lower() if cmd.args else "ready"
         if scope not in ("ready", "mine", "all") or len(cmd.args) > 1:
             raise InputError("Usage: /unblocked [mine|all]")
-        data = unblocked(ctx.staffing, ctx.statuses, scope=scope, person=actor)
+        if scope == "mine":
+            data = unblocked(ctx.staffing, ctx.statuses, scope=scope, person=actor)
+        else:
+            data = self.memo(ctx, f"unblocked:{scope}", lambda: unblocked(ctx.staffing, ctx.statuses, scope=scope))
         return Reply(True, T.unblocked_text(ctx.slug, data), kind="unblocked", data={"plan": ctx.slug, **data})
 
     def _cmd_status(self, ctx: Context, actor: str, cmd: Command, _rid: str) -> Reply:
         if not cmd.args:
-            data = board(ctx.staffing, ctx.statuses)
+            data = self.memo(ctx, "board", lambda: board(ctx.staffing, ctx.statuses))
             return Reply(True, T.board_text(ctx.slug, data), kind="board", data={"plan": ctx.slug, **data})
-        sid = self.known_story(ctx, cmd.args[0], "/status [ID]")
+        if cmd.args[0].lower() == "graph":
+            text = (f"The dependency graph of {T.esc(ctx.slug)}, coloured by state: in Slack it is posted here; "
+                    "in a terminal, deliverybot graph --out graph.png writes it.")
+            return Reply(True, text, kind="graph", data={"plan": ctx.slug})
+        sid = self.known_story(ctx, cmd.args[0], "/status [ID | graph]")
         data = story_file(sid, ctx.staffing, ctx.statuses, self.store.events(ctx.slug, sid))
         return Reply(True, T.story_text(data), kind="story", data={"plan": ctx.slug, **data})
 
@@ -169,6 +204,45 @@ class DeliveryService:
             "counts": overview["counts"],
             "total": overview["total"],
         }
+
+    # -- digest --------------------------------------------------------------------------------
+
+    def digest_config(self, slug: str) -> DigestConfig:
+        return digest_config(self.store.settings(slug), self.settings)
+
+    def digest(self, plan: str | None = None, channel: str | None = None, *, now: datetime | None = None) -> dict:
+        """The digest of a plan at `now`, as data: changes since the last digest that was sent,
+        and the claims a crash left pending (they are reported, never re-sent)."""
+        ctx = self.context(plan, channel)
+        now = now or self.clock()
+        config = self.digest_config(ctx.slug)
+        last = self.store.last_sent_digest(ctx.slug)
+        stuck = [
+            {"local_date": run.local_date.isoformat(), "claimed_at": run.claimed_at.isoformat(),
+             "claimed_by": run.claimed_by}
+            for run in self.store.stuck_digests(ctx.slug, now) if not run.reported
+        ]
+        return build_digest(
+            ctx.staffing, ctx.statuses, self.store.events(ctx.slug), now=now, tz=config.tz,
+            calendar=config.calendar, since=last.finished_at if last else None,
+            stale_after=config.stale_after, stuck_claims=stuck, plan_name=ctx.slug,
+        )
+
+    def _cmd_digest(self, ctx: Context, actor: str, cmd: Command, _rid: str) -> Reply:
+        if cmd.args and cmd.args != ("post",):
+            raise InputError("Usage: /digest (just for you) or /digest post (a lead: in the plan's channel)")
+        data = self.digest(ctx.slug)
+        summary = digest_summary_text(data)
+        if not cmd.args:
+            return Reply(True, summary + "\n\n" + digest_details_text(data), kind="digest",
+                         data={"plan": ctx.slug, "digest": data})
+        if not self.store.is_lead(actor):
+            return refusal(f"Only a lead can post the digest in the channel. {LEAD_HINT} /digest shows it to you.",
+                           "lead-only")
+        where = ctx.channel or ctx.here
+        note = Notification("digest", where, summary, {"plan": ctx.slug, "digest": data})
+        return Reply(True, f"Posting the digest of {T.esc(ctx.slug)}" + (f" in <#{where}>." if where else "."),
+                     kind="digest-posted", data={"plan": ctx.slug, "digest": data}, notifications=(note,))
 
     # -- transitions ---------------------------------------------------------------------------
 
@@ -316,8 +390,9 @@ class DeliveryService:
         if not cmd.args:
             return self._team_show(ctx)
         verb, rest = cmd.args[0].lower(), cmd.args[1:]
-        usage = "/team [mode N | lane A @person | lane A none | lead @person | solo on|off | channel]"
-        if verb not in ("mode", "lane", "lead", "solo", "channel"):
+        usage = ("/team [mode N | lane A @person | lane A none | lead @person | solo on|off | channel | "
+                 "digest HH:MM ZONE DAYS | holiday YYYY-MM-DD | quiet on|off]")
+        if verb not in ("mode", "lane", "lead", "solo", "channel", "digest", "holiday", "quiet"):
             raise InputError(f"'{T.esc(verb[:30])}' is not a /team command. Usage: {usage}")
         if not self.store.is_lead(actor):
             return refusal(f"Only a lead can change the team ({verb}). {LEAD_HINT}", "lead-only")
@@ -386,6 +461,60 @@ class DeliveryService:
         self.store.record_audit(ctx.slug, actor, "team-solo", f"solo {rest[0].lower()}")
         text = "Solo mode on: authors may approve their own stories." if value else "Four eyes on: someone else approves."
         return Reply(True, text, kind="team-changed", data={"allow_solo": value})
+
+    def _team_digest(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
+        usage = "Usage: /team digest 09:30 Europe/Paris mon-fri [until 12:00]"
+        if not rest:
+            return Reply(True, f"Digest of {T.esc(ctx.slug)}: {T.esc(self.digest_config(ctx.slug).describe())}.",
+                         kind="team", data={"plan": ctx.slug})
+        if len(rest) not in (3, 5) or (len(rest) == 5 and rest[3].lower() != "until"):
+            raise InputError(usage)
+        values = {"digest_time": rest[0], "digest_tz": rest[1], "digest_workdays": rest[2]}
+        if len(rest) == 5:
+            values["digest_cutoff"] = rest[4]
+        try:
+            parse_time(rest[0])
+            zone(rest[1])
+            parse_workdays(rest[2])
+            if len(rest) == 5 and parse_time(rest[4]) <= parse_time(rest[0]):
+                raise ValueError("the catch-up limit must come after the digest time")
+        except ValueError as err:
+            raise InputError(f"{err}. {usage}") from None
+        for key, value in values.items():
+            self.store.set_setting(ctx.slug, key, value)
+        self.store.record_audit(ctx.slug, actor, "team-digest", " ".join(rest))
+        described = self.digest_config(ctx.slug).describe()
+        return Reply(True, f"The digest of {T.esc(ctx.slug)} now goes out at {T.esc(described)}.",
+                     kind="team-changed", data={"plan": ctx.slug, **values})
+
+    def _team_holiday(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
+        holidays = sorted(self.store.get_setting(ctx.slug, "holidays", []) or [])
+        if not rest:
+            listed = ", ".join(holidays) or "none"
+            return Reply(True, f"Holidays of {T.esc(ctx.slug)}: {listed}.", kind="team", data={"holidays": holidays})
+        remove = rest[0].lower() == "remove"
+        words = rest[1:] if remove else rest
+        if len(words) != 1:
+            raise InputError("Usage: /team holiday YYYY-MM-DD (or /team holiday remove YYYY-MM-DD)")
+        try:
+            day = sorted(parse_holidays([words[0]]))[0].isoformat()
+        except ValueError as err:
+            raise InputError(str(err)) from None
+        holidays = sorted(set(holidays) - {day}) if remove else sorted(set(holidays) | {day})
+        self.store.set_setting(ctx.slug, "holidays", holidays)
+        self.store.record_audit(ctx.slug, actor, "team-holiday", ("remove " if remove else "") + day)
+        verb = "is no longer" if remove else "is now"
+        return Reply(True, f"{day} {verb} a holiday: no digest that day.", kind="team-changed",
+                     data={"holidays": holidays})
+
+    def _team_quiet(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
+        if len(rest) != 1 or rest[0].lower() not in ("on", "off"):
+            raise InputError("Usage: /team quiet on|off (on: no digest on days when nothing moved and nothing waits)")
+        value = rest[0].lower() == "on"
+        self.store.set_setting(ctx.slug, "digest_skip_quiet", value)
+        self.store.record_audit(ctx.slug, actor, "team-quiet", rest[0].lower())
+        text = "Quiet days skip the digest." if value else "The digest goes out every work day."
+        return Reply(True, text, kind="team-changed", data={"digest_skip_quiet": value})
 
     def _team_channel(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
         target = rest[0] if rest else ctx.here

@@ -21,18 +21,22 @@ class PlanGraph:
         self.g = nx.DiGraph()
         self.g.add_nodes_from(plan.story_ids)
         self.g.add_edges_from((a, b) for a, b in plan.edges if plan.has(a) and plan.has(b))
+        self._critical_path: tuple[str, ...] | None = None
         self._critical = frozenset(self.critical_path())
         self._descendants: dict[str, list[str]] = {}  # the plan never changes under a PlanGraph
+        self._prereqs: dict[str, tuple[str, ...]] = {}
 
     # -- structure -----------------------------------------------------------------------------
 
     def prerequisites(self, story_id: str) -> list[str]:
         """Stories that must be done before `story_id` may start: its direct edges plus the entry gate."""
-        prereqs = set(self.g.predecessors(story_id))
-        entry = self.plan.entry_gate
-        if entry and entry != story_id:
-            prereqs.add(entry)
-        return sorted(prereqs, key=story_sort_key)
+        if story_id not in self._prereqs:
+            prereqs = set(self.g.predecessors(story_id))
+            entry = self.plan.entry_gate
+            if entry and entry != story_id:
+                prereqs.add(entry)
+            self._prereqs[story_id] = tuple(sorted(prereqs, key=story_sort_key))
+        return list(self._prereqs[story_id])
 
     def unblocks(self, story_id: str) -> list[str]:
         """Stories that wait directly on `story_id` (the entry gate: every other story)."""
@@ -92,8 +96,10 @@ class PlanGraph:
 
     def critical_path(self) -> list[str]:
         """The plan's declared critical path when it has one, the computed longest path otherwise."""
-        declared = [s for s in self.plan.critical_path if self.plan.has(s)]
-        return declared or self.longest_path()
+        if self._critical_path is None:
+            declared = [s for s in self.plan.critical_path if self.plan.has(s)]
+            self._critical_path = tuple(declared or self.longest_path())
+        return list(self._critical_path)
 
     # -- readiness -----------------------------------------------------------------------------
 

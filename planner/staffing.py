@@ -30,9 +30,13 @@ class Staffing:
         chosen = self.plan.mode(mode_devs) if mode_devs else None
         self.mode: Mode | None = chosen or self.plan.recommended_mode
         self.bindings = dict(bindings or {})
+        self._lane_of: dict[str, Lane] = {}  # first lane wins, as in Mode.lane_of
+        for lane in self.mode.lanes if self.mode else ():
+            for sid in lane.stories:
+                self._lane_of.setdefault(sid, lane)
 
     def lane_of(self, story_id: str) -> Lane | None:
-        return self.mode.lane_of(story_id) if self.mode else None
+        return self._lane_of.get(story_id)
 
     def owner_of(self, story_id: str) -> str | None:
         """The person whose lane holds the story in the active mode (None: unbound or floating)."""

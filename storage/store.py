@@ -29,6 +29,7 @@ from planner.model import story_sort_key
 from planner.state import Action, Event, State, StoryStatus, apply_event
 from storage import backup
 from storage.db import READ_ONLY_OPTION, make_engine
+from storage.digest_runs import DigestRunsMixin
 from storage.tables import EventRow, LaneBindingRow, LeadRow, PlanRow, SettingRow, StoryStateRow
 
 
@@ -93,7 +94,7 @@ def _story_order(story_id: str) -> tuple:
     return (story_sort_key(story_id), story_id)
 
 
-class Store:
+class Store(DigestRunsMixin):
     """Persistence for every plan in one database (SQLite file or PostgreSQL).
 
     Build it with a URL (the store then owns and disposes its engine) or with an engine from
@@ -248,6 +249,22 @@ class Store:
         return PlanRecord(row.slug, row.title, row.channel, row.source, row.source_sha, row.imported_at)
 
     # -- story states -------------------------------------------------------------------------
+
+    def plan_version(self, slug: str) -> tuple[str, str | None, int]:
+        """(source sha, channel, newest event id): changes whenever the plan text, its channel, a
+        story or a team setting changes (team changes always write an audit event). One small
+        query, so callers may cache what they derive from a plan on it."""
+        with self._read() as session:
+            row = session.exec(
+                select(PlanRow.source_sha, PlanRow.channel, func.max(EventRow.id))
+                .select_from(PlanRow)
+                .join(EventRow, EventRow.plan_id == PlanRow.id, isouter=True)
+                .where(PlanRow.slug == slug)
+                .group_by(PlanRow.id, PlanRow.source_sha, PlanRow.channel)
+            ).first()
+        if row is None:
+            raise KeyError(f"no plan {slug!r}")
+        return row[0], row[1], row[2] or 0
 
     def statuses(self, slug: str) -> dict[str, StoryStatus]:
         """Every story row of the plan, in story order (including stories a re-import dropped)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Index, Text, TypeDecorator
+from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Index, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -130,3 +130,25 @@ class SettingRow(SQLModel, table=True):
     plan_id: int = Field(foreign_key="plans.id", primary_key=True)
     key: str = Field(primary_key=True)
     value: str = Field(sa_type=Text)
+
+
+class DigestRunRow(SQLModel, table=True):
+    """One plan's digest for one local date: the only memory of "was today's digest sent".
+
+    The UNIQUE (plan, local_date) makes the claim the lock: whoever inserts the row posts, and a
+    second scheduler, a restart or a retry finds the row and does nothing. A row left `claimed`
+    (a crash between claim and mark-sent) is never re-sent; it is reported instead.
+    """
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("plan_id", "local_date", name="uq_digest_plan_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plans.id")
+    local_date: str  # YYYY-MM-DD in the plan's digest time zone
+    status: str  # claimed | sent | skipped
+    claimed_by: str
+    claimed_at: datetime = _utc()
+    finished_at: datetime | None = _utc(nullable=True)
+    message_ts: str | None = None
+    reported: bool = False  # a stuck claim, already shown in a later digest

@@ -103,7 +103,10 @@ def schema_errors(manifest: dict, schema: dict) -> list[str]:
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
     validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
-    return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in validator.iter_errors(manifest)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+        for e in validator.iter_errors(manifest)
+    ]
 
 
 # ---------------------------------------------------------------------------------------- schema
@@ -152,18 +155,13 @@ class RecordingApp(AsyncApp):
         return attr
 
 
-@pytest.fixture(scope="module")
-def bolt_app(tmp_path_factory) -> RecordingApp:
+@pytest.fixture
+def bolt_app(tmp_path, monkeypatch) -> RecordingApp:
     from bot.slack import app as app_module
 
-    original = app_module.AsyncApp
-    app_module.AsyncApp = RecordingApp
-    try:
-        db = tmp_path_factory.mktemp("manifest") / "bot.db"
-        settings = Settings(SLACK_BOT_TOKEN="xoxb-manifest-test", SLACK_SIGNING_SECRET="manifest-test-secret")
-        app, _gateway = app_module.build_app(settings, DeliveryService(Store(f"sqlite:///{db}")))
-    finally:
-        app_module.AsyncApp = original
+    monkeypatch.setattr(app_module, "AsyncApp", RecordingApp)
+    settings = Settings(SLACK_BOT_TOKEN="xoxb-manifest-test", SLACK_SIGNING_SECRET="manifest-test-secret")
+    app, _gateway = app_module.build_app(settings, DeliveryService(Store(f"sqlite:///{tmp_path}/bot.db")))
     assert isinstance(app, RecordingApp)
     return app
 
@@ -252,7 +250,12 @@ def test_the_scanner_finds_calls():
         "    await client.api_call('users.info', params={})\n"
         "    client.chat_postMessage\n"  # not a call
     )
-    assert web_api_calls(source) == {"chat_postEphemeral", "files_upload_v2", "users_info", "chat_postMessage"}
+    assert web_api_calls(source) == {
+        "chat_postEphemeral",
+        "files_upload_v2",
+        "users_info",
+        "chat_postMessage",
+    }
 
 
 @pytest.fixture(scope="module")

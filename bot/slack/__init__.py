@@ -5,7 +5,7 @@ blocks. The contracts shared by blocks and listeners live here so they can't dri
 """
 
 # Every slash command the app registers; manifest.yaml must list exactly these (a test checks).
-COMMANDS = ("/unblocked", "/start", "/review", "/done", "/status", "/next", "/team", "/help")
+COMMANDS = ("/unblocked", "/start", "/review", "/done", "/status", "/next", "/team", "/digest", "/help")
 
 # Interactive ids: buttons carry JSON values {"plan": slug, "story": id}; modals carry the same
 # in private_metadata (plus "channel"), so every click becomes a service command with the plan.

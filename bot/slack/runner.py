@@ -10,6 +10,7 @@ import sys
 
 from aiohttp import web
 
+from bot.digest_job import DigestJob, start_scheduler
 from bot.service import DeliveryService
 from bot.settings import Settings
 from bot.slack.app import build_app
@@ -23,14 +24,15 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
     unhandled SIGTERM is ignored). HTTP mode always serves /healthz and /metrics on PORT; Socket Mode too."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+    # Not possible on Windows or outside the main thread: then only Ctrl-C / cancellation stop it.
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         loop.add_signal_handler(signal.SIGTERM, stop.set)
-    app, _gateway = build_app(settings, service)
+    app, gateway = build_app(settings, service)
     runner = web.AppRunner(build_web_app(app, service))
     await runner.setup()
     site = web.TCPSite(runner, "0.0.0.0", settings.port)
     await site.start()
-    handler = None
+    handler = scheduler = None
     try:
         if settings.slack_mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -42,10 +44,14 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
         else:
             print(f"deliverybot: HTTP mode, Slack request URL http://<host>:{settings.port}/slack/events",
                   file=sys.stderr)
+        scheduler = start_scheduler(DigestJob(service, gateway.post_digest))
+        print("deliverybot: daily digest scheduler on (checks every minute)", file=sys.stderr)
         if ready:
             ready.set()
         await stop.wait()
     finally:
+        if scheduler:
+            scheduler.shutdown(wait=False)
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.remove_signal_handler(signal.SIGTERM)
         if handler:

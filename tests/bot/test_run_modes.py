@@ -3,11 +3,14 @@
 Each case starts `python -m bot.cli run` in an empty directory with an environment holding only
 PATH and what the case sets (so no developer token can leak in), a fresh SQLite database, and, for
 the Slack modes, SLACK_API_URL pointing at a FakeSlack served from a thread. The process is stopped
-with SIGTERM, as Docker and systemd stop it, and must exit 0. No token value may ever be printed.
+with SIGTERM (as Docker and systemd stop it) or SIGINT (Ctrl-C), and must exit 0. No token value may
+ever be printed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import signal
@@ -16,8 +19,10 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from fakeslack import FakeSlack
@@ -81,10 +86,10 @@ class Proc:
                 )
             time.sleep(0.05)
 
-    def stop(self, timeout: float = WAIT) -> int:
-        """SIGTERM, then wait for the exit; returns the exit code (kills and fails on a hang)."""
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = WAIT) -> int:
+        """Send `sig`, then wait for the exit; returns the exit code (kills and fails on a hang)."""
         if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
+            self.popen.send_signal(sig)
         return self.finish(timeout)
 
     def finish(self, timeout: float = WAIT) -> int:
@@ -93,7 +98,9 @@ class Proc:
         except subprocess.TimeoutExpired:
             self.popen.kill()
             self.popen.wait(10)
-            raise AssertionError(f"deliverybot did not exit within {timeout} s.\nstderr:\n{self.stderr}") from None
+            raise AssertionError(
+                f"deliverybot did not exit within {timeout} s.\nstderr:\n{self.stderr}"
+            ) from None
         for reader in self._readers:
             reader.join(10)
         return code
@@ -124,6 +131,35 @@ def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 def get(url: str) -> tuple[int, str, str]:
     with urllib.request.urlopen(url, timeout=10) as resp:
         return resp.status, resp.headers.get("Content-Type", ""), resp.read().decode()
+
+
+def post_signed(url: str, form: dict[str, str], secret: str) -> int:
+    body = urlencode(form)
+    ts = str(int(time.time()))
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    request = urllib.request.Request(
+        url,
+        data=body.encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": f"v0={digest}",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return resp.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def wait_until(predicate, what: str, timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        time.sleep(0.05)
 
 
 def assert_no_secret(proc: Proc) -> None:
@@ -159,6 +195,7 @@ def test_no_tokens_starts_the_console(tmp_path):
 
 
 def test_bot_token_and_signing_secret_serve_http(tmp_path, fake_slack_thread):
+    slack = fake_slack_thread
     port = free_port()
     env = base_env(
         tmp_path,
@@ -186,12 +223,20 @@ def test_bot_token_and_signing_secret_serve_http(tmp_path, fake_slack_thread):
         assert "# TYPE deliverybot_requests_total counter" in body
         assert "# HELP deliverybot_service_seconds" in body
 
-        code = proc.stop()
+        # Slack's requests are checked with SLACK_SIGNING_SECRET, and answered.
+        events = f"http://127.0.0.1:{port}/slack/events"
+        payload = slack.slash_command("/unblocked", user_id="U0ANN", channel_id="C0PLAN")
+        assert post_signed(events, payload, "not-the-secret") == 401
+        assert post_signed(events, payload, SIGNING_SECRET) == 200
+        posts = slack.sync(slack.wait_for_responses(payload["response_url"], timeout=WAIT), timeout=WAIT + 5)
+        assert len(posts) == 1 and "1.1" in posts[0].body["text"]
+
+        code = proc.stop(signal.SIGINT)  # Ctrl-C; SIGTERM is tested in Socket Mode
     finally:
         proc.kill()
     assert code == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert fake_slack_thread.calls_to("apps.connections.open") == []  # HTTP mode opens no socket
+    assert slack.calls_to("apps.connections.open") == []  # HTTP mode opens no socket
     assert_no_secret(proc)
 
 
@@ -224,10 +269,10 @@ def test_bot_and_app_tokens_connect_in_socket_mode(tmp_path, fake_slack_thread):
         status, _ctype, body = get(f"http://127.0.0.1:{port}/healthz")
         assert status == 200 and json.loads(body)["ok"] is True
 
-        code = proc.stop()
+        code = proc.stop(signal.SIGTERM)  # what `docker stop` sends (the image runs Socket Mode)
     finally:
         proc.kill()
     assert code == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert not slack._open_sockets(), "the WebSocket was left open"
+    wait_until(lambda: not slack._open_sockets(), "the app closes its WebSocket when it stops")
     assert_no_secret(proc)

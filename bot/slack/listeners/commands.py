@@ -22,6 +22,8 @@ def register(app, gateway) -> None:
             return
         reply = await gateway.run(user, f"{name} {text}", channel=channel)
         await respond(response_type=reply.response_type, text=reply.text, blocks=reply_blocks(reply))
+        if reply.kind == "graph" and channel:
+            await gateway.post_graph(reply.data["plan"], channel, user)
         await gateway.deliver(reply, channel)
 
     for name in COMMANDS:

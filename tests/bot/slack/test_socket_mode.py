@@ -32,7 +32,9 @@ WAIT = 20  # seconds: generous, the machine may be loaded; every wait returns as
 @pytest.fixture
 async def socket_slack(fake_slack, seeded_service):
     """The app connected to the fake over Socket Mode; yields the fake."""
-    settings = Settings(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=fake_slack.api_url)
+    settings = Settings(
+        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=fake_slack.api_url
+    )
     app, _gateway = build_app(settings, seeded_service)
     handler = AsyncSocketModeHandler(app, APP_TOKEN)
     await handler.connect_async()
@@ -88,7 +90,9 @@ async def test_the_app_opens_its_socket_with_the_app_token(socket_slack):
 
 
 async def test_slash_command_is_acked_and_answered_on_its_response_url(socket_slack):
-    payload = socket_slack.slash_command("/unblocked", "", user_id=AUTHOR, user_name="ann", channel_id=CHANNEL)
+    payload = socket_slack.slash_command(
+        "/unblocked", "", user_id=AUTHOR, user_name="ann", channel_id=CHANNEL
+    )
     envelope = await socket_slack.socket_send("slash_commands", payload)
 
     ack = await socket_slack.socket_ack(envelope, timeout=WAIT)
@@ -97,7 +101,9 @@ async def test_slash_command_is_acked_and_answered_on_its_response_url(socket_sl
     assert len(posts) == 1
     body = posts[0].body
     assert "1.1" in body["text"]
-    start_buttons = [b for b in body.get("blocks", []) if (b.get("accessory") or {}).get("action_id") == ACTION_START]
+    start_buttons = [
+        b for b in body.get("blocks", []) if (b.get("accessory") or {}).get("action_id") == ACTION_START
+    ]
     assert start_buttons, "the /unblocked reply offers a Start button"
     value = json.loads(start_buttons[0]["accessory"]["value"])
     assert (value["plan"], value["story"]) == (PLAN, "1.1")

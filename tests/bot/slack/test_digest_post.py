@@ -1,0 +1,56 @@
+"""The digest as Slack shows it: a short message, details in its thread, the picture uploaded there."""
+
+import json
+
+from bot.settings import Settings
+from bot.slack.app import build_client
+from bot.slack.digest_post import post_digest
+from tests.bot.slack.conftest import CHANNEL
+from tests.bot.slack.harness import SECRET
+
+SLUG = "k3s-mono-pgsql"
+
+
+async def test_digest_goes_out_as_message_thread_and_png(fake_slack, seeded_service):
+    client = build_client(Settings(SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=fake_slack.api_url))
+    seeded_service.handle("U0ANN", "/start 1.1")
+    data = seeded_service.digest(SLUG)
+    ts = await post_digest(client, seeded_service, SLUG, CHANNEL, data)
+
+    posts = fake_slack.calls_to("chat.postMessage", ok=True)
+    assert len(posts) == 2
+    main, thread = posts
+    assert main.args["channel"] == CHANNEL and "thread_ts" not in main.args
+    assert main.args["text"].startswith("*k3s-mono-pgsql — 0/18 done · gate 1.1 (entry) in progress")
+    assert len(main.args["blocks"]) <= 50
+    assert thread.args["thread_ts"] == ts and thread.args["channel"] == CHANNEL
+    details = json.dumps(thread.args["blocks"])
+    assert "1.1 baseline hardening" in details and "Checkpoints" in details
+
+    complete = fake_slack.calls_to("files.completeUploadExternal", ok=True)
+    assert len(fake_slack.calls_to("files.getUploadURLExternal", ok=True)) == 1 and len(complete) == 1
+    assert complete[0].args["channel_id"] == CHANNEL and complete[0].args["thread_ts"] == ts
+    upload = next(iter(fake_slack.uploads.values()))
+    assert upload.data.startswith(b"\x89PNG\r\n\x1a\n") and upload.completed
+
+
+async def test_lead_posts_the_digest_from_slack_and_others_see_it_privately(workspace, seeded_service):
+    refused = await workspace.command("U0ANN", "/digest", "post")
+    assert "Only a lead" in refused["reply"].text
+    mine = await workspace.command("U0ANN", "/digest")
+    assert mine["reply"].body.get("response_type") == "ephemeral"
+    assert "Gates" in mine["reply"].text
+    assert workspace.slack.calls_to("chat.postMessage") == []
+    posted = await workspace.command("U0LEAD", "/digest", "post")
+    assert "Posting the digest" in posted["reply"].text
+    await workspace.slack.wait_for("files.completeUploadExternal", 1, timeout=30)
+    main = workspace.slack.calls_to("chat.postMessage", ok=True)[0]
+    assert main.args["channel"] == CHANNEL
+
+
+async def test_status_graph_uploads_the_picture_where_asked(workspace):
+    result = await workspace.command("U0ANN", "/status", "graph")
+    assert "dependency graph" in result["reply"].text
+    done = await workspace.slack.wait_for("files.completeUploadExternal", 1, timeout=30)
+    assert done[0].args["channel_id"] == CHANNEL
+    assert SECRET not in json.dumps([c.args for c in workspace.slack.calls])

@@ -1,0 +1,173 @@
+"""The picture of the plan: a real PNG, a sensible size, colours that mean the states, and the CLI."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.graph_png import FILL, geometry, render_png
+from planner.graph import PlanGraph
+from planner.model import Gate, Plan, Story
+from planner.reader import read_plan
+from planner.state import State, StoryStatus
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "plans" / "k3s-mono-pgsql.md"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_SIDE = 10_000
+MAX_BYTES = 5 * 1024 * 1024
+
+
+def statuses(**states: str) -> dict[str, StoryStatus]:
+    """statuses(**{"1.1": "done"}) -> the statuses a store would hold."""
+    return {sid: StoryStatus(sid, state=State(state)) for sid, state in states.items()}
+
+
+def wide_plan(n: int, *, seed: int = 2, per_epic: int = 10) -> Plan:
+    """n stories in epics: mostly chained inside an epic, each epic after a story of an earlier one."""
+    rnd = random.Random(seed)
+    ids = [f"{i // per_epic + 1}.{i % per_epic + 1}" for i in range(n)]
+    edges = set()
+    for i, sid in enumerate(ids):
+        start = i - i % per_epic
+        if i > start:
+            edges.add((ids[rnd.randrange(max(start, i - 3), i)], sid))
+        elif start:
+            edges.add((ids[rnd.randrange(0, start)], sid))
+        if i and rnd.random() < 0.1:
+            edges.add((ids[rnd.randrange(0, i)], sid))
+    gates = (Gate(ids[0], "entry"), Gate(ids[n // 2], "data"))
+    return Plan(f"{n} stories", stories=tuple(Story(s) for s in ids), edges=tuple(sorted(edges)), gates=gates)
+
+
+@pytest.fixture(scope="module")
+def seed() -> PlanGraph:
+    return PlanGraph(read_plan(SEED.read_text(encoding="utf-8")))
+
+
+def decode(png: bytes):
+    from PIL import Image
+
+    assert png.startswith(PNG_SIGNATURE)
+    assert len(png) < MAX_BYTES
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    return image.convert("RGB")
+
+
+def colour_at(image, xy: tuple[int, int]) -> tuple[int, int, int]:
+    """The most common colour in a 5x5 patch (a stray anti-aliased pixel does not decide)."""
+    x, y = xy
+    pixels = [image.getpixel((x + dx, y + dy)) for dx in range(-2, 3) for dy in range(-2, 3)]
+    return max(set(pixels), key=pixels.count)
+
+
+def close(rgb: tuple[int, int, int], hex_colour: str, tolerance: int = 6) -> bool:
+    want = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return all(abs(a - b) <= tolerance for a, b in zip(rgb, want, strict=True))
+
+
+def test_seed_plan_is_a_png_of_a_sensible_size(seed):
+    image = decode(render_png(seed, {}))
+    width, height = image.size
+    assert 1000 <= width <= 4000, image.size
+    assert 400 <= height <= 2000, image.size
+    assert width > height  # left to right
+
+
+def test_two_hundred_stories_stay_within_limits_and_grow(seed):
+    small = decode(render_png(seed, {}))
+    big_graph = PlanGraph(wide_plan(200))
+    big = decode(render_png(big_graph, statuses(**{"1.1": "done", "1.2": "in_progress"})))
+    assert max(big.size) <= MAX_SIDE
+    assert big.size[0] > small.size[0] and big.size[1] > small.size[1]
+    geo = geometry(big_graph)
+    assert geo.id_pt >= 7 and geo.tag_pt >= 7 and geo.dpi >= 100  # legible when opened full size
+
+
+def test_box_colour_follows_the_state(seed):
+    geo = geometry(seed)
+    fresh = decode(render_png(seed, {}))
+    later = decode(
+        render_png(seed, statuses(**{"1.1": "done", "1.3": "done", "1.4": "done", "2.1": "in_progress"}))
+    )
+    left = {"dx": -0.4}  # inside the box, clear of the centred label
+    assert close(colour_at(fresh, geo.pixel("1.1", **left)), FILL[State.TODO])
+    assert close(colour_at(later, geo.pixel("1.1", **left)), FILL[State.DONE])
+    assert close(colour_at(later, geo.pixel("1.3", **left)), FILL[State.DONE])
+    assert close(colour_at(later, geo.pixel("2.1", **left)), FILL[State.IN_PROGRESS])
+    assert colour_at(later, geo.pixel("1.1", **left)) != colour_at(later, geo.pixel("2.4", **left))
+
+
+def test_waiting_todo_looks_unlike_startable_todo(seed):
+    geo = geometry(seed)
+    x0, y = geo.pixel("2.4", dx=-0.45)
+    x1, _ = geo.pixel("2.4", dx=-0.25)
+
+    def row(image):
+        return [image.getpixel((x, y)) for x in range(x0, x1)]
+
+    waiting = row(decode(render_png(seed, {})))  # 1.1 not done: hatched
+    startable = row(decode(render_png(seed, statuses(**{"1.1": "done"}))))
+    assert len(set(waiting)) > 1 and (255, 255, 255) in waiting
+    assert all(close(p, FILL[State.TODO]) for p in startable)
+
+
+def test_a_plan_with_a_cycle_still_draws():
+    plan = Plan(
+        "loop",
+        stories=tuple(Story(s) for s in ("1.1", "1.2", "1.3")),
+        edges=(("1.1", "1.2"), ("1.2", "1.3"), ("1.3", "1.2")),
+        gates=(Gate("1.1", "entry"),),
+    )
+    decode(render_png(PlanGraph(plan), {}, title="A $plan$ with a cycle"))
+
+
+def test_an_empty_plan_still_draws():
+    decode(render_png(PlanGraph(Plan("empty")), {}))
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(REPO),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deliverybot.db'}",
+    }
+
+
+def test_cli_graph_writes_the_png(tmp_path):
+    out = tmp_path / "plan.png"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "graph", "--out", str(out)],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(out)
+    assert out.read_bytes().startswith(PNG_SIGNATURE)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "graph", "--out", str(tmp_path / "plan.jpg")],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2
+
+
+def test_one_shot_commands_do_not_import_matplotlib(tmp_path):
+    code = "import sys, bot.cli, bot.graph_png; sys.exit('matplotlib' in sys.modules)"
+    assert (
+        subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=_env(tmp_path), timeout=60).returncode
+        == 0
+    )

@@ -1,0 +1,367 @@
+"""The daily digest's content on the seed plan, at several points of a real delivery.
+
+States and events come from the real service on SQLite (so every move obeys the rules) with
+the clock set to chosen local times in Paris; the digest is then built as the scheduler would,
+from `service.context()` and `store.events(slug)`.
+"""
+
+import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.bootstrap import import_plan
+from bot.service import DeliveryService
+from planner.calendar import WorkCalendar
+from planner.digest import build_digest
+from planner.graph import PlanGraph
+from planner.model import Finding
+from planner.reader import read_plan
+from planner.staffing import Staffing
+from planner.state import Action, Event, State, fold_events
+from storage.store import Store
+from tests.bot.conftest import LINK, SEED
+
+TZ = ZoneInfo("Europe/Paris")
+MON = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)  # a Monday, 09:00 in Paris
+TUE, WED, THU, FRI = (MON + timedelta(days=i) for i in range(1, 5))
+NEXT_MON = MON + timedelta(days=7)
+PR = "https://git.example.com/infra/pull/7"
+
+
+class Delivery:
+    """The seed plan on a real store; every command runs at the time the test says."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.now = MON
+        self.service = DeliveryService(store, clock=lambda: self.now)
+
+    def at(self, when: datetime, actor: str, text: str):
+        self.now = when
+        reply = self.service.handle(actor, text)
+        assert reply.ok, f"{actor} {text}: {reply.text}"
+        return reply
+
+    def finish(self, sid: str, when: datetime, dev: str = "ann", reviewer: str = "bob") -> None:
+        """Start, review and approve within the hour that begins at `when`."""
+        self.at(when, dev, f"/start {sid}")
+        self.at(when + timedelta(minutes=20), dev, f"/review {sid} {PR} @{reviewer}")
+        self.at(when + timedelta(minutes=40), reviewer, f"/done {sid} {LINK}")
+
+    def digest(self, when: datetime, **kw) -> dict:
+        ctx = self.service.context()
+        kw.setdefault("calendar", WorkCalendar())
+        kw.setdefault("since", None)
+        return build_digest(
+            ctx.staffing, ctx.statuses, self.store.events(ctx.slug), now=when, tz=TZ, plan_name=ctx.slug, **kw
+        )
+
+
+@pytest.fixture
+def team(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/deliverybot.db")
+    import_plan(store, SEED)
+    store.add_lead("lea", "test")
+    return Delivery(store)
+
+
+def by_story(items):
+    return {item["story"]: item for item in items}
+
+
+# -- at the start --------------------------------------------------------------------------------
+
+
+def test_first_morning_the_entry_gate_holds_everything(team):
+    d = team.digest(MON)
+    entry = d["gates"][0]
+    assert (entry["story"], entry["kind"], entry["state"]) == ("1.1", "entry", "todo")
+    assert entry["waiting_behind"] == 17 and entry["startable"] and entry["holder"] is None
+    assert [(g["story"], g["kind"], g["waiting_behind"]) for g in d["gates"][1:]] == [
+        ("2.2", "acceleration", 9),
+        ("4.1", "data", 4),
+        ("5.1", "recovery", 1),
+    ]
+    a = d["checkpoints"][0]
+    assert (a["name"], a["done"], a["total"], a["missing"]) == ("A", 0, 3, ["1.1", "1.3", "1.4"])
+    assert a["proofs"] == ["preuves hardening + VPN + secrets"]
+    cp = d["critical_path"]
+    assert cp["path"] == ["1.1", "1.3", "2.1", "2.2", "4.1", "5.1", "5.2"]
+    assert (cp["current"], cp["state"], cp["step"], cp["days_in_state"]) == ("1.1", "todo", 1, None)
+    assert d["startable"]["count"] == 1 and d["startable"]["unclaimed"] == ["1.1"]
+    assert d["headline"] == "k3s-mono-pgsql — 0/18 done · gate 1.1 (entry) to do · 1 startable"
+    assert {f["code"] for f in d["findings"]} == {"unassigned", "no-sprint"} and len(d["findings"]) == 4
+    assert d["changes"]["first"] and d["changes"]["count"] == 0
+    assert d["quiet"] is False  # 1.1 can start and no lane owner was told: the digest must say so
+    team.at(MON - timedelta(hours=1), "lea", "/team lane A @ann")
+    assert team.digest(MON)["quiet"] is True  # nothing moved; ann was told 1.1 is hers
+
+
+def test_the_data_is_json_ready_and_times_are_local(team):
+    team.finish("1.1", MON)
+    claim = {"local_date": MON.date(), "claimed_at": MON, "attempts": 2}  # as storage may hand it over
+    d = team.digest(TUE, stuck_claims=[claim])
+    assert json.loads(json.dumps(d)) == d
+    assert d["stuck_claims"] == [
+        {"local_date": "2026-03-02", "claimed_at": "2026-03-02T09:00:00+01:00", "attempts": 2}
+    ]
+    assert d["generated_at"] == "2026-03-03T09:00:00+01:00" and d["local_date"] == "2026-03-03"
+    assert d["gates"][0]["since"] == "2026-03-02T09:40:00+01:00"  # done at 09:40 Paris time
+
+
+# -- stale, reviews, holidays: ages in work days -----------------------------------------------
+
+
+def test_a_story_untouched_from_monday_to_thursday_is_stale_after_three_work_days(team):
+    team.at(MON, "lea", "/team lane A @ann")
+    team.at(MON, "lea", "/team lane B @bob")
+    team.finish("1.1", MON)
+    team.at(MON + timedelta(hours=2), "ann", "/start 1.3")
+    assert team.digest(WED)["stale"] == []  # two work days: not yet
+    d = team.digest(THU)
+    assert d["stale"] == [
+        {
+            "story": "1.3",
+            "label": "1.3",
+            "assignee": "ann",
+            "last_event": "2026-03-02T11:00:00+01:00",
+            "idle_workdays": 3,
+        }
+    ]
+    assert d["critical_path"]["current"] == "1.3"
+    assert (d["critical_path"]["state"], d["critical_path"]["days_in_state"]) == ("in_progress", 3)
+    assert "1 stale story" in d["headline"]
+    assert d["quiet"] is False  # nothing moved since Wednesday, but a stale story waits
+    patient = team.digest(THU, stale_after=4)
+    assert patient["stale"] == [] and patient["quiet"] is True
+
+
+def test_any_event_resets_idleness_a_review_sent_back_counts_from_then(team):
+    team.finish("1.1", MON)
+    team.at(MON + timedelta(hours=2), "ann", "/start 1.3")
+    team.at(WED, "ann", f"/review 1.3 {PR} @bob")
+    team.at(WED + timedelta(hours=1), "bob", "/review 1.3 changes tests missing")
+    d = team.digest(THU)
+    assert d["stale"] == []  # the last event was Wednesday
+    assert d["changes"]["returned"][0]["reason"] == "tests missing"
+    assert team.digest(NEXT_MON)["stale"][0]["idle_workdays"] == 3  # Thu, Fri, Mon
+
+
+def test_a_review_waiting_over_the_weekend_counts_work_days_only(team):
+    team.finish("1.1", MON)
+    team.at(FRI + timedelta(hours=7), "bob", "/start 1.4")
+    team.at(FRI + timedelta(hours=8), "bob", f"/review 1.4 {PR} @cid")
+    d = team.digest(NEXT_MON)
+    assert d["reviews_waiting"] == [
+        {
+            "story": "1.4",
+            "label": "1.4",
+            "assignee": "bob",
+            "reviewer": "cid",
+            "link": PR,
+            "since": "2026-03-06T17:00:00+01:00",
+            "age_workdays": 1,  # Friday evening to Monday morning: one work day, not three
+        }
+    ]
+    assert team.digest(NEXT_MON + timedelta(days=1))["reviews_waiting"][0]["age_workdays"] == 2
+    assert "1 review waiting" in d["headline"] and d["quiet"] is False
+
+
+def test_a_holiday_is_not_an_idle_day(team):
+    team.finish("1.1", MON)
+    team.at(MON + timedelta(hours=2), "ann", "/start 1.3")
+    holiday = WorkCalendar(holidays=frozenset({TUE.date()}))
+    assert team.digest(THU, calendar=holiday)["stale"] == []  # Wednesday, Thursday: 2
+    assert team.digest(FRI, calendar=holiday)["stale"][0]["idle_workdays"] == 3
+    sun_thu = WorkCalendar(frozenset({6, 0, 1, 2, 3}))
+    assert team.digest(NEXT_MON, calendar=sun_thu)["stale"][0]["idle_workdays"] == 5  # Tue-Thu, Sun, Mon
+
+
+def test_local_dates_decide_the_day_not_utc(team):
+    """A start at 00:30 Paris time on Tuesday is Monday 23:30 UTC: Paris days count."""
+    team.finish("1.1", MON)
+    team.at(TUE.replace(hour=0, minute=30), "ann", "/start 1.3")
+    assert team.digest(FRI)["stale"][0]["idle_workdays"] == 3  # Wed, Thu, Fri after Tuesday
+
+
+# -- forced starts: no lasting bypass ----------------------------------------------------------
+
+
+def test_a_forced_start_shows_until_its_prerequisites_are_done(team):
+    team.finish("1.1", MON)
+    team.at(MON + timedelta(hours=2), "ann", "/start 1.3")
+    team.at(MON + timedelta(hours=3), "lea", "/start 2.1 force the VPN work cannot wait")
+    d = team.digest(TUE)
+    assert d["forced_open"] == [
+        {
+            "story": "2.1",
+            "assignee": "lea",
+            "open": ["1.3"],
+            "label": "2.1",
+            "by": "lea",
+            "reason": "the VPN work cannot wait",
+            "since": "2026-03-02T12:00:00+01:00",
+            "age_workdays": 1,
+        }
+    ]
+    assert d["changes"]["started"][-1]["forced"] is True
+    assert "1 forced start open" in d["headline"] and d["quiet"] is False
+    team.at(WED, "ann", f"/review 1.3 {PR} @bob")
+    assert [f["story"] for f in team.digest(WED + timedelta(hours=1))["forced_open"]] == ["2.1"]
+    team.at(WED + timedelta(hours=2), "bob", f"/done 1.3 {LINK}")
+    later = team.digest(THU)
+    assert later["forced_open"] == [] and "forced" not in later["headline"]
+
+
+# -- changes since the last digest -------------------------------------------------------------
+
+
+def test_changes_since_the_last_digest_list_what_moved_with_evidence(team):
+    team.at(MON - timedelta(hours=1), "ann", "/start 1.1")  # before the last digest: not listed
+    team.at(MON + timedelta(hours=1), "ann", f"/review 1.1 {PR} @bob")
+    team.at(MON + timedelta(hours=2), "bob", f"/done 1.1 {LINK}")
+    team.at(MON + timedelta(hours=3), "cid", "/start 1.4")
+    ch = team.digest(TUE, since=MON)["changes"]
+    assert ch["since"] == MON.isoformat() and ch["first"] is False and ch["count"] == 3
+    assert [(c["story"], c["actor"]) for c in ch["started"]] == [("1.4", "cid")]
+    assert [(c["story"], c["actor"], c["evidence"], c["reviewer"]) for c in ch["review"]] == [
+        ("1.1", "ann", PR, "bob")
+    ]
+    assert ch["done"] == [
+        {
+            "story": "1.1",
+            "label": "1.1 baseline hardening",
+            "actor": "bob",
+            "evidence": LINK,
+            "at": "2026-03-02T11:00:00+01:00",
+            "gate": "entry",
+        }
+    ]
+
+
+def test_the_first_digest_reports_the_last_day(team):
+    team.at(MON, "ann", "/start 1.1")
+    team.at(TUE + timedelta(hours=1), "ann", f"/review 1.1 {PR} @bob")
+    ch = team.digest(WED)["changes"]
+    assert ch["first"] and ch["since"] == TUE.isoformat()
+    assert ch["started"] == [] and [c["story"] for c in ch["review"]] == ["1.1"]
+
+
+def test_quiet_when_nothing_changed_and_nothing_waits(team):
+    team.at(MON, "lea", "/team lane A @ann")
+    team.at(MON, "lea", "/team lane B @bob")
+    team.finish("1.1", MON)
+    team.at(MON + timedelta(hours=2), "ann", "/start 1.3")
+    assert team.digest(TUE, since=MON)["quiet"] is False  # things moved on Monday
+    calm = team.digest(WED, since=TUE)
+    assert calm["quiet"] is True and calm["changes"]["count"] == 0
+    assert calm["startable"]["by_owner"] == {"bob": ["1.4", "2.4", "5.3", "5.4"]}  # bob was told
+    team.at(WED - timedelta(hours=1), "lea", "/team lane B none")
+    assert team.digest(WED, since=TUE)["quiet"] is False  # now nobody was told about 1.4 and others
+    team.at(WED - timedelta(hours=1), "lea", "/team lane B @bob")
+    team.at(WED + timedelta(hours=1), "ann", f"/review 1.3 {PR} @bob")
+    waiting = team.digest(THU, since=WED + timedelta(hours=2))
+    assert waiting["changes"]["count"] == 0 and waiting["quiet"] is False  # a review waits
+    stuck = team.digest(WED, since=TUE, stuck_claims=[{"local_date": "2026-03-03"}])
+    assert stuck["quiet"] is False and stuck["stuck_claims"] == [{"local_date": "2026-03-03"}]
+
+
+# -- who takes what ----------------------------------------------------------------------------
+
+
+def test_startable_grouped_by_lane_owner_and_unclaimed_called_out(team):
+    team.finish("1.1", MON)
+    d = team.digest(TUE)
+    assert d["startable"]["by_owner"] == {}
+    assert d["startable"]["unclaimed"] == ["1.3", "1.4", "2.4", "5.3", "5.4"]
+    assert d["startable"]["unbound_lanes"] == ["A", "B"]
+    team.at(TUE, "lea", "/team lane A @ann")
+    d = team.digest(TUE + timedelta(hours=1))
+    assert d["startable"]["by_owner"] == {"ann": ["1.3"]}
+    assert d["startable"]["unclaimed"] == ["1.4", "2.4", "5.3", "5.4"]
+    assert d["startable"]["unbound_lanes"] == ["B"]
+    card = d["startable"]["items"][0]
+    assert (card["id"], card["owner"], card["lane_label"], card["critical"]) == (
+        "1.3",
+        "ann",
+        "Dev A (platform core)",
+        True,
+    )
+
+
+# -- later in the delivery -----------------------------------------------------------------------
+
+
+def test_mid_delivery_gate_two_two_in_progress(team):
+    for i, sid in enumerate(("1.1", "1.3", "1.4", "2.1", "1.2")):
+        team.finish(sid, MON + timedelta(hours=i))
+    team.at(TUE, "ann", "/start 2.2")
+    team.at(TUE, "cid", "/start 2.4")
+    team.at(TUE + timedelta(hours=1), "cid", f"/review 2.4 {PR} @bob")
+    d = team.digest(THU, since=WED)
+    assert d["headline"] == (
+        "k3s-mono-pgsql — 5/18 done · gate 2.2 (acceleration) in progress · 2 startable · 1 review waiting"
+    )
+    gate = by_story(d["gates"])["2.2"]
+    assert (gate["state"], gate["holder"], gate["days_in_state"], gate["waiting_behind"]) == (
+        "in_progress",
+        "ann",
+        2,
+        9,
+    )
+    assert by_story(d["gates"])["1.1"]["done_by"] == "bob"
+    assert [(c["name"], c["done"], c["missing"]) for c in d["checkpoints"]] == [
+        ("A", 3, []),
+        ("B", 1, ["2.2", "2.4"]),
+        ("C", 0, ["3.1", "3.2", "4.1", "4.2"]),
+        ("D", 0, ["5.1", "5.2"]),
+    ]
+    cp = d["critical_path"]
+    assert (cp["current"], cp["state"], cp["step"], cp["assignee"]) == ("2.2", "in_progress", 4, "ann")
+    assert d["startable"]["unclaimed"] == ["5.3", "5.4"]
+
+
+def test_a_todo_step_of_the_critical_path_counts_from_when_it_became_current(team):
+    team.finish("1.1", MON)
+    team.finish("1.3", TUE)
+    cp = team.digest(FRI)["critical_path"]
+    assert (cp["current"], cp["state"]) == ("2.1", "todo")
+    assert cp["since"] == "2026-03-03T09:40:00+01:00" and cp["days_in_state"] == 3
+
+
+def test_everything_done_says_so():
+    """Built from a hand-made event log (no service): the whole seed delivered in order."""
+    plan_events = []
+    plan = read_plan(SEED.read_text(encoding="utf-8"))
+    staffing = Staffing(PlanGraph(plan))
+    at = MON
+    for sid in staffing.graph.critical_path() + [s for s in plan.story_ids if s not in plan.critical_path]:
+        for action, before, after in (
+            (Action.START, State.TODO, State.IN_PROGRESS),
+            (Action.REVIEW, State.IN_PROGRESS, State.REVIEW),
+            (Action.DONE, State.REVIEW, State.DONE),
+        ):
+            at += timedelta(minutes=10)
+            plan_events.append(Event(sid, action, "ann", before, after, at, evidence=LINK))
+    statuses = fold_events(plan.story_ids, plan_events)
+    d = build_digest(
+        staffing, statuses, plan_events, now=NEXT_MON, tz=TZ, calendar=WorkCalendar(), since=FRI, findings=()
+    )
+    assert d["headline"] == "Plan De Livraison Parallele - k3s-mono-pgsql — all 18 done ✓ · all gates passed"
+    assert d["critical_path"]["current"] is None and all(g["waiting_behind"] == 0 for g in d["gates"])
+    assert d["findings"] == [] and d["quiet"] is True
+
+
+def test_findings_may_be_passed_in_and_refuses_naive_times(team):
+    d = team.digest(MON, findings=[Finding("error", "cycle", "1.1 -> 1.3 -> 1.1", 3)])
+    assert d["findings"] == [
+        {"severity": "error", "code": "cycle", "message": "1.1 -> 1.3 -> 1.1", "line": 3}
+    ]
+    with pytest.raises(ValueError, match="now must be time-zone aware"):
+        team.digest(datetime(2026, 3, 2, 9))
+    with pytest.raises(ValueError, match="since must be time-zone aware"):
+        team.digest(MON, since=datetime(2026, 3, 1))
+    with pytest.raises(ValueError, match="stale_after must be at least 1"):
+        team.digest(MON, stale_after=0)
