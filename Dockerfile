@@ -14,11 +14,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DATABASE_URL=sqlite:////data/deliverybot.db \
     DELIVERYBOT_DEFAULT_PLAN=/app/plans/k3s-mono-pgsql.md \
-    PORT=3000
+    PORT=3000 \
+    MPLCONFIGDIR=/app/.matplotlib
 RUN useradd --create-home --uid 10001 deliverybot && mkdir -p /data /app && chown deliverybot /data
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 COPY plans /app/plans
+# Build matplotlib's font cache now, not on the first digest picture.
+RUN python -c "import matplotlib.font_manager" && chown -R deliverybot /app/.matplotlib
 USER deliverybot
 WORKDIR /app
 VOLUME ["/data"]

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from bot import text as T
 from bot.digest_config import DigestConfig, digest_config, zone
@@ -32,6 +33,7 @@ from planner.workflow import MOVES, Request, decide, mention, wrong_state
 from storage.store import Store
 
 LEAD_HINT = "Ask a lead (/team shows them)."
+T_ = TypeVar("T_")
 
 
 @dataclass
@@ -138,7 +140,7 @@ class DeliveryService:
             memo={},
         )
 
-    def memo(self, ctx: Context, key: str, compute: Callable[[], dict]) -> dict:
+    def memo(self, ctx: Context, key: str, compute: Callable[[], T_]) -> T_:
         """A derived answer cached with the context (same plan version): the same /unblocked asked
         by twenty people costs one computation."""
         if key not in ctx.memo:
@@ -157,11 +159,13 @@ class DeliveryService:
         scope = cmd.args[0].lower() if cmd.args else "ready"
         if scope not in ("ready", "mine", "all") or len(cmd.args) > 1:
             raise InputError("Usage: /unblocked [mine|all]")
-        if scope == "mine":
+
+        def answer() -> Reply:
             data = unblocked(ctx.staffing, ctx.statuses, scope=scope, person=actor)
-        else:
-            data = self.memo(ctx, f"unblocked:{scope}", lambda: unblocked(ctx.staffing, ctx.statuses, scope=scope))
-        return Reply(True, T.unblocked_text(ctx.slug, data), kind="unblocked", data={"plan": ctx.slug, **data})
+            return Reply(True, T.unblocked_text(ctx.slug, data), kind="unblocked", data={"plan": ctx.slug, **data})
+
+        # Only "mine" depends on who asks: the others are one answer per plan version.
+        return answer() if scope == "mine" else self.memo(ctx, f"unblocked:{scope}", answer)
 
     def _cmd_status(self, ctx: Context, actor: str, cmd: Command, _rid: str) -> Reply:
         if not cmd.args:

@@ -227,15 +227,17 @@ def _ancestors(plan: Plan, graph: PlanGraph) -> dict[str, set[str]]:
 
 
 def _lane_order(plan: Plan, mode: Mode, ancestors: dict[str, set[str]]) -> list[Finding]:
+    """A lane that lists a story before one of its own prerequisites. Linear in the lane plus
+    each story's ancestors (a 2,000-story lane must not cost a quadratic scan)."""
     findings = []
     for lane in mode.lanes:
+        first: dict[str, int] = {}
         for index, sid in enumerate(lane.stories):
-            later = [
-                t
-                for t in dict.fromkeys(lane.stories[index + 1 :])
-                if t != sid and t in ancestors.get(sid, ())
-            ]
-            if later and sid not in lane.stories[:index]:
+            first.setdefault(sid, index)
+        for sid, index in first.items():
+            later = sorted((t for t in ancestors.get(sid, ()) if t != sid and first.get(t, -1) > index),
+                           key=first.__getitem__)
+            if later:
                 noun = "prerequisite" if len(later) == 1 else "prerequisites"
                 findings.append(
                     Finding("warning", "lane-order",

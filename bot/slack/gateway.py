@@ -10,18 +10,29 @@ from __future__ import annotations
 import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.replies import Reply
 from bot.service import DeliveryService
+from bot.slack.blocks import reply_blocks
 from bot.slack.digest_post import plan_png, post_digest, upload_png
 from bot.slack.metrics import LATENCY, REQUESTS
 from bot.slack.notify import Notifier
 
 SERVICE_THREADS = 2
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A service reply with its Block Kit rendering, both made off the event loop."""
+
+    reply: Reply
+    blocks: list[dict]
 
 
 class Gateway:
@@ -31,18 +42,47 @@ class Gateway:
         self.notifier = Notifier(client)
         # Service work is CPU-bound Python: a few threads are enough for the database waits, and
         # more would take the GIL from the event loop that must acknowledge within 3 seconds.
+        self._session: aiohttp.ClientSession | None = None
+        self._blocks: dict[int, tuple[Reply, list[dict]]] = {}  # blocks of memoised replies
         self.workers = ThreadPoolExecutor(max_workers=SERVICE_THREADS, thread_name_prefix="service")
 
     async def run(
         self, user: str, text: str, *, channel: str | None = None, plan: str | None = None,
         request_id: str | None = None, kind: str = "command",
-    ) -> Reply:
+    ) -> Answer:
         started = time.perf_counter()
-        call = partial(self.service.handle, user, text, channel=channel, plan=plan, request_id=request_id)
-        reply = await asyncio.get_running_loop().run_in_executor(self.workers, call)
+        call = partial(self._answer, user, text, channel=channel, plan=plan, request_id=request_id)
+        answer = await asyncio.get_running_loop().run_in_executor(self.workers, call)
         LATENCY.observe(time.perf_counter() - started)
-        REQUESTS.labels(kind=kind, outcome="ok" if reply.ok else "refused").inc()
-        return reply
+        REQUESTS.labels(kind=kind, outcome="ok" if answer.reply.ok else "refused").inc()
+        return answer
+
+    def _answer(self, user: str, text: str, **where) -> Answer:
+        """In a worker thread: the service's reply and its blocks, so no CPU work lands on the loop."""
+        reply = self.service.handle(user, text, **where)
+        cached = self._blocks.get(id(reply))
+        if cached is None or cached[0] is not reply:  # the service memoises person-independent replies
+            cached = (reply, reply_blocks(reply))
+            self._blocks[id(reply)] = cached
+            while len(self._blocks) > 64:
+                self._blocks.pop(next(iter(self._blocks)))
+        return Answer(reply, cached[1])
+
+    async def respond(self, response_url: str | None, answer: Answer, **extra) -> None:
+        """Answer through the request's response_url on one shared HTTP session (Bolt's respond()
+        opens a new session per call, which costs the event loop on every command)."""
+        if not response_url:
+            return
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        client = AsyncWebhookClient(response_url, session=self._session)
+        await client.send_dict({"text": answer.reply.text, "blocks": answer.blocks,
+                                "response_type": answer.reply.response_type, **extra})
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        self.workers.shutdown(wait=False)
 
     async def deliver(self, reply: Reply, channel: str | None) -> None:
         """Post what the reply says must be told; a digest goes out with its thread and picture."""

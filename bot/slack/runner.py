@@ -57,6 +57,7 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
         if handler:
             await handler.close_async()
         await runner.cleanup()
+        await gateway.close()
 
 
 def run_slack(settings: Settings, service: DeliveryService) -> int:

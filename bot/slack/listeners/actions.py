@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
-from bot.slack.blocks import reply_blocks
 from bot.slack.modals import changes_modal, done_modal, review_modal
 
 
@@ -23,25 +22,26 @@ def origin_channel(body: dict) -> str | None:
     return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
 
 
-async def answer(body: dict, respond, gateway, reply) -> None:
-    """Reply to the clicker: in place of the message when it has a response_url, else by DM."""
+async def answer(body: dict, gateway, answered) -> None:
+    """Reply to the clicker: beside the message when it has a response_url, else by DM."""
+    reply = answered.reply
     if body.get("response_url"):
-        await respond(response_type="ephemeral", replace_original=False, text=reply.text, blocks=reply_blocks(reply))
+        await gateway.respond(body["response_url"], answered, response_type="ephemeral", replace_original=False)
     else:
         channel = await gateway.notifier.dm_channel(body["user"]["id"])
-        await gateway.client.chat_postMessage(channel=channel, text=reply.text, blocks=reply_blocks(reply))
+        await gateway.client.chat_postMessage(channel=channel, text=reply.text, blocks=answered.blocks)
 
 
 def register(app, gateway) -> None:
     @app.action(ACTION_START)
-    async def on_start(ack, body, respond):
+    async def on_start(ack, body):
         await ack()
         value, channel = button_value(body), origin_channel(body)
         story = str(value.get("story", ""))[:20]
-        reply = await gateway.run(body["user"]["id"], f"/start {story}", channel=channel, plan=value.get("plan"),
-                                  kind="button")
-        await answer(body, respond, gateway, reply)
-        await gateway.deliver(reply, channel)
+        answered = await gateway.run(body["user"]["id"], f"/start {story}", channel=channel, plan=value.get("plan"),
+                                     kind="button")
+        await answer(body, gateway, answered)
+        await gateway.deliver(answered.reply, channel)
 
     async def open_modal(ack, body, client, build):
         await ack()

@@ -25,7 +25,7 @@ def register(app, gateway) -> None:
     async def submit(ack, body, view, text: str, error_block: str):
         meta = metadata(view)
         user, channel = body["user"]["id"], meta.get("channel")
-        reply = await gateway.run(user, text, channel=channel, plan=meta.get("plan"), kind="modal")
+        reply = (await gateway.run(user, text, channel=channel, plan=meta.get("plan"), kind="modal")).reply
         if not reply.ok:
             await ack(response_action="errors", errors={error_block: reply.text[:150]})
             return

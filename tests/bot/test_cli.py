@@ -1,0 +1,123 @@
+"""The command-line contract of DESIGN §5, as scripts and CI pipelines use it."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.console import run_console
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "plans" / "k3s-mono-pgsql.md"
+LINK = "https://ci.example.com/run/1"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_plan_check_json_reads_the_seed_as_a_person_would(capsys):
+    code, out, _ = run(capsys, "plan", "check", str(SEED), "--json")
+    assert code == 0
+    plan = json.loads(out)
+    assert [s["id"] for s in plan["stories"]] == ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4",
+                                                   "3.1", "3.2", "3.3", "4.1", "4.2", "4.3", "5.1", "5.2",
+                                                   "5.3", "5.4"]
+    titles = {s["id"]: s["title"] for s in plan["stories"]}
+    assert titles["1.1"] == "baseline hardening" and titles["2.2"] == "Argo App-of-Apps"
+    assert titles["4.1"] == "PostgreSQL persistant" and titles["5.1"] == "backups"
+    assert titles["5.4"] == "documentation/matrice" and titles["3.2"] == "3.2"
+    assert {tuple(e) for e in plan["edges"]} == {
+        ("1.1", "1.3"), ("1.1", "1.4"), ("1.1", "2.4"), ("1.1", "5.3"), ("1.3", "1.2"), ("1.4", "1.2"),
+        ("2.2", "2.3"), ("2.2", "3.1"), ("2.2", "3.3"), ("2.2", "4.1"), ("3.1", "3.2"), ("4.1", "4.2"),
+        ("4.1", "4.3"), ("4.1", "5.1"), ("5.1", "5.2"), ("1.3", "2.1"), ("2.1", "2.2")}
+    assert plan["gates"] == [{"story": "1.1", "kind": "entry"}, {"story": "2.2", "kind": "acceleration"},
+                             {"story": "4.1", "kind": "data"}, {"story": "5.1", "kind": "recovery"}]
+    assert plan["critical_path"] == ["1.1", "1.3", "2.1", "2.2", "4.1", "5.1", "5.2"]
+    modes = {m["devs"]: m for m in plan["modes"]}
+    assert sorted(modes) == [2, 3, 4] and [d for d, m in modes.items() if m["recommended"]] == [3]
+    assert modes[3]["lanes"]["A"] == ["1.1", "1.3", "2.1", "2.2", "2.3"]
+    assert modes[4]["floating"] == ["5.3", "5.4"]
+    assert [(c["name"], c["stories"]) for c in plan["checkpoints"]] == [
+        ("A", ["1.1", "1.3", "1.4"]), ("B", ["2.1", "2.2", "2.4"]), ("C", ["3.1", "3.2", "4.1", "4.2"]),
+        ("D", ["5.1", "5.2"])]
+    found = sorted((f["code"], f["message"].split()[0]) for f in plan["findings"])
+    assert found == [("no-sprint", "3.2"), ("no-sprint", "3.3"), ("unassigned", "2.3"), ("unassigned", "3.3")]
+    assert all(isinstance(f["line"], int) for f in plan["findings"])
+
+
+def test_plan_check_errors_and_bad_files(capsys, tmp_path):
+    cyclic = tmp_path / "cycle.md"
+    cyclic.write_text("# P\n\n## Stories\n- 1.1 a\n- 1.2 b\n\nAfter 1.1:\n- 1.2\n\nAfter 1.2:\n- 1.1\n")
+    code, out, _ = run(capsys, "plan", "check", str(cyclic))
+    assert code == 1 and "cycle" in out and ("1.1 -> 1.2" in out or "1.2 -> 1.1" in out)
+    code, _, err = run(capsys, "plan", "check", str(tmp_path / "missing.md"))
+    assert code == 2 and "no such file" in err
+
+
+def test_cmd_exit_codes_and_json(db, capsys):
+    code, out, err = run(capsys, "cmd", "--as", "ann", "--json", "/unblocked")
+    assert code == 0
+    reply = json.loads(out)
+    assert set(reply) >= {"ok", "text", "blocks", "response_type", "data"}
+    assert reply["ok"] and reply["data"]["startable"] == ["1.1"] and reply["data"]["plan"] == "k3s-mono-pgsql"
+    assert reply["blocks"] and reply["response_type"] == "ephemeral"
+    code, out, _ = run(capsys, "cmd", "--as", "bob", f"/done 1.1 {LINK}")
+    assert code == 1 and "not started" in out
+    code, out, _ = run(capsys, "cmd", "--as", "ann", "/start 1.1")
+    assert code == 0 and "started 1.1" in out
+    with pytest.raises(SystemExit) as usage:
+        main(["cmd", "/unblocked"])  # no --as
+    assert usage.value.code == 2
+
+
+def test_export_then_import_into_an_empty_database_reproduces_everything(db, capsys, monkeypatch, tmp_path):
+    for actor, text in [("ann", "/start 1.1"), ("ann", f"/review 1.1 {LINK} @bob"), ("bob", f"/done 1.1 {LINK}")]:
+        assert run(capsys, "cmd", "--as", actor, text)[0] == 0
+    backup = tmp_path / "backup.json"
+    assert run(capsys, "export", "--out", str(backup))[0] == 0
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/restored.db")
+    assert run(capsys, "import", str(backup))[0] == 0
+    code, out, _ = run(capsys, "export")
+    assert code == 0 and json.loads(out) == json.loads(backup.read_text())
+    code, _, err = run(capsys, "import", str(backup))
+    assert code == 1 and "not imported" in err  # a second restore would mix two histories
+
+
+def test_plan_import_with_channel_and_lead_then_list(db, capsys):
+    code, _, err = run(capsys, "plan", "import", str(SEED), "--slug", "k3s", "--channel", "C0PLAN", "--lead", "@lea")
+    assert code == 0
+    code, out, _ = run(capsys, "plan", "list")
+    assert "k3s\t" in out and "C0PLAN" in out
+    code, out, _ = run(capsys, "cmd", "--as", "lea", "--channel", "C0PLAN", "/team mode 2")
+    assert code == 0 and "2-dev plan" in out
+
+
+def test_console_switches_people_and_shows_notifications(db):
+    from bot.bootstrap import ensure_ready, open_store
+    from bot.service import DeliveryService
+    from bot.settings import Settings
+
+    settings = Settings()
+    store = open_store(settings)
+    ensure_ready(store, settings, quiet=True)
+    out = io.StringIO()
+    script = io.StringIO(f"/start 1.1\n/review 1.1 {LINK} @bob\n/as bob\n/done 1.1 {LINK}\n/quit\n/unblocked\n")
+    assert run_console(DeliveryService(store), actor="ann", stdin=script, stdout=out) == 0
+    text = out.getvalue()
+    assert "you, @ann, are the first lead" in text
+    assert "@ann started 1.1" in text and "you are now @bob" in text
+    assert "→ DM @bob: @ann asks you to review 1.1" in text
+    assert "Gate passed (entry)" in text
+    assert "Startable now" not in text  # nothing runs after /quit
