@@ -57,7 +57,7 @@ def main() -> None:
                 clock[0] += timedelta(minutes=7)
                 service.handle("dev", f"/start {sid}")
                 service.handle("dev", f"/review {sid} {LINK}{sid}")
-                if moved % 5:
+                if moved % 5 != 4:  # every fifth story stays in review
                     service.handle("rev", f"/done {sid} {LINK}{sid}")
                 moved += 1
         now = clock[0] + timedelta(days=2)

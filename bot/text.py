@@ -163,8 +163,10 @@ HELP = """*deliverybot* keeps the delivery plan honest. Commands:
 • /review ID LINK [@reviewer] — send your story to review with its pull request
 • /review ID changes <what> — as reviewer, send it back to in progress
 • /done ID LINK — approve a story in review, with the evidence (not your own story)
-• /status [ID] — the board, or one story with its history and why it is blocked
+• /status [ID | graph] — the board, one story with its history and why it is blocked, or the picture
 • /next — what you should do next
+• /digest [post] — the daily gate digest now, for you (a lead: post it in the channel)
 • /team — the staffing mode, lanes and leads (leads: /team mode 3, /team lane A @alice,
-  /team lead @bob, /team solo on|off, /team channel)
+  /team lead @bob, /team solo on|off, /team channel, /team digest 09:30 Europe/Paris mon-fri,
+  /team holiday 2026-12-25, /team quiet on|off)
 • /help — this list"""

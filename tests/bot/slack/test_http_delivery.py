@@ -178,3 +178,34 @@ async def test_rate_limited_announcements_still_arrive_once(workspace, seeded_se
     attempts = workspace.slack.calls_to("chat.postMessage")
     assert [c.failed for c in attempts] == [True, True, False]
     assert len(delivered) == 1 and "started 1.1" in delivered[0].args["text"]
+
+
+async def test_reviewer_requests_changes_through_the_dm_button_and_modal(workspace, seeded_service):
+    slack = workspace.slack
+    seeded_service.handle(ANN, "/start 1.1")
+    review = await workspace.command(ANN, "/review", f"1.1 {LINK}7 <@{BOB}|bob>")
+    assert "is in review" in review["reply"].text
+    dm = (await slack.wait_for("chat.postMessage", 2, timeout=20))[1]
+    buttons = {e["action_id"]: e["value"] for b in dm.args["blocks"] if b["type"] == "actions" for e in b["elements"]}
+    posted = len(slack.calls_to("chat.postMessage", ok=True))
+    await workspace.click(BOB, "request_changes", buttons["request_changes"], channel=None, response_url=False)
+    view = (await slack.wait_for("views.open", 1, timeout=20))[-1].args["view"]
+    assert view["callback_id"] == "changes_modal"
+    status, body = await workspace.submit(BOB, view, {"reason": {"text": {"type": "plain_text_input",
+                                                                          "value": "Add the <!channel> runbook"}}})
+    assert status == 200 and not body
+    assert seeded_service.store.status(SLUG, "1.1").state == "in_progress"
+    news = await posts_after(slack, "chat.postMessage", posted, 3)  # channel, the author's DM, BOB's confirmation
+    to_ann = [c for c in news if c.args["channel"] != CHANNEL and dm_user(slack, c) == ANN]
+    assert len(to_ann) == 1 and "asked for changes on 1.1" in to_ann[0].args["text"]
+    assert "<!channel>" not in json.dumps([c.args for c in news])  # the reason is escaped everywhere
+
+
+async def test_start_from_app_home_answers_by_dm(workspace, seeded_service):
+    click = await workspace.click(ANN, "start_story", json.dumps({"plan": SLUG, "story": "1.1"}), channel=None,
+                                  response_url=False)
+    assert click["status"] == 200
+    posts = await workspace.slack.wait_for("chat.postMessage", 2, timeout=20)
+    assert seeded_service.store.status(SLUG, "1.1").state == "in_progress"
+    dm = [c for c in posts if c.args["channel"] == "D" + ANN[1:]]
+    assert len(dm) == 1 and "started 1.1" in dm[0].args["text"]
