@@ -10,48 +10,33 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TypeVar
 
 from bot import text as T
-from bot.digest_config import DigestConfig, digest_config, zone
-from bot.digest_text import digest_details_text, digest_summary_text
+from bot.context import Context
+from bot.digest_commands import DigestCommands
 from bot.parsing import Command, InputError, free_text, person, split_command, story_id
 from bot.replies import Notification, Reply, refusal
 from bot.settings import Settings
+from bot.team_commands import TeamCommands
 from planner.board import board, story_card, story_file, unblocked
-from planner.calendar import parse_holidays, parse_time, parse_workdays
-from planner.digest import build_digest
 from planner.graph import PlanGraph
 from planner.links import unwrap_slack_link
 from planner.model import Plan
 from planner.reader import read_plan
 from planner.staffing import Staffing
-from planner.state import Action, Event, StoryStatus
+from planner.state import Action, Event
 from planner.workflow import MOVES, Request, decide, mention, wrong_state
 from storage.store import Store
 
-LEAD_HINT = "Ask a lead (/team shows them)."
 T_ = TypeVar("T_")
 
 
-@dataclass
-class Context:
-    """One plan as the service sees it for one command."""
+class DeliveryService(TeamCommands, DigestCommands):
+    """Every command of every transport; team and digest commands come from their mixins."""
 
-    slug: str
-    channel: str | None
-    plan: Plan
-    graph: PlanGraph
-    staffing: Staffing
-    statuses: dict[str, StoryStatus]
-    allow_solo: bool
-    here: str | None = None  # the channel the command was typed in
-    memo: dict = field(default_factory=dict)  # answers derived from this version of the plan
-
-
-class DeliveryService:
     def __init__(
         self, store: Store, clock: Callable[[], datetime] | None = None, settings: Settings | None = None
     ) -> None:
@@ -209,45 +194,6 @@ class DeliveryService:
             "total": overview["total"],
         }
 
-    # -- digest --------------------------------------------------------------------------------
-
-    def digest_config(self, slug: str) -> DigestConfig:
-        return digest_config(self.store.settings(slug), self.settings)
-
-    def digest(self, plan: str | None = None, channel: str | None = None, *, now: datetime | None = None) -> dict:
-        """The digest of a plan at `now`, as data: changes since the last digest that was sent,
-        and the claims a crash left pending (they are reported, never re-sent)."""
-        ctx = self.context(plan, channel)
-        now = now or self.clock()
-        config = self.digest_config(ctx.slug)
-        last = self.store.last_sent_digest(ctx.slug)
-        stuck = [
-            {"local_date": run.local_date.isoformat(), "claimed_at": run.claimed_at.isoformat(),
-             "claimed_by": run.claimed_by}
-            for run in self.store.stuck_digests(ctx.slug, now) if not run.reported
-        ]
-        return build_digest(
-            ctx.staffing, ctx.statuses, self.store.events(ctx.slug), now=now, tz=config.tz,
-            calendar=config.calendar, since=last.finished_at if last else None,
-            stale_after=config.stale_after, stuck_claims=stuck, plan_name=ctx.slug,
-        )
-
-    def _cmd_digest(self, ctx: Context, actor: str, cmd: Command, _rid: str) -> Reply:
-        if cmd.args and cmd.args != ("post",):
-            raise InputError("Usage: /digest (just for you) or /digest post (a lead: in the plan's channel)")
-        data = self.digest(ctx.slug)
-        summary = digest_summary_text(data)
-        if not cmd.args:
-            return Reply(True, summary + "\n\n" + digest_details_text(data), kind="digest",
-                         data={"plan": ctx.slug, "digest": data})
-        if not self.store.is_lead(actor):
-            return refusal(f"Only a lead can post the digest in the channel. {LEAD_HINT} /digest shows it to you.",
-                           "lead-only")
-        where = ctx.channel or ctx.here
-        note = Notification("digest", where, summary, {"plan": ctx.slug, "digest": data})
-        return Reply(True, f"Posting the digest of {T.esc(ctx.slug)}" + (f" in <#{where}>." if where else "."),
-                     kind="digest-posted", data={"plan": ctx.slug, "digest": data}, notifications=(note,))
-
     # -- transitions ---------------------------------------------------------------------------
 
     def _cmd_start(self, ctx: Context, actor: str, cmd: Command, rid: str) -> Reply:
@@ -388,143 +334,3 @@ class DeliveryService:
                 "newly_startable": newly, "gate": gate.kind if gate else None}
         return Reply(True, reply_text, kind="transition", data=data, notifications=tuple(notes))
 
-    # -- team ----------------------------------------------------------------------------------
-
-    def _cmd_team(self, ctx: Context, actor: str, cmd: Command, _rid: str) -> Reply:
-        if not cmd.args:
-            return self._team_show(ctx)
-        verb, rest = cmd.args[0].lower(), cmd.args[1:]
-        usage = ("/team [mode N | lane A @person | lane A none | lead @person | solo on|off | channel | "
-                 "digest HH:MM ZONE DAYS | holiday YYYY-MM-DD | quiet on|off]")
-        if verb not in ("mode", "lane", "lead", "solo", "channel", "digest", "holiday", "quiet"):
-            raise InputError(f"'{T.esc(verb[:30])}' is not a /team command. Usage: {usage}")
-        if not self.store.is_lead(actor):
-            return refusal(f"Only a lead can change the team ({verb}). {LEAD_HINT}", "lead-only")
-        return getattr(self, f"_team_{verb}")(ctx, actor, list(rest))
-
-    def _team_show(self, ctx: Context) -> Reply:
-        mode = ctx.staffing.mode
-        lanes = []
-        if mode:
-            for lane in mode.lanes:
-                lanes.append({"lane": lane.key, "label": lane.label, "person": ctx.staffing.bindings.get(lane.key),
-                              "stories": list(lane.stories)})
-        leads = self.store.leads()
-        lines = [f"*Team of {T.esc(ctx.slug)}*: {mode.devs}-dev plan" + (" (recommended)" if mode.recommended else "")
-                 if mode else f"*Team of {T.esc(ctx.slug)}*: the plan has no staffing modes"]
-        for lane in lanes:
-            label = f" ({T.esc(lane['label'])})" if lane["label"] else ""
-            lines.append(f"  • Dev {lane['lane']}{label}: {T.who(lane['person'])} — {len(lane['stories'])} stories")
-        if mode and mode.floating:
-            lines.append(f"  • Floating: {', '.join(mode.floating)}")
-        lines.append("Leads: " + (", ".join(mention(p) for p in leads) or "none yet"))
-        lines.append("Modes: " + ", ".join(f"{m.devs}" for m in ctx.plan.modes) + " · four eyes: "
-                     + ("off (solo allowed)" if ctx.allow_solo else "on"))
-        data = {"plan": ctx.slug, "mode": mode.devs if mode else None, "lanes": lanes, "leads": leads,
-                "allow_solo": ctx.allow_solo, "channel": ctx.channel}
-        return Reply(True, "\n".join(lines), kind="team", data=data)
-
-    def _team_mode(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
-        choices = [m.devs for m in ctx.plan.modes]
-        if len(rest) != 1 or not rest[0].isdigit() or int(rest[0]) not in choices:
-            raise InputError(f"Usage: /team mode N, where N is one of {', '.join(map(str, choices)) or 'nothing'}.")
-        self.store.set_setting(ctx.slug, "mode", int(rest[0]))
-        self.store.record_audit(ctx.slug, actor, "team-mode", f"mode {rest[0]}")
-        return Reply(True, f"{mention(actor)} switched {T.esc(ctx.slug)} to the {rest[0]}-dev plan.", kind="team-changed",
-                     response_type="in_channel", data={"plan": ctx.slug, "mode": int(rest[0])})
-
-    def _team_lane(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
-        keys = sorted({lane.key for m in ctx.plan.modes for lane in m.lanes})
-        key = rest[0].upper() if rest else ""
-        if len(rest) != 2 or key not in keys:
-            raise InputError(f"Usage: /team lane X @person (or none), X one of {', '.join(keys) or 'nothing'}.")
-        if rest[1].lower() == "none":
-            self.store.unbind_lane(ctx.slug, key)
-            self.store.record_audit(ctx.slug, actor, "team-lane", f"lane {key} unbound")
-            return Reply(True, f"Lane {key} is now unbound.", kind="team-changed", data={"lane": key, "person": None})
-        who = person(rest[1])
-        if not who:
-            raise InputError(f"'{T.esc(rest[1][:40])}' is not a person: write @name.")
-        self.store.bind_lane(ctx.slug, key, who)
-        self.store.record_audit(ctx.slug, actor, "team-lane", f"lane {key} -> {who}")
-        return Reply(True, f"Lane {key} is now {mention(who)}'s.", kind="team-changed", data={"lane": key, "person": who})
-
-    def _team_lead(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
-        who = person(rest[0]) if len(rest) == 1 else None
-        if not who:
-            raise InputError("Usage: /team lead @person")
-        self.store.add_lead(who, actor)
-        self.store.record_audit(ctx.slug, actor, "team-lead", f"lead {who}")
-        return Reply(True, f"{mention(who)} is now a lead.", kind="team-changed", data={"lead": who})
-
-    def _team_solo(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
-        if len(rest) != 1 or rest[0].lower() not in ("on", "off"):
-            raise InputError("Usage: /team solo on|off (on: the author may approve their own story)")
-        value = rest[0].lower() == "on"
-        self.store.set_setting(ctx.slug, "allow_solo", value)
-        self.store.record_audit(ctx.slug, actor, "team-solo", f"solo {rest[0].lower()}")
-        text = "Solo mode on: authors may approve their own stories." if value else "Four eyes on: someone else approves."
-        return Reply(True, text, kind="team-changed", data={"allow_solo": value})
-
-    def _team_digest(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
-        usage = "Usage: /team digest 09:30 Europe/Paris mon-fri [until 12:00]"
-        if not rest:
-            return Reply(True, f"Digest of {T.esc(ctx.slug)}: {T.esc(self.digest_config(ctx.slug).describe())}.",
-                         kind="team", data={"plan": ctx.slug})
-        if len(rest) not in (3, 5) or (len(rest) == 5 and rest[3].lower() != "until"):
-            raise InputError(usage)
-        values = {"digest_time": rest[0], "digest_tz": rest[1], "digest_workdays": rest[2]}
-        if len(rest) == 5:
-            values["digest_cutoff"] = rest[4]
-        try:
-            parse_time(rest[0])
-            zone(rest[1])
-            parse_workdays(rest[2])
-            if len(rest) == 5 and parse_time(rest[4]) <= parse_time(rest[0]):
-                raise ValueError("the catch-up limit must come after the digest time")
-        except ValueError as err:
-            raise InputError(f"{err}. {usage}") from None
-        for key, value in values.items():
-            self.store.set_setting(ctx.slug, key, value)
-        self.store.record_audit(ctx.slug, actor, "team-digest", " ".join(rest))
-        described = self.digest_config(ctx.slug).describe()
-        return Reply(True, f"The digest of {T.esc(ctx.slug)} now goes out at {T.esc(described)}.",
-                     kind="team-changed", data={"plan": ctx.slug, **values})
-
-    def _team_holiday(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
-        holidays = sorted(self.store.get_setting(ctx.slug, "holidays", []) or [])
-        if not rest:
-            listed = ", ".join(holidays) or "none"
-            return Reply(True, f"Holidays of {T.esc(ctx.slug)}: {listed}.", kind="team", data={"holidays": holidays})
-        remove = rest[0].lower() == "remove"
-        words = rest[1:] if remove else rest
-        if len(words) != 1:
-            raise InputError("Usage: /team holiday YYYY-MM-DD (or /team holiday remove YYYY-MM-DD)")
-        try:
-            day = sorted(parse_holidays([words[0]]))[0].isoformat()
-        except ValueError as err:
-            raise InputError(str(err)) from None
-        holidays = sorted(set(holidays) - {day}) if remove else sorted(set(holidays) | {day})
-        self.store.set_setting(ctx.slug, "holidays", holidays)
-        self.store.record_audit(ctx.slug, actor, "team-holiday", ("remove " if remove else "") + day)
-        verb = "is no longer" if remove else "is now"
-        return Reply(True, f"{day} {verb} a holiday: no digest that day.", kind="team-changed",
-                     data={"holidays": holidays})
-
-    def _team_quiet(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
-        if len(rest) != 1 or rest[0].lower() not in ("on", "off"):
-            raise InputError("Usage: /team quiet on|off (on: no digest on days when nothing moved and nothing waits)")
-        value = rest[0].lower() == "on"
-        self.store.set_setting(ctx.slug, "digest_skip_quiet", value)
-        self.store.record_audit(ctx.slug, actor, "team-quiet", rest[0].lower())
-        text = "Quiet days skip the digest." if value else "The digest goes out every work day."
-        return Reply(True, text, kind="team-changed", data={"digest_skip_quiet": value})
-
-    def _team_channel(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
-        target = rest[0] if rest else ctx.here
-        if not target:
-            raise InputError("Usage: /team channel C123 (in Slack, run /team channel in the channel itself)")
-        self.store.set_plan_channel(ctx.slug, target)
-        self.store.record_audit(ctx.slug, actor, "team-channel", f"channel {target}")
-        return Reply(True, f"{T.esc(ctx.slug)} now announces in {T.esc(target)}.", kind="team-changed",
-                     data={"channel": target})
