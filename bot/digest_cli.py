@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.digest_job import DigestJob
+from bot.digest_job import DigestJob, NotPosted
 from bot.service import DeliveryService
 from bot.settings import Settings
 
@@ -33,7 +33,10 @@ async def post_now(settings: Settings, service: DeliveryService, slug: str, *, f
         return await post_digest(client, service, plan, where, data)
 
     if force:
-        ts = await post(slug, channel, service.digest(slug))
+        try:
+            ts = await post(slug, channel, service.digest(slug))
+        except NotPosted as err:
+            return Outcome(False, str(err))
         return Outcome(True, f"digest of {slug} posted in {channel} (forced; ts {ts})")
     now = service.clock()
     config = service.digest_config(slug)

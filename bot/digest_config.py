@@ -44,7 +44,8 @@ def zone(name: str) -> ZoneInfo:
     """A time zone by IANA name, or ValueError with what to write instead."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as err:
+    # OSError: "Europe" is a directory of the zone database, a 300-letter name too long a path.
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as err:
         raise ValueError(f"'{name[:40]}' is not a time zone; write e.g. Europe/Paris or UTC") from err
 
 

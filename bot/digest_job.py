@@ -26,6 +26,11 @@ log = logging.getLogger("deliverybot.digest")
 Poster = Callable[[str, str | None, dict], Awaitable[str | None]]
 
 
+class NotPosted(Exception):
+    """Raised by a poster that knows nothing reached the channel (no channel bound, or Slack
+    refused the main message): the claim is released so a later tick can still send the day."""
+
+
 class DigestJob:
     def __init__(self, service: DeliveryService, post: Poster, owner: str | None = None) -> None:
         self.service = service
@@ -50,7 +55,7 @@ class DigestJob:
 
     async def tick_plan(self, slug: str, channel: str | None, now: datetime) -> str:
         config = await asyncio.to_thread(self.service.digest_config, slug)
-        self._warn_stuck(slug, now)
+        await asyncio.to_thread(self._warn_stuck, slug, now)
         day = config.due(now)
         if day is None:
             return "not-due"
@@ -71,7 +76,14 @@ class DigestJob:
             await asyncio.to_thread(partial(self.store.finish_digest, slug, day, status="skipped", at=now))
             log.info("digest of %s for %s skipped: nothing moved and nothing waits", slug, day)
             return "skipped-quiet"
-        ts = await self.post(slug, channel, data)
+        try:
+            ts = await self.post(slug, channel, data)
+        except NotPosted as err:
+            await asyncio.to_thread(self.store.release_digest, slug, day, self.owner)
+            if (slug, f"not-posted {day}") not in self._warned:
+                self._warned.add((slug, f"not-posted {day}"))
+                log.error("digest of %s for %s not posted, retried until the catch-up limit: %s", slug, day, err)
+            return "not-posted"
         await asyncio.to_thread(partial(self.store.finish_digest, slug, day, message_ts=ts, at=now))
         stuck = [date.fromisoformat(c["local_date"]) for c in data.get("stuck_claims", [])]
         if stuck:

@@ -15,6 +15,8 @@ MAX_COMMAND_LENGTH = 4000  # Slack's own limit on slash-command text
 STORY_ID = re.compile(r"^\d{1,4}(?:\.\d{1,4}){1,3}$")
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 _NAME = re.compile(r"^@?([\w.\-]{1,80})$")
+_CHANNEL_MENTION = re.compile(r"^<#([A-Z0-9]+)(?:\|[^>]*)?>$")
+_CHANNEL_NAME = re.compile(r"^#?[\w.\-]{1,80}$")
 
 
 class InputError(ValueError):
@@ -77,6 +79,15 @@ def person(word: str) -> str | None:
         return None
     match = _NAME.match(word)
     return match.group(1) if match else None
+
+
+def channel(word: str) -> str | None:
+    """<#C123|general> (how Slack sends "#general" in a command) -> C123; a plain channel id or
+    name as it is; None for anything else (other markup such as <!channel>, or a paste)."""
+    match = _CHANNEL_MENTION.match(word)
+    if match:
+        return match.group(1)
+    return word if _CHANNEL_NAME.match(word) else None
 
 
 def free_text(words: tuple[str, ...] | list[str], limit: int = 500) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot import text as T
 from bot.context import Context
 from bot.digest_config import zone
-from bot.parsing import Command, InputError, person
+from bot.parsing import Command, InputError, channel, person
 from bot.replies import Reply, refusal
 from planner.calendar import parse_holidays, parse_time, parse_workdays
 from planner.workflow import mention
@@ -54,7 +54,8 @@ class TeamCommands:
 
     def _team_mode(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
         choices = [m.devs for m in ctx.plan.modes]
-        if len(rest) != 1 or not rest[0].isdigit() or int(rest[0]) not in choices:
+        # isdigit() alone lets "²" through to int(), which raises.
+        if len(rest) != 1 or not (rest[0].isascii() and rest[0].isdigit()) or int(rest[0]) not in choices:
             raise InputError(f"Usage: /team mode N, where N is one of {', '.join(map(str, choices)) or 'nothing'}.")
         self.store.set_setting(ctx.slug, "mode", int(rest[0]))
         self.store.record_audit(ctx.slug, actor, "team-mode", f"mode {rest[0]}")
@@ -101,9 +102,8 @@ class TeamCommands:
                          kind="team", data={"plan": ctx.slug})
         if len(rest) not in (3, 5) or (len(rest) == 5 and rest[3].lower() != "until"):
             raise InputError(usage)
-        values = {"digest_time": rest[0], "digest_tz": rest[1], "digest_workdays": rest[2]}
-        if len(rest) == 5:
-            values["digest_cutoff"] = rest[4]
+        values = {"digest_time": rest[0], "digest_tz": rest[1], "digest_workdays": rest[2],
+                  "digest_cutoff": rest[4] if len(rest) == 5 else None}  # None: back to the default limit
         try:
             parse_time(rest[0])
             zone(rest[1])
@@ -149,9 +149,14 @@ class TeamCommands:
         return Reply(True, text, kind="team-changed", data={"digest_skip_quiet": value})
 
     def _team_channel(self, ctx: Context, actor: str, rest: list[str]) -> Reply:
-        target = rest[0] if rest else ctx.here
+        usage = "Usage: /team channel #channel (or run /team channel in the channel itself)"
+        if len(rest) > 1:
+            raise InputError(usage)
+        target = channel(rest[0]) if rest else ctx.here
+        if rest and not target:
+            raise InputError(f"'{T.esc(rest[0][:40])}' is not a channel. {usage}")
         if not target:
-            raise InputError("Usage: /team channel C123 (in Slack, run /team channel in the channel itself)")
+            raise InputError(usage)
         self.store.set_plan_channel(ctx.slug, target)
         self.store.record_audit(ctx.slug, actor, "team-channel", f"channel {target}")
         return Reply(True, f"{T.esc(ctx.slug)} now announces in {T.esc(target)}.", kind="team-changed",

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import delete
 from sqlmodel import select
 
 from storage.tables import DigestRunRow
@@ -44,6 +45,16 @@ class DigestRunsMixin:
             row = session.exec(select(DigestRunRow).where(
                 DigestRunRow.plan_id == plan_id, DigestRunRow.local_date == local_date.isoformat())).one()
             return row.claimed_by == token
+
+    def release_digest(self, slug: str, local_date: date, owner: str) -> bool:
+        """Give up `owner`'s claim on a digest it knows it did not post, so it can be claimed again.
+        Returns False when there was no such claim (someone else's, or already sent)."""
+        table = DigestRunRow.__table__
+        with self._write() as session:
+            stmt = delete(table).where(
+                table.c.plan_id == self._plan_id(session, slug), table.c.local_date == local_date.isoformat(),
+                table.c.status == "claimed", table.c.claimed_by.startswith(f"{owner}#", autoescape=True))
+            return session.exec(stmt).rowcount == 1
 
     def finish_digest(
         self, slug: str, local_date: date, *, status: str = "sent", message_ts: str | None = None,

@@ -250,13 +250,15 @@ class Store(DigestRunsMixin):
 
     # -- story states -------------------------------------------------------------------------
 
-    def plan_version(self, slug: str) -> tuple[str, str | None, int]:
-        """(source sha, channel, newest event id): changes whenever the plan text, its channel, a
-        story or a team setting changes (team changes always write an audit event). One small
-        query, so callers may cache what they derive from a plan on it."""
+    def plan_version(self, slug: str) -> tuple[str, str | None, int, int]:
+        """(source sha, channel, newest event id, number of events): changes whenever the plan
+        text, its channel, a story or a team setting changes (team changes always write an audit
+        event). The count matters on PostgreSQL, where ids are taken at insert: an event may
+        commit after a higher-numbered one, leaving the newest id as it was. One small query, so
+        callers may cache what they derive from a plan on it."""
         with self._read() as session:
             row = session.exec(
-                select(PlanRow.source_sha, PlanRow.channel, func.max(EventRow.id))
+                select(PlanRow.source_sha, PlanRow.channel, func.max(EventRow.id), func.count(EventRow.id))
                 .select_from(PlanRow)
                 .join(EventRow, EventRow.plan_id == PlanRow.id, isouter=True)
                 .where(PlanRow.slug == slug)
@@ -264,7 +266,7 @@ class Store(DigestRunsMixin):
             ).first()
         if row is None:
             raise KeyError(f"no plan {slug!r}")
-        return row[0], row[1], row[2] or 0
+        return row[0], row[1], row[2] or 0, row[3]
 
     def statuses(self, slug: str) -> dict[str, StoryStatus]:
         """Every story row of the plan, in story order (including stories a re-import dropped)."""

@@ -12,6 +12,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.digest_job import NotPosted
 from bot.digest_text import digest_summary_text
 from bot.service import DeliveryService
 from bot.slack.digest_blocks import digest_main_blocks, digest_thread_blocks
@@ -43,9 +44,12 @@ async def post_digest(client: AsyncWebClient, service: DeliveryService, slug: st
                       data: dict, *, picture: bool = True) -> str | None:
     """Post the digest; returns the main message's ts. Raises when the main message can't be posted."""
     if not channel:
-        raise ValueError(f"plan {slug} has no channel: a lead runs /team channel in it first")
-    main = await client.chat_postMessage(channel=channel, text=digest_summary_text(data),
-                                         blocks=digest_main_blocks(data), unfurl_links=False)
+        raise NotPosted(f"plan {slug} has no channel: a lead runs /team channel in it first")
+    try:
+        main = await client.chat_postMessage(channel=channel, text=digest_summary_text(data),
+                                             blocks=digest_main_blocks(data), unfurl_links=False)
+    except SlackApiError as err:  # Slack answered and refused (not_in_channel, ...): nothing was posted
+        raise NotPosted(f"Slack refused the digest of {slug} in {channel}: {err.response.get('error')}") from None
     ts = main["ts"]
     await client.chat_postMessage(channel=channel, thread_ts=ts, blocks=digest_thread_blocks(data),
                                   unfurl_links=False, text="Digest details")

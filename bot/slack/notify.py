@@ -36,6 +36,9 @@ class Notifier:
             except SlackApiError as err:
                 NOTIFICATIONS.labels(kind=note.kind, result="failed").inc()
                 log.error("could not deliver %s notification to %s: %s", note.kind, note.to, err.response.get("error"))
+            except Exception as err:  # network trouble past the retries: the other notifications still go
+                NOTIFICATIONS.labels(kind=note.kind, result="failed").inc()
+                log.error("could not deliver %s notification to %s: %s", note.kind, note.to, type(err).__name__)
 
     async def send(self, note: Notification, origin_channel: str | None) -> None:
         if note.kind == "dm":

@@ -12,8 +12,9 @@ import re
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.service import DeliveryService
 from bot.slack.metrics import REGISTRY, REJECTED
@@ -24,9 +25,13 @@ MAX_BODY = 1024 * 1024
 
 
 def well_formed(request: web.Request) -> bool:
-    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-    signature = request.headers.get("X-Slack-Signature", "")
-    return bool(_TIMESTAMP.match(timestamp) and _SIGNATURE.match(signature))
+    """One timestamp and one signature header, each of the shape Slack sends. Bolt keeps the last
+    of repeated headers while a check of the first would pass, so a repeat is malformed too."""
+    timestamps = request.headers.getall("X-Slack-Request-Timestamp", [])
+    signatures = request.headers.getall("X-Slack-Signature", [])
+    if len(timestamps) != 1 or len(signatures) != 1:
+        return False
+    return bool(_TIMESTAMP.match(timestamps[0]) and _SIGNATURE.match(signatures[0]))
 
 
 def build_web_app(bolt: AsyncApp, service: DeliveryService) -> web.Application:
@@ -34,7 +39,12 @@ def build_web_app(bolt: AsyncApp, service: DeliveryService) -> web.Application:
         if not well_formed(request):
             REJECTED.inc()
             return web.json_response({"error": "invalid request"}, status=401)
-        bolt_request = await to_bolt_request(request)
+        try:  # not request.text(): a body that is not UTF-8, or a bogus charset, would be a 500
+            body = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            REJECTED.inc()
+            return web.json_response({"error": "invalid request"}, status=401)
+        bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=request.headers)
         return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
 
     async def healthz(_request: web.Request) -> web.Response:

@@ -162,3 +162,11 @@ def test_bad_schedules_are_refused_with_the_reason(service):
         assert not reply.ok and expect in reply.text, (words, reply.text)
     assert service.store.settings(SLUG) == {}
     assert not service.handle("ann", "/team digest 09:30 UTC mon-fri").ok  # not a lead
+
+
+def test_a_new_schedule_without_until_goes_back_to_the_noon_limit(service):
+    configure(service, "digest 07:00 UTC mon-fri until 23:00")
+    assert service.digest_config(SLUG).cutoff.strftime("%H:%M") == "23:00"
+    configure(service, "digest 09:30 UTC mon-fri")
+    config = service.digest_config(SLUG)
+    assert (config.at.strftime("%H:%M"), config.cutoff.strftime("%H:%M")) == ("09:30", "12:00")

@@ -105,6 +105,10 @@ def test_finalisation_story_waits_for_the_17_others(service, walk):
     ("/frobnicate", "Unknown command"),
     ("/unblocked everything", "Usage: /unblocked"),
     ("/team lane Z @ann", "Usage"),
+    ("/team mode \u00b2", "Usage: /team mode N"),
+    ("/team digest 09:00 Europe mon-fri", "not a time zone"),
+    ("/team digest 09:00 " + "A" * 300 + " mon-fri", "not a time zone"),
+    ("/team channel <!channel>", "not a channel"),
 ])
 def test_bad_input_is_a_clear_message_and_writes_nothing(service, text, expect):
     before = count_events(service)
@@ -187,3 +191,12 @@ def test_whole_seed_walk_ends_all_done_with_consistent_events(service, walk):
     assert {k: v.state for k, v in folded.items()} == {k: v.state for k, v in st.items()}
     assert count_events(service) == 18 * 3
     assert startable(service) == []
+
+
+def test_team_channel_as_slack_sends_it_binds_the_channel_id(service):
+    # With should_escape, Slack sends "/team channel #deliveries" as <#C0DELIV|deliveries>.
+    reply = service.handle("lea", "/team channel <#C0DELIV|deliveries>")
+    assert reply.ok, reply.text
+    assert service.store.get_plan("k3s-mono-pgsql").channel == "C0DELIV"
+    started = service.handle("ann", "/start 1.1")
+    assert [n.to for n in started.notifications if n.kind == "channel"] == ["C0DELIV"]

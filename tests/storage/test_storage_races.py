@@ -10,11 +10,13 @@ import multiprocessing
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from storage_helpers import (
     SLUG,
     STORY_IDS,
     assert_states_follow_events,
     done_event,
+    make_event,
     race_done_in_process,
     walk_to_review,
 )
@@ -79,3 +81,17 @@ def test_processes_racing_to_finish_a_story_get_exactly_one_winner(new_db_url, o
     }
     assert not failed, f"racing processes crashed: {failed}"
     _check_one_winner(store, outcomes)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite gives ids in commit order
+def test_plan_version_sees_a_write_that_commits_after_a_later_numbered_one(backend, plan_store):
+    """Replicas cache a plan's context by plan_version. On PostgreSQL an event id is taken at
+    insert, not at commit: a /start numbered 7 may commit after an audit numbered 8, and a replica
+    that read in between must still see the version move, or it answers from the old states."""
+    with plan_store._write() as session:  # one replica's /start 1.1, not committed yet
+        assert plan_store._transition(session, SLUG, make_event("1.1", Action.START, "ann")).ok
+        plan_store.record_audit(SLUG, "lea", "team-lane", "lane A -> bob")  # another replica's, committed
+        seen = plan_store.plan_version(SLUG)
+        assert plan_store.status(SLUG, "1.1").state == State.TODO
+    assert plan_store.status(SLUG, "1.1").state == State.IN_PROGRESS
+    assert plan_store.plan_version(SLUG) != seen

@@ -54,3 +54,37 @@ async def test_status_graph_uploads_the_picture_where_asked(workspace):
     done = await workspace.slack.wait_for("files.completeUploadExternal", 1, timeout=30)
     assert done[0].args["channel_id"] == CHANNEL
     assert SECRET not in json.dumps([c.args for c in workspace.slack.calls])
+
+
+async def test_an_api_url_without_its_trailing_slash_still_reaches_slack(fake_slack):
+    assert fake_slack.api_url.endswith("/")
+    client = build_client(Settings(SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=fake_slack.api_url.rstrip("/")))
+    posted = await client.chat_postMessage(channel=CHANNEL, text="hello")
+    assert posted["ok"]
+    assert [c.args["text"] for c in fake_slack.calls_to("chat.postMessage", ok=True)] == ["hello"]
+
+
+async def test_a_digest_slack_could_not_take_is_sent_once_the_channel_is_fixed(fake_slack, seeded_service):
+    """No channel at 09:00, then Slack refusing the channel: nothing was posted, so the day is not
+    lost; once a lead fixes the channel the digest goes out that morning, once, and no stuck
+    claim is reported."""
+    from datetime import UTC, date, datetime
+    from functools import partial
+
+    from bot.digest_job import DigestJob
+
+    client = build_client(Settings(SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=fake_slack.api_url))
+    job = DigestJob(seeded_service, partial(post_digest, client, seeded_service, picture=False))
+    assert seeded_service.handle("U0LEAD", "/team digest 09:00 UTC mon-fri").ok
+    seeded_service.store.set_plan_channel(SLUG, None)
+    assert await job.tick(datetime(2026, 12, 1, 9, 0, tzinfo=UTC)) == {SLUG: "not-posted"}
+    assert seeded_service.handle("U0LEAD", "/team channel C0GONE").ok
+    fake_slack.fail("chat.postMessage", "channel_not_found")
+    assert await job.tick(datetime(2026, 12, 1, 9, 1, tzinfo=UTC)) == {SLUG: "not-posted"}
+    assert seeded_service.handle("U0LEAD", f"/team channel {CHANNEL}").ok
+    assert await job.tick(datetime(2026, 12, 1, 9, 20, tzinfo=UTC)) == {SLUG: "sent"}
+    assert await job.tick(datetime(2026, 12, 1, 9, 21, tzinfo=UTC)) == {SLUG: "already-sent"}
+    main = [c for c in fake_slack.calls_to("chat.postMessage", ok=True) if "thread_ts" not in c.args]
+    assert [c.args["channel"] for c in main] == [CHANNEL]
+    assert seeded_service.store.digest_run(SLUG, date(2026, 12, 1)).status == "sent"
+    assert seeded_service.store.stuck_digests(SLUG, datetime(2026, 12, 2, 9, 0, tzinfo=UTC)) == []

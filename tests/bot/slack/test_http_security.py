@@ -108,3 +108,19 @@ async def test_health_and_metrics(workspace):
     async with workspace.session.get(f"{workspace.base}/metrics") as resp:
         text = await resp.text()
     assert 'deliverybot_requests_total{kind="command",outcome="ok"}' in text
+
+
+@pytest.mark.parametrize("case", ["repeated-timestamp", "repeated-signature", "body-not-utf8"])
+async def test_repeated_headers_and_undecodable_bodies_are_401(workspace, seeded_service, case):
+    body = start_body(workspace.slack).encode()
+    good = sign(body.decode())
+    ts, sig = good["X-Slack-Request-Timestamp"].encode(), good["X-Slack-Signature"].encode()
+    headers = [(b"X-Slack-Request-Timestamp", ts), (b"X-Slack-Signature", sig)]
+    if case == "repeated-timestamp":
+        headers.append((b"X-Slack-Request-Timestamp", b"yesterday"))
+    elif case == "repeated-signature":
+        headers.append((b"X-Slack-Signature", "v0=é".encode()))
+    else:
+        body += b"&x=\xff\xfe"
+    assert await raw_post(workspace.base, headers, body) == 401
+    untouched(workspace, seeded_service)
