@@ -28,7 +28,8 @@ class TeamCommands:
             raise InputError(f"'{T.esc(verb[:30])}' is not a /team command. Usage: {usage}")
         if not self.store.is_lead(actor):
             return refusal(f"Only a lead can change the team ({verb}). {LEAD_HINT}", "lead-only")
-        return getattr(self, f"_team_{verb}")(ctx, actor, list(rest))
+        with self.store.atomic():  # the change and its audit event, or neither
+            return getattr(self, f"_team_{verb}")(ctx, actor, list(rest))
 
     def _team_show(self, ctx: Context) -> Reply:
         mode = ctx.staffing.mode

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -114,6 +115,7 @@ class Store(DigestRunsMixin):
         self.engine = url_or_engine if isinstance(url_or_engine, Engine) else make_engine(url_or_engine)
         self._read_engine = self.engine.execution_options(**{READ_ONLY_OPTION: True})
         self._clock = clock
+        self._local = threading.local()  # the session of an atomic() block, per thread
         self._dialect = self.engine.dialect.name
         if create:
             self.create_all()
@@ -135,12 +137,34 @@ class Store(DigestRunsMixin):
     # -- transactions -------------------------------------------------------------------------
 
     @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Group several writes of this thread in one transaction: all of them or none (a team
+        change and its audit event, say). Nested use joins the outer transaction."""
+        if getattr(self._local, "session", None) is not None:
+            yield
+            return
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            self._local.session = session
+            try:
+                yield
+            finally:
+                self._local.session = None
+
+    @contextmanager
     def _write(self) -> Iterator[Session]:
+        current = getattr(self._local, "session", None)
+        if current is not None:  # inside atomic(): join its transaction
+            yield current
+            return
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
     def _read(self, snapshot: bool = False) -> Iterator[Session]:
+        current = getattr(self._local, "session", None)
+        if current is not None:  # inside atomic(): read what this transaction wrote
+            yield current
+            return
         engine = self._read_engine
         if snapshot and self._dialect == "postgresql":
             # READ COMMITTED would let a backup mix states from before and events from after a write.

@@ -200,3 +200,17 @@ def test_team_channel_as_slack_sends_it_binds_the_channel_id(service):
     assert service.store.get_plan("k3s-mono-pgsql").channel == "C0DELIV"
     started = service.handle("ann", "/start 1.1")
     assert [n.to for n in started.notifications if n.kind == "channel"] == ["C0DELIV"]
+
+
+def test_a_team_change_and_its_audit_event_land_together_or_not_at_all(service, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("database went away between the change and its audit event")
+
+    monkeypatch.setattr(service.store, "record_audit", crash)
+    with pytest.raises(RuntimeError):
+        service.handle("lea", "/team lane A @ann")
+    monkeypatch.undo()
+    assert service.store.lane_bindings("k3s-mono-pgsql") == {}  # no half-applied change
+    reply = service.handle("lea", "/team digest 08:15 Europe/Paris mon-thu")
+    assert reply.ok and "08:15 Europe/Paris on mon,tue,wed,thu" in reply.text  # reads its own writes
+    assert [a.action for a in service.store.audit("k3s-mono-pgsql")] == ["team-digest"]

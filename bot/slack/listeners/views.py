@@ -3,10 +3,13 @@ eyes, wrong state) is shown in the modal next to the field, exactly as the comma
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from bot.slack import MODAL_CHANGES, MODAL_DONE, MODAL_REVIEW
 from planner.links import link_problem
+
+MODAL_WAIT = 2.0  # seconds of Slack's 3 the service may take before the modal closes anyway
 
 
 def metadata(view: dict) -> dict:
@@ -25,11 +28,19 @@ def register(app, gateway) -> None:
     async def submit(ack, body, view, text: str, error_block: str):
         meta = metadata(view)
         user, channel = body["user"]["id"], meta.get("channel")
-        reply = (await gateway.run(user, text, channel=channel, plan=meta.get("plan"), kind="modal")).reply
-        if not reply.ok:
-            await ack(response_action="errors", errors={error_block: reply.text[:150]})
-            return
-        await ack()
+        work = asyncio.ensure_future(gateway.run(user, text, channel=channel, plan=meta.get("plan"), kind="modal"))
+        # A refusal belongs next to the field, but Slack waits 3 s for the ack: when the service is
+        # slower than MODAL_WAIT, close the modal and tell the person the outcome in a message.
+        done, _ = await asyncio.wait({work}, timeout=MODAL_WAIT)
+        if done:
+            reply = work.result().reply
+            if not reply.ok:
+                await ack(response_action="errors", errors={error_block: reply.text[:150]})
+                return
+            await ack()
+        else:
+            await ack()
+            reply = (await work).reply
         if channel:
             await gateway.client.chat_postEphemeral(channel=channel, user=user, text=reply.text)
         else:

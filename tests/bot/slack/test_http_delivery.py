@@ -209,3 +209,21 @@ async def test_start_from_app_home_answers_by_dm(workspace, seeded_service):
     assert seeded_service.store.status(SLUG, "1.1").state == "in_progress"
     dm = [c for c in posts if c.args["channel"] == "D" + ANN[1:]]
     assert len(dm) == 1 and "started 1.1" in dm[0].args["text"]
+
+
+async def test_a_slow_modal_submission_closes_in_time_and_reports_by_message(workspace, seeded_service,
+                                                                             monkeypatch):
+    import bot.slack.listeners.views as views
+
+    monkeypatch.setattr(views, "MODAL_WAIT", 0)  # as if the service needed longer than Slack waits
+    seeded_service.handle(ANN, "/start 1.1")
+    seeded_service.handle(ANN, f"/review 1.1 {LINK}1")
+    await workspace.command(ANN, "/done", "1.1")
+    view = (await workspace.slack.wait_for("views.open", 1, timeout=20))[0].args["view"]
+    view["private_metadata"] = json.dumps({"plan": SLUG, "story": "1.1", "channel": CHANNEL})
+    status, body = await workspace.submit(ANN, view, {"evidence": {"link": {"type": "plain_text_input",
+                                                                            "value": f"{LINK}1"}}})
+    assert status == 200 and not body  # closed at once, no error shown in the modal
+    told = await workspace.slack.wait_for("chat.postEphemeral", 1, timeout=20)
+    assert told[0].args["user"] == ANN and "four eyes" in told[0].args["text"]
+    assert seeded_service.store.status(SLUG, "1.1").state == "review"
