@@ -99,17 +99,13 @@ def _cmd(args) -> int:
             blocks = reply_blocks(reply)
         print(json.dumps(reply.to_json(blocks), ensure_ascii=False, default=str))
     else:
-        from bot.console import plain
+        from bot.console import note_line, plain
 
         print(plain(reply.text))
         for note in reply.notifications:
-            print(plain(_note_line(note)))
+            print(note_line(note))
     return EXIT_OK if reply.ok else EXIT_REFUSED
 
-
-def _note_line(note) -> str:
-    target = f"DM {note.to}" if note.kind == "dm" else f"#{note.to or 'plan channel'}"
-    return f"  → {target}: " + note.text.replace("\n", "\n    ")
 
 
 def _console(args) -> int:

@@ -14,6 +14,12 @@ def plain(text: str) -> str:
     return html.unescape(_BOLD.sub(r"\1", text))
 
 
+def note_line(note) -> str:
+    """What a notification would be, where it would go: shown under the reply in a terminal."""
+    target = f"DM @{note.to}" if note.kind == "dm" else f"#{note.to or 'channel'}"
+    return plain(f"  → {target}: " + note.text.replace("\n", "\n    "))
+
+
 def run_console(service, *, actor: str = "me", plan: str | None = None, channel: str | None = None,
                 stdin=None, stdout=None) -> int:
     stdin = stdin or sys.stdin
@@ -50,7 +56,6 @@ def run_console(service, *, actor: str = "me", plan: str | None = None, channel:
         reply = service.handle(actor, line, channel=channel, plan=plan)
         print(plain(reply.text), file=stdout)
         for note in reply.notifications:
-            target = f"DM @{note.to}" if note.kind == "dm" else f"#{note.to or 'channel'}"
-            print(plain(f"  → {target}: " + note.text.replace("\n", "\n    ")), file=stdout)
+            print(note_line(note), file=stdout)
         stdout.flush()
     return 0

@@ -230,46 +230,16 @@ def detail_sections(data: dict) -> list[tuple[str, str, list[str]]]:
     out.append(
         ("startable", f"▶ *Startable*: {data['startable']['count']:,}", _startable_lines(data["startable"]))
     )
-    if data["reviews_waiting"]:
-        out.append(
-            (
-                "reviews_waiting",
-                f"👀 *Reviews waiting*: {len(data['reviews_waiting']):,}",
-                [_review_line(r) for r in data["reviews_waiting"]],
-            )
-        )
-    if data["stale"]:
-        out.append(
-            (
-                "stale",
-                f"💤 *In progress, no event for {data['stale_after']}+ work days*: {len(data['stale']):,}",
-                [_stale_line(s) for s in data["stale"]],
-            )
-        )
-    if data["forced_open"]:
-        out.append(
-            (
-                "forced_open",
-                f"⚠ *Forced starts still open* (no lasting bypass): {len(data['forced_open']):,}",
-                [_forced_line(f) for f in data["forced_open"]],
-            )
-        )
-    if data["findings"]:
-        out.append(
-            (
-                "findings",
-                f"🔎 *Plan findings*: {len(data['findings']):,}",
-                [_finding_line(f) for f in data["findings"]],
-            )
-        )
-    if data["stuck_claims"]:
-        out.append(
-            (
-                "stuck_claims",
-                f"⚠ *Earlier digests claimed but never sent*: {len(data['stuck_claims']):,}",
-                [_stuck_line(c) for c in data["stuck_claims"]],
-            )
-        )
+    listed = (  # sections shown only when they hold something: (key, title, one line per item)
+        ("reviews_waiting", "👀 *Reviews waiting*", _review_line),
+        ("stale", f"💤 *In progress, no event for {data['stale_after']}+ work days*", _stale_line),
+        ("forced_open", "⚠ *Forced starts still open* (no lasting bypass)", _forced_line),
+        ("findings", "🔎 *Plan findings*", _finding_line),
+        ("stuck_claims", "⚠ *Earlier digests claimed but never sent*", _stuck_line),
+    )
+    for key, title, line in listed:
+        if data[key]:
+            out.append((key, f"{title}: {len(data[key]):,}", [line(item) for item in data[key]]))
     return out
 
 

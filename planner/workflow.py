@@ -64,11 +64,12 @@ class Decision:
 def _who(person: str | None) -> str:
     if not person:
         return "someone"
-    return f"<@{person}>" if _is_slack_id(person) else f"@{person}"
+    return f"<@{person}>" if is_slack_id(person) else f"@{person}"
 
 
-def _is_slack_id(person: str) -> bool:
-    return len(person) > 2 and person[0] in "UW" and person[1:].isalnum() and person[1:].upper() == person[1:]
+def is_slack_id(person: str | None) -> bool:
+    """U123ABC / W123ABC: a Slack user, who can be mentioned and sent a DM (console names can't)."""
+    return bool(person) and len(person) > 2 and person[0] in "UW" and person[1:].isalnum() and person[1:].upper() == person[1:]
 
 
 def mention(person: str | None) -> str:

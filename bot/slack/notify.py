@@ -15,12 +15,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.replies import Notification, Reply
 from bot.slack.blocks import announcement_blocks, dm_blocks
 from bot.slack.metrics import NOTIFICATIONS
+from planner.workflow import is_slack_id
 
 log = logging.getLogger(__name__)
-
-
-def is_slack_user(person: str | None) -> bool:
-    return bool(person) and person[0] in "UW" and person[1:].isalnum() and person.upper() == person
 
 
 class Notifier:
@@ -42,7 +39,7 @@ class Notifier:
 
     async def send(self, note: Notification, origin_channel: str | None) -> None:
         if note.kind == "dm":
-            if not is_slack_user(note.to):
+            if not is_slack_id(note.to):
                 log.warning("no DM for %r: not a Slack user id (bind lanes with /team lane A @person)", note.to)
                 return
             channel = await self.dm_channel(note.to)
