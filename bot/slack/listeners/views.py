@@ -7,7 +7,6 @@ import asyncio
 import json
 
 from bot.slack import MODAL_CHANGES, MODAL_DONE, MODAL_REVIEW
-from planner.links import link_problem
 
 MODAL_WAIT = 2.0  # seconds of Slack's 3 the service may take before the modal closes anyway
 
@@ -51,10 +50,6 @@ def register(app, gateway) -> None:
     @app.view(MODAL_DONE)
     async def on_done(ack, body, view):
         link = (field(view, "evidence", "link").get("value") or "").strip()
-        problem = link_problem(link)
-        if problem:
-            await ack(response_action="errors", errors={"evidence": problem[:150]})
-            return
         story = str(metadata(view).get("story", ""))[:20]
         await submit(ack, body, view, f"/done {story} {link}", "evidence")
 
@@ -67,10 +62,6 @@ def register(app, gateway) -> None:
     @app.view(MODAL_REVIEW)
     async def on_review(ack, body, view):
         link = (field(view, "evidence", "link").get("value") or "").strip()
-        problem = link_problem(link)
-        if problem:
-            await ack(response_action="errors", errors={"evidence": problem[:150]})
-            return
         reviewer = field(view, "reviewer", "user").get("selected_user")
         story = str(metadata(view).get("story", ""))[:20]
         text = f"/review {story} {link}" + (f" <@{reviewer}>" if reviewer else "")
