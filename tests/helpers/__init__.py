@@ -1,0 +1,1 @@
+"""Helpers shared across the test tree (imported as tests.helpers.*), instead of importing conftests."""
