@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_plan import generate_plan  # noqa: E402
 
-from bot.service import DeliveryService  # noqa: E402
-from bot.slack.digest_blocks import digest_main_blocks, digest_thread_blocks  # noqa: E402
-from bot.slack.limits import check_message  # noqa: E402
+from bot.service.delivery import DeliveryService  # noqa: E402
+from bot.slack.blocks.digest import digest_main_blocks, digest_thread_blocks  # noqa: E402
+from bot.slack.blocks.limits import check_message  # noqa: E402
 from storage.store import Store  # noqa: E402
 
 LINK = "https://ci.example.com/run/"

@@ -280,7 +280,7 @@ def _noop_bolt(settings, *, respond_too: bool):
 def _prepare_progress(store, slug: str, channel: str) -> int:
     """Finish the entry gate 1.1 through the service (its rules included), so hundreds of stories
     become startable. A separate service instance, so the app's plan cache stays cold."""
-    from bot.service import DeliveryService
+    from bot.service.delivery import DeliveryService
 
     service = DeliveryService(store)
     for actor, command in (
@@ -295,7 +295,7 @@ def _prepare_progress(store, slug: str, channel: str) -> int:
 
 
 def _profile_unblocked(service, channel: str, top: int) -> str:
-    from bot.slack.blocks import reply_blocks
+    from bot.slack.blocks.replies import reply_blocks
 
     def one() -> None:
         reply = service.handle("U0PROFILE", "/unblocked", channel=channel)
@@ -348,7 +348,7 @@ async def _serve(args) -> int:
     from gen_plan import generate_plan
 
     from bot.bootstrap import import_plan
-    from bot.service import DeliveryService
+    from bot.service.delivery import DeliveryService
     from bot.settings import Settings
     from bot.slack.app import build_app
     from bot.slack.web import build_web_app

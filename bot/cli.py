@@ -78,7 +78,7 @@ def _settings():
 
 def _service(settings, *, quiet: bool = False):
     from bot.bootstrap import ensure_ready, open_store
-    from bot.service import DeliveryService
+    from bot.service.delivery import DeliveryService
 
     store = open_store(settings)
     ensure_ready(store, settings, quiet=quiet)
@@ -92,7 +92,7 @@ def _cmd(args) -> int:
     if args.json:
         blocks = None
         try:
-            from bot.slack.blocks import reply_blocks
+            from bot.slack.blocks.replies import reply_blocks
         except ImportError:  # the Slack layer is optional for the CLI
             reply_blocks = None
         if reply_blocks:
@@ -216,7 +216,7 @@ def _digest(args) -> int:
             print(json.dumps(data, ensure_ascii=False, default=str))
         else:
             from bot.console import plain
-            from bot.digest_text import digest_details_text, digest_summary_text
+            from bot.render.digest_text import digest_details_text, digest_summary_text
 
             print(plain(digest_summary_text(data)) + "\n\n" + plain(digest_details_text(data)))
         return EXIT_OK
@@ -225,7 +225,7 @@ def _digest(args) -> int:
         return EXIT_USAGE
     import asyncio
 
-    from bot.digest_cli import post_now
+    from bot.digest.cron import post_now
 
     outcome = asyncio.run(post_now(settings, service, slug, force=args.force))
     print(outcome.message, file=sys.stderr)
@@ -270,7 +270,7 @@ def _graph(args) -> int:
     except LookupError as err:
         print(f"deliverybot: {err.args[0] if err.args else err}", file=sys.stderr)
         return EXIT_USAGE
-    from bot.graph_png import render_png  # matplotlib: only for this command
+    from bot.render.graph_png import render_png  # matplotlib: only for this command
 
     args.out.write_bytes(render_png(ctx.graph, ctx.statuses))
     print(args.out)

@@ -26,7 +26,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 import bot.slack
-from bot.service import DeliveryService
+from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 from storage.store import Store
 

@@ -12,7 +12,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.service import DeliveryService
+from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 from bot.slack.gateway import Gateway
 from bot.slack.listeners import register_all

@@ -12,17 +12,17 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.digest_job import NotPosted
-from bot.digest_text import digest_summary_text
-from bot.service import DeliveryService
-from bot.slack.digest_blocks import digest_main_blocks, digest_thread_blocks
+from bot.digest.job import NotPosted
+from bot.render.digest_text import digest_summary_text
+from bot.service.delivery import DeliveryService
+from bot.slack.blocks.digest import digest_main_blocks, digest_thread_blocks
 
 log = logging.getLogger(__name__)
 
 
 async def plan_png(service: DeliveryService, slug: str) -> bytes:
     """The dependency graph of the plan now, rendered off the event loop."""
-    from bot.graph_png import render_png
+    from bot.render.graph_png import render_png
 
     def render() -> bytes:
         ctx = service.context(slug)

@@ -17,9 +17,9 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.replies import Reply
-from bot.service import DeliveryService
-from bot.slack.blocks import reply_blocks
+from bot.service.replies import Reply
+from bot.service.delivery import DeliveryService
+from bot.slack.blocks.replies import reply_blocks
 from bot.slack.digest_post import plan_png, post_digest, upload_png
 from bot.slack.metrics import LATENCY, REQUESTS
 from bot.slack.notify import Notifier

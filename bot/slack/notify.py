@@ -12,8 +12,8 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.replies import Notification, Reply
-from bot.slack.blocks import announcement_blocks, dm_blocks
+from bot.service.replies import Notification, Reply
+from bot.slack.blocks.replies import announcement_blocks, dm_blocks
 from bot.slack.metrics import NOTIFICATIONS
 from planner.workflow import is_slack_id
 

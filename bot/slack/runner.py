@@ -10,8 +10,8 @@ import sys
 
 from aiohttp import web
 
-from bot.digest_job import DigestJob, start_scheduler
-from bot.service import DeliveryService
+from bot.digest.job import DigestJob, start_scheduler
+from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.web import build_web_app

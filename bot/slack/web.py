@@ -16,7 +16,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.service import DeliveryService
+from bot.service.delivery import DeliveryService
 from bot.slack.metrics import REGISTRY, REJECTED
 
 _TIMESTAMP = re.compile(r"^[0-9]{1,12}$")

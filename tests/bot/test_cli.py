@@ -106,7 +106,7 @@ def test_plan_import_with_channel_and_lead_then_list(db, capsys):
 
 def test_console_switches_people_and_shows_notifications(db):
     from bot.bootstrap import ensure_ready, open_store
-    from bot.service import DeliveryService
+    from bot.service.delivery import DeliveryService
     from bot.settings import Settings
 
     settings = Settings()

@@ -11,7 +11,7 @@ import pytest
 from fakeslack import FakeSlack
 
 from bot.bootstrap import import_plan
-from bot.service import DeliveryService
+from bot.service.delivery import DeliveryService
 from storage.store import Store
 
 SEED = Path(__file__).resolve().parents[2] / "plans" / "k3s-mono-pgsql.md"

@@ -12,10 +12,10 @@ import pytest
 from fakeslack.blocks import check_blocks as fake_check_blocks
 
 from bot.bootstrap import import_plan
-from bot.digest_text import digest_details_text, digest_summary_text, summary_lines
-from bot.service import DeliveryService
-from bot.slack.digest_blocks import digest_main_blocks, digest_thread_blocks
-from bot.slack.limits import MESSAGE_JSON_MAX, check_message
+from bot.render.digest_text import digest_details_text, digest_summary_text, summary_lines
+from bot.service.delivery import DeliveryService
+from bot.slack.blocks.digest import digest_main_blocks, digest_thread_blocks
+from bot.slack.blocks.limits import MESSAGE_JSON_MAX, check_message
 from planner.calendar import WorkCalendar
 from planner.digest import build_digest
 from planner.graph import PlanGraph

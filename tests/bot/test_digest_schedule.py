@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest_job import DigestJob
+from bot.digest.job import DigestJob
 
 SLUG = "k3s-mono-pgsql"
 PARIS = ZoneInfo("Europe/Paris")

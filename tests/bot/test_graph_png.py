@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.graph_png import FILL, geometry, render_png
+from bot.render.graph_png import FILL, geometry, render_png
 from planner.graph import PlanGraph
 from planner.model import Gate, Plan, Story
 from planner.reader import read_plan
@@ -166,7 +166,7 @@ def test_cli_graph_writes_the_png(tmp_path):
 
 
 def test_one_shot_commands_do_not_import_matplotlib(tmp_path):
-    code = "import sys, bot.cli, bot.graph_png; sys.exit('matplotlib' in sys.modules)"
+    code = "import sys, bot.cli, bot.render.graph_png; sys.exit('matplotlib' in sys.modules)"
     assert (
         subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=_env(tmp_path), timeout=60).returncode
         == 0

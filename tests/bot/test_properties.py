@@ -9,7 +9,7 @@ import tempfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.service import DeliveryService
+from bot.service.delivery import DeliveryService
 from planner.state import fold_events
 from storage.store import Store
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
-from bot.slack.modals import changes_modal, done_modal, review_modal
+from bot.slack.blocks.modals import changes_modal, done_modal, review_modal
 
 
 def button_value(body: dict) -> dict:

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from bot.slack import COMMANDS
-from bot.slack.modals import done_modal
+from bot.slack.blocks.modals import done_modal
 
 
 def register(app, gateway) -> None:

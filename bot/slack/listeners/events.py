@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from bot.slack.home import home_view
+from bot.slack.blocks.home import home_view
 
 
 class SeenEvents:

@@ -7,7 +7,7 @@ import pytest
 from fakeslack import FakeSlack
 
 from bot.bootstrap import import_plan
-from bot.service import DeliveryService
+from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.web import build_web_app

@@ -71,7 +71,7 @@ async def test_a_digest_slack_could_not_take_is_sent_once_the_channel_is_fixed(f
     from datetime import UTC, date, datetime
     from functools import partial
 
-    from bot.digest_job import DigestJob
+    from bot.digest.job import DigestJob
 
     client = build_client(Settings(SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=fake_slack.api_url))
     job = DigestJob(seeded_service, partial(post_digest, client, seeded_service, picture=False))

@@ -14,13 +14,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from bot import text as T
-from bot.context import Context
-from bot.digest_commands import DigestCommands
-from bot.parsing import Command, InputError, free_text, person, split_command, story_id
-from bot.replies import Notification, Reply, refusal
+from bot.render import text as T
+from bot.service.context import Context
+from bot.service.digest import DigestCommands
+from bot.service.parsing import Command, InputError, free_text, person, split_command, story_id
+from bot.service.replies import Notification, Reply, refusal
 from bot.settings import Settings
-from bot.team_commands import TeamCommands
+from bot.service.team import TeamCommands
 from planner.board import board, story_card, story_file, unblocked
 from planner.graph import PlanGraph
 from planner.links import unwrap_slack_link

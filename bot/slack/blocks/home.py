@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 from slack_sdk.models.views import View
 
-from bot import text as T
-from bot.slack.blocks import (
+from bot.render import text as T
+from bot.slack.blocks.replies import (
     bullets,
     changes_button,
     context,
@@ -20,7 +20,7 @@ from bot.slack.blocks import (
     start_button,
     state_word,
 )
-from bot.slack.limits import check_view, truncate
+from bot.slack.blocks.limits import check_view, truncate
 
 MAX_MINE = 15  # own stories listed with their button
 MAX_REVIEWS = 15  # reviews listed with Done / Request changes (2 blocks each)

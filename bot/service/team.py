@@ -6,11 +6,11 @@ event, which is also what tells every process that its cached view of the plan i
 
 from __future__ import annotations
 
-from bot import text as T
-from bot.context import Context
-from bot.digest_config import zone
-from bot.parsing import Command, InputError, channel, person
-from bot.replies import Reply, refusal
+from bot.render import text as T
+from bot.service.context import Context
+from bot.digest.schedule import zone
+from bot.service.parsing import Command, InputError, channel, person
+from bot.service.replies import Reply, refusal
 from planner.calendar import parse_holidays, parse_time, parse_workdays
 from planner.workflow import mention
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import text as T
-from bot.context import Context
-from bot.digest_config import DigestConfig, digest_config
-from bot.digest_text import digest_details_text, digest_summary_text
-from bot.parsing import Command, InputError
-from bot.replies import Notification, Reply, refusal
-from bot.team_commands import LEAD_HINT
+from bot.render import text as T
+from bot.service.context import Context
+from bot.digest.schedule import DigestConfig, digest_config
+from bot.render.digest_text import digest_details_text, digest_summary_text
+from bot.service.parsing import Command, InputError
+from bot.service.replies import Notification, Reply, refusal
+from bot.service.team import LEAD_HINT
 from planner.digest import build_digest
 
 

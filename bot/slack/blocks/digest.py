@@ -14,10 +14,10 @@ import json
 
 from slack_sdk.models.blocks import Block, DividerBlock
 
-from bot import digest_text as D
-from bot import text as T
-from bot.slack.blocks import context, finish, header, section
-from bot.slack.limits import MESSAGE_BLOCKS_MAX, MESSAGE_JSON_MAX, SECTION_TEXT_MAX, truncate
+from bot.render import digest_text as D
+from bot.render import text as T
+from bot.slack.blocks.replies import context, finish, header, section
+from bot.slack.blocks.limits import MESSAGE_BLOCKS_MAX, MESSAGE_JSON_MAX, SECTION_TEXT_MAX, truncate
 
 THREAD_LINES = 15  # items per section in the thread
 ROW_MAX = 280  # one item's line

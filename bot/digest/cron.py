@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.digest_job import DigestJob, NotPosted
-from bot.service import DeliveryService
+from bot.digest.job import DigestJob, NotPosted
+from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 
 

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from functools import partial
 
-from bot.service import DeliveryService
+from bot.service.delivery import DeliveryService
 
 log = logging.getLogger("deliverybot.digest")
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot import text as T
-from bot.slack.limits import truncate
+from bot.render import text as T
+from bot.slack.blocks.limits import truncate
 
 DETAIL_CAP = 15  # lines per section in the details (the rest: "… and N more")
 IDS_CAP = 8  # ids in an inline list

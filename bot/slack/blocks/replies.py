@@ -29,10 +29,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot import text as T
-from bot.replies import Notification, Reply
+from bot.render import text as T
+from bot.service.replies import Notification, Reply
 from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
-from bot.slack.limits import (
+from bot.slack.blocks.limits import (
     BUTTON_TEXT_MAX,
     BUTTON_VALUE_MAX,
     CONTEXT_TEXT_MAX,

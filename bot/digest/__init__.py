@@ -1,0 +1,6 @@
+"""The daily gate digest's delivery: when it is due (`schedule`), sending it exactly once (`job`),
+the scheduler that ticks the job (`scheduler`) and `deliverybot digest --post` for a system cron (`cron`).
+
+Its content is `planner.digest` (data) worded by `bot.render.digest_text`; its Slack message is
+`bot.slack.blocks.digest`, posted by `bot.slack.digest_post`.
+"""
