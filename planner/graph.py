@@ -87,8 +87,10 @@ class PlanGraph:
             return []
         end = max(best, key=lambda n: (best[n][0], [-x for x in story_sort_key(n)]))
         path = [end]
-        while best[path[-1]][1] is not None:
-            path.append(best[path[-1]][1])
+        pred = best[end][1]
+        while pred is not None:
+            path.append(pred)
+            pred = best[pred][1]
         return path[::-1]
 
     def path_length(self, path: list[str] | tuple[str, ...]) -> float:

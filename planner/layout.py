@@ -16,7 +16,6 @@ in bot/ only scales and draws. The recipe is the classic layered one:
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable
 from dataclasses import dataclass
 
 from planner.graph import PlanGraph
@@ -74,7 +73,7 @@ class _Waypoint:
     index: int
 
 
-Node = Hashable  # a story id (str) or a _Waypoint
+Node = str | _Waypoint  # a node of the layered graph
 
 
 def compute_layout(graph: PlanGraph) -> Layout:
@@ -103,22 +102,22 @@ def compute_layout(graph: PlanGraph) -> Layout:
     n_layers = max(layer.values(), default=-1) + 1
 
     # The layered graph: stories plus waypoints, every edge between adjacent layers.
-    layer_of: dict[Node, int] = dict(layer)
+    layer_of: dict[Node, int] = {s: n for s, n in layer.items()}
     down: dict[Node, list[Node]] = {s: [] for s in stories}
     up: dict[Node, list[Node]] = {s: [] for s in stories}
     chains: dict[Edge, list[_Waypoint]] = {}
     edges = [(a, b) for a in stories for b in all_succ[a]]
     spans = sum(max(layer[b] - layer[a] - 1, 0) for a, b in edges)
     for a, b in edges:
-        chain: list[Node] = [a]
+        waypoints: list[_Waypoint] = []
         if spans <= MAX_WAYPOINTS:
             for i in range(layer[b] - layer[a] - 1):
                 w = _Waypoint((a, b), i)
                 layer_of[w] = layer[a] + 1 + i
                 down[w], up[w] = [], []
-                chain.append(w)
-            chains[(a, b)] = chain[1:]
-        chain.append(b)
+                waypoints.append(w)
+            chains[(a, b)] = waypoints
+        chain: list[Node] = [a, *waypoints, b]
         for x, y in zip(chain, chain[1:], strict=False):
             if layer_of[y] == layer_of[x] + 1:
                 down[x].append(y)
@@ -132,15 +131,15 @@ def compute_layout(graph: PlanGraph) -> Layout:
             columns[layer_of[w]].append(w)
 
     tiebreak: dict[Node, float] = {s: rank[s] for s in stories}
-    for chain in chains.values():
-        for w in chain:
+    for route in chains.values():
+        for w in route:
             tiebreak[w] = rank[w.edge[0]] + 0.5
     pinned = _pinnable(graph.critical_path(), layer)
     columns = _order(columns, down, up, tiebreak, pinned)
     ys = _place(columns, down, up, pinned)
 
     positions = {s: (float(layer[s]), ys[s]) for s in stories}
-    routes = {e: tuple((float(layer_of[w]), ys[w]) for w in chain) for e, chain in chains.items() if chain}
+    routes = {e: tuple((float(layer_of[w]), ys[w]) for w in route) for e, route in chains.items() if route}
     return Layout(
         positions=positions,
         layers=tuple(tuple(n for n in col if isinstance(n, str)) for col in columns),

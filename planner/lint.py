@@ -129,7 +129,7 @@ def _deadlocks(plan: Plan, graph: PlanGraph) -> list[Finding]:
             findings.append(
                 Finding("error", "finalisation-blocks",
                         f"{sid} is finalised at the end (it waits for every other story) but {_ids(blocked)} "
-                        f"wait{'s' if len(blocked) == 1 else ''} for it: neither can finish", story.line)
+                        f"wait{'s' if len(blocked) == 1 else ''} for it: neither can finish", story.line if story else None)
             )  # fmt: skip
     return findings
 
@@ -196,9 +196,9 @@ def _staffing(plan: Plan, mode: Mode) -> list[Finding]:
             where = (f"twice in lane {keys[0]}" if len(set(keys)) == 1
                      else "in lanes " + " and ".join(dict.fromkeys(keys)))  # fmt: skip
             findings.append(Finding("warning", "double-assigned", f"{sid} is {where} of {name}", mode.line))
-    keys = {lane.key for lane in mode.lanes}
+    lane_keys = {lane.key for lane in mode.lanes}
     for key in mode.floating_lanes:
-        if key not in keys:
+        if key not in lane_keys:
             findings.append(
                 Finding("warning", "unknown-lane", f"floating stories go to Dev {key}, but {name} has no lane {key}",
                         mode.line)
