@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from planner.lint import lint
 from planner.model import Checkpoint, Finding, Gate, Lane, Mode, Plan, Sprint, Story, story_sort_key
@@ -90,7 +91,8 @@ def _num(text: str) -> float:
 
 def _top_groups(text: str) -> list[tuple[int, int]]:
     """Spans of top-level (...) and [...] groups; unbalanced brackets are left as text."""
-    groups, stack = [], []
+    groups: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
     for i, ch in enumerate(text):
         if ch in "([":
             stack.append((ch, i))
@@ -105,7 +107,7 @@ def _top_groups(text: str) -> list[tuple[int, int]]:
     return groups
 
 
-def _blank(text: str, spans) -> str:
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     chars = list(text)
     for a, b in spans:
         chars[a:b] = " " * (b - a)
@@ -158,7 +160,8 @@ class _Scan:
 
 def _paren(content: str) -> tuple[str | None, float | None, bool, list[str]]:
     """(title, estimate, finalisation, after-ids) from "(documentation/matrice, finalisation ...)"."""
-    title = estimate = None
+    title: str | None = None
+    estimate: float | None = None
     final = False
     deps: list[str] = []
     folded = fold(content)
@@ -197,7 +200,8 @@ def _scan(text: str) -> _Scan:
     for k, (a, b, sid) in enumerate(subjects):
         item = _Item(sid, a, b)
         tail_end = subjects[k + 1][0] if k + 1 < len(subjects) else cut
-        attached, pos = [], b
+        attached: list[tuple[int, int]] = []
+        pos = b
         for ga, gb in groups:  # groups right after the id: "1.1 (title) [3d]"
             if ga >= pos and not text[pos:ga].strip():
                 attached.append((ga, gb))
@@ -207,9 +211,9 @@ def _scan(text: str) -> _Scan:
                 continue
             content, fcontent = text[ga + 1 : gb - 1], folded[ga + 1 : gb - 1]
             if (ga, gb) in attached and text[ga] == "(":
-                title, est, final, after = _paren(content)
+                title, paren_estimate, final, after = _paren(content)
                 item.title = item.title or title
-                item.estimate = est if est is not None else item.estimate
+                item.estimate = paren_estimate if paren_estimate is not None else item.estimate
                 item.final = item.final or final
                 item.after += after
                 continue
@@ -229,7 +233,7 @@ def _scan(text: str) -> _Scan:
             item.text_title = words
         items.append(item)
     chain: list[list[str]] = []
-    previous_end = None
+    previous_end: int | None = None
     for a, b, sid in subjects:
         if previous_end is None or ARROW_RE.search(masked[previous_end:a]):
             chain.append([])
@@ -237,7 +241,8 @@ def _scan(text: str) -> _Scan:
         previous_end = b
     rest = _blank(masked, [(a, b) for a, b, _ in ids])
     residue = [w for w in _words(ARROW_RE.sub(" ", rest)) if w not in CONNECTORS]
-    leading = bool(subjects) and LEAD_RE.match(masked).end() >= subjects[0][0]
+    lead = LEAD_RE.match(masked)  # always matches, possibly empty
+    leading = bool(subjects) and lead is not None and lead.end() >= subjects[0][0]
     return _Scan(
         items=items,
         all_ids=[sid for _, _, sid in ids],
@@ -321,7 +326,7 @@ GATE_KINDS = {
 class _Label:
     kind: str  # mode after critical gates continuous stories story checkpoint checkpoints rules lane sprints sprint floating
     inline: str | None = None
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)  # devs, recommended, name, preds, key, label, head
 
 
 def _classify(text: str, *, in_mode: bool, heading: bool) -> _Label | None:
@@ -353,12 +358,12 @@ def _classify(text: str, *, in_mode: bool, heading: bool) -> _Label | None:
     if in_mode:
         match = LANE_RE.match(fhead)
         if match and (not match.group(2).strip() or match.group(2).lstrip()[0] in "(-–—"):
-            rest = head[match.start(2) :].strip()
-            groups = _top_groups(rest)
+            after_key = head[match.start(2) :].strip()
+            groups = _top_groups(after_key)
             label = (
-                rest[groups[0][0] + 1 : groups[0][1] - 1]
+                after_key[groups[0][0] + 1 : groups[0][1] - 1]
                 if groups and groups[0][0] == 0
-                else rest.lstrip("-–— ")
+                else after_key.lstrip("-–— ")
             )
             return _Label(
                 "lane", inline, {"key": match.group(1).upper(), "label": " ".join(label.split()) or None}
@@ -437,6 +442,21 @@ class _CheckpointDraft:
     proofs: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Block:
+    """The block the current line belongs to, and the draft its items fill."""
+
+    kind: str  # skip mode after story lane sprints floating checkpoint critical gates continuous checkpoints rules stories
+    preds: tuple[str, ...] = ()  # after: what every story of the block waits for
+    story: str | None = None  # story: the story a "### Story 1.1" heading opened
+    lane: _LaneDraft | None = None  # lane
+    sprint: _SprintDraft | None = None  # sprints: None under "Rythme:" until a "Sprint N:"
+    checkpoint: _CheckpointDraft | None = None  # checkpoint
+
+
+_SKIP = _Block("skip")
+
+
 class _Reader:
     def __init__(self) -> None:
         self.title: str | None = None
@@ -456,7 +476,7 @@ class _Reader:
         self.rules: list[str] = []
         self.findings: list[Finding] = []
         self.section, self.level = "unknown", 0
-        self.block: tuple = ("skip",)
+        self.block = _SKIP
         self.list_number = 0  # the last "N)" list item seen in this section
         self.section_number = 0
         self.table_headers: list[str] = []
@@ -553,7 +573,7 @@ class _Reader:
         bullet = BULLET_RE.match(line)
         is_bullet = bool(bullet)
         content = line[bullet.end() :] if bullet else line.strip()
-        if self.block[0] == "rules" and is_bullet:
+        if self.block.kind == "rules" and is_bullet:
             self.rules.append(" ".join(content.split()))
             return
         text = content.replace("`", " ").replace("*", "").strip()
@@ -565,11 +585,11 @@ class _Reader:
             return
         if (
             not is_bullet
-            and self.block[0] not in ("rules", "story", "checkpoint")
+            and self.block.kind not in ("rules", "story", "checkpoint")
             and UNKNOWN_LABEL_RE.match(text)
             and not ID_RE.search(fold(_split_colon(text)[0]))
         ):
-            self.block = ("skip",)  # "Gain attendu:", "Notes:": a sub-section we do not read
+            self.block = _SKIP  # "Gain attendu:", "Notes:": a sub-section we do not read
             return
         self.read_item(number, text, is_bullet)
 
@@ -594,9 +614,9 @@ class _Reader:
         nested = self.section != "unknown" and level > self.level
         if label is None:
             if nested:
-                self.block = ("skip",)
+                self.block = _SKIP
             else:
-                self.section, self.level, self.block = "unknown", level, ("skip",)
+                self.section, self.level, self.block = "unknown", level, _SKIP
             return
         if label.kind == "mode" or not nested:
             self.section, self.level = (
@@ -612,51 +632,51 @@ class _Reader:
             self.modes.append(_ModeDraft(data["devs"], data["recommended"], data["name"], number))
             if self.section != "mode":
                 self.section = "mode"
-            self.block = ("mode",)
+            self.block = _Block("mode")
         elif kind == "after":
             for pred in data["preds"]:
                 self.define(pred, number)
-            self.block = ("after", data["preds"])
+            self.block = _Block("after", preds=tuple(data["preds"]))
         elif kind == "story":
             scan = _scan(inline or "")
             self.take_items(scan, number, rank=3, text_titles=True)
-            self.block = ("story", scan.items[0].id) if scan.items else ("skip",)
+            self.block = _Block("story", story=scan.items[0].id) if scan.items else _SKIP
             return
         elif kind == "lane" and mode is not None:
             lane = next((lane for lane in mode.lanes if lane.key == data["key"]), None)
             if lane is None:
                 lane = _LaneDraft(data["key"], data["label"], number)
                 mode.lanes.append(lane)
-            self.block = ("lane", lane)
+            self.block = _Block("lane", lane=lane)
         elif kind == "sprint" and mode is not None:
             sprint = _SprintDraft(data["name"], number)
             mode.sprints.append(sprint)
-            self.block = ("sprints", sprint)
+            self.block = _Block("sprints", sprint=sprint)
             self.sprint_refs(sprint, inline or "", number)
             return
         elif kind == "sprints" and mode is not None:
-            self.block = ("sprints", None)
+            self.block = _Block("sprints")
         elif kind == "floating" and mode is not None:
-            self.block = ("floating",)
+            self.block = _Block("floating")
             self.floating_lanes(mode, fold(data["head"]), data["head"])
         elif kind == "checkpoint":
             checkpoint = _CheckpointDraft(data["name"], number)
             self.checkpoints.append(checkpoint)
-            self.block = ("checkpoint", checkpoint)
+            self.block = _Block("checkpoint", checkpoint=checkpoint)
         elif kind in ("critical", "gates", "continuous", "checkpoints", "rules", "stories"):
-            self.block = (kind,)
+            self.block = _Block(kind)
             self.table_headers = []
             if kind == "critical":
                 self.critical_open = False
         else:
-            self.block = ("skip",)
+            self.block = _SKIP
         if inline and inline.strip():
             self.read_item(number, inline.strip(), False)
 
     # -- items ---------------------------------------------------------------------------------
 
     def read_item(self, number: int, text: str, is_bullet: bool) -> None:
-        kind = self.block[0]
+        kind = self.block.kind
         if kind == "skip":
             return
         getattr(self, f"item_{kind}")(number, text, is_bullet, _scan(text))
@@ -680,11 +700,12 @@ class _Reader:
         if self.expect_ids(number, text, is_bullet, scan, "expected the ids of the stories that wait"):
             self.take_items(scan, number, rank=2)
             for item in scan.items:
-                for pred in self.block[1]:
+                for pred in self.block.preds:
                     self.edge(pred, item.id)
 
     def item_story(self, number: int, text: str, is_bullet: bool, scan: _Scan) -> None:
-        sid = self.block[1]
+        sid = self.block.story
+        assert sid is not None  # a story block always names its story
         head, rest = _split_colon(text)
         fhead = fold(head).strip()
         if rest is not None and re.fullmatch(r"(?:estimate|estimation|effort|charge)", fhead):
@@ -780,7 +801,8 @@ class _Reader:
             number, text, is_bullet, scan, "expected the lane's stories, e.g. '1.1 -> 1.3'"
         ):
             return
-        lane: _LaneDraft = self.block[1]
+        lane = self.block.lane
+        assert lane is not None  # a lane block always has its lane
         for sid in scan.all_ids:
             self.define(sid, number)
         for item in scan.items:  # titles and estimates written in a lane still count
@@ -790,7 +812,7 @@ class _Reader:
         lane.stories += scan.all_ids
 
     def item_sprints(self, number: int, text: str, is_bullet: bool, scan: _Scan) -> None:
-        sprint: _SprintDraft | None = self.block[1]
+        sprint = self.block.sprint
         if sprint is None or not (scan.all_ids or EPIC_RE.search(fold(text))):
             if is_bullet or scan.all_ids:
                 self.unreadable(number, text, "expected 'Sprint N: Epic 1 + 3.1'")
@@ -835,7 +857,8 @@ class _Reader:
         return found
 
     def item_checkpoint(self, number: int, text: str, is_bullet: bool, scan: _Scan) -> None:
-        checkpoint: _CheckpointDraft = self.block[1]
+        checkpoint = self.block.checkpoint
+        assert checkpoint is not None  # a checkpoint block always has its checkpoint
         if scan.items and scan.leading:
             for sid in scan.all_ids:
                 self.mention(sid, number, f"checkpoint {checkpoint.name}")
@@ -883,7 +906,8 @@ class _Reader:
 def _chain(scan: _Scan) -> list[list[str]]:
     """The critical path as steps: arrows separate steps; a plain list is one step per id."""
     if scan.arrows:
-        steps, previous_end = [], None
+        steps: list[list[str]] = []
+        previous_end: int | None = None
         for match in ID_RE.finditer(scan.masked):
             if previous_end is None or ARROW_RE.search(scan.masked[previous_end : match.start()]):
                 steps.append([])
@@ -933,7 +957,7 @@ def read_plan(text: str, *, title: str | None = None) -> Plan:
     for sid, seen in reader.mentions.items():
         if sid in defined:
             continue
-        places = []
+        places: list[str] = []
         for number, where in seen:
             place = f"{where} (line {number})"
             if place not in places:
@@ -952,9 +976,9 @@ def read_plan(text: str, *, title: str | None = None) -> Plan:
         Story(sid, reader.titles.get(sid, (0, None))[1], reader.estimates.get(sid), line)
         for sid, line in sorted(defined.items(), key=lambda kv: story_sort_key(kv[0]))
     )
-    modes = []
+    modes: list[Mode] = []
     for draft in reader.modes:
-        sprints = []
+        sprints: list[Sprint] = []
         for sprint in draft.sprints:
             ids: list[str] = []
             for kind, value in sprint.refs:
