@@ -1,0 +1,29 @@
+"""Checkpoints: "Checkpoint A:" then the stories that must be done and the proofs expected.
+
+A line that starts with story ids lists stories; any other line is a proof, kept as written.
+"""
+
+from __future__ import annotations
+
+from planner.reader.bookkeeping import ReaderState
+from planner.reader.scan import LineScan
+
+
+class CheckpointBlocks(ReaderState):
+    """Items of the checkpoint and checkpoints blocks."""
+
+    def item_checkpoint(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
+        checkpoint = self.block.checkpoint
+        assert checkpoint is not None  # a checkpoint block always has its checkpoint
+        if scan.items and scan.leading:
+            for sid in scan.all_ids:
+                self.mention(sid, number, f"checkpoint {checkpoint.name}")
+                if sid not in checkpoint.stories:
+                    checkpoint.stories.append(sid)
+            self.note_items(scan, number, f"checkpoint {checkpoint.name}")
+        else:
+            checkpoint.proofs.append(" ".join(text.split()))
+
+    def item_checkpoints(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
+        if scan.all_ids:
+            self.unreadable(number, text, "stories listed outside a 'Checkpoint X:' block")
