@@ -7,6 +7,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports its modules lazily so one-shot commands start fast
+    from bot.service.delivery import DeliveryService
+    from bot.settings import Settings
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -60,44 +65,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class BadConfiguration(Exception):
+    """The environment holds a value the process can't run with; the message names it."""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         handler = {"run": _run, "console": _console, "cmd": _cmd, "plan": _plan,
                    "export": _export, "import": _import, "digest": _digest, "graph": _graph}[args.command]
-        return handler(args)
+        return handler(args, _settings())
+    except BadConfiguration as err:
+        print(f"deliverybot: bad configuration, not started:\n{err}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
 
 
-def _settings():
-    from bot.settings import Settings
+def _settings() -> Settings:
+    """The process's one Settings, read from the environment and checked before any work starts."""
+    from pydantic import ValidationError
 
-    return Settings()
+    from bot.settings import Settings, configuration_problems
+
+    try:
+        return Settings()
+    except ValidationError as err:
+        raise BadConfiguration("\n".join(f"  {line}" for line in configuration_problems(err))) from None
 
 
-def _service(settings, *, quiet: bool = False):
+def _service(settings: Settings, *, quiet: bool = False) -> DeliveryService:
     from bot.bootstrap import ensure_ready, open_store
     from bot.service.delivery import DeliveryService
 
     store = open_store(settings)
     ensure_ready(store, settings, quiet=quiet)
-    return DeliveryService(store)
+    return DeliveryService(store, settings=settings)
 
 
-def _cmd(args) -> int:
-    settings = _settings()
+def _cmd(args: argparse.Namespace, settings: Settings) -> int:
     service = _service(settings, quiet=args.json)
     reply = service.handle(args.actor.lstrip("@"), args.text, channel=args.channel, plan=args.plan)
     if args.json:
-        blocks = None
-        try:
-            from bot.slack.blocks.replies import reply_blocks
-        except ImportError:  # the Slack layer is optional for the CLI
-            reply_blocks = None
-        if reply_blocks:
-            blocks = reply_blocks(reply)
-        print(json.dumps(reply.to_json(blocks), ensure_ascii=False, default=str))
+        from bot.slack.blocks.replies import reply_blocks  # only --json pays for the Slack SDK
+
+        print(json.dumps(reply.to_json(reply_blocks(reply)), ensure_ascii=False, default=str))
     else:
         from bot.console import note_line, plain
 
@@ -107,16 +119,13 @@ def _cmd(args) -> int:
     return EXIT_OK if reply.ok else EXIT_REFUSED
 
 
-
-def _console(args) -> int:
+def _console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import run_console
 
-    settings = _settings()
     return run_console(_service(settings), actor=args.actor, plan=args.plan, channel=args.channel)
 
 
-def _run(args) -> int:
-    settings = _settings()
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     mode = settings.slack_mode
     if mode == "console":
         print("No Slack tokens set: starting the local console on the bundled plan.\n"
@@ -130,10 +139,9 @@ def _run(args) -> int:
     return run_slack(settings, _service(settings))
 
 
-def _plan(args) -> int:
+def _plan(args: argparse.Namespace, settings: Settings) -> int:
     if args.plan_command == "check":
         return _plan_check(args)
-    settings = _settings()
     from bot.bootstrap import open_store
 
     store = open_store(settings)
@@ -163,7 +171,7 @@ def _read(path: Path):
         return None
 
 
-def _plan_check(args) -> int:
+def _plan_check(args: argparse.Namespace) -> int:
     plan = _read(args.file)
     if plan is None:
         return EXIT_USAGE
@@ -202,12 +210,13 @@ def _plan_import(args, store) -> int:
     return EXIT_OK
 
 
-def _digest(args) -> int:
-    settings = _settings()
+def _digest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.service.context import PlanNotFound
+
     service = _service(settings, quiet=True)
     try:
         slug = service.resolve_slug(args.plan, None)
-    except LookupError as err:
+    except PlanNotFound as err:
         print(f"deliverybot: {err}", file=sys.stderr)
         return EXIT_USAGE
     if not args.post:
@@ -232,10 +241,10 @@ def _digest(args) -> int:
     return EXIT_OK if outcome.sent else EXIT_REFUSED
 
 
-def _export(args) -> int:
+def _export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import open_store
 
-    data = json.dumps(open_store(_settings()).export(), ensure_ascii=False, indent=1, default=str)
+    data = json.dumps(open_store(settings).export(), ensure_ascii=False, indent=1, default=str)
     if args.out:
         args.out.write_text(data, encoding="utf-8")
         print(f"Wrote {args.out}", file=sys.stderr)
@@ -244,12 +253,12 @@ def _export(args) -> int:
     return EXIT_OK
 
 
-def _import(args) -> int:
+def _import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import open_store
 
     try:
         data = json.loads(args.file.read_text(encoding="utf-8"))
-        open_store(_settings()).import_(data)
+        open_store(settings).import_(data)
     except (OSError, ValueError) as err:
         print(f"deliverybot: not imported: {err}", file=sys.stderr)
         return EXIT_REFUSED
@@ -257,7 +266,7 @@ def _import(args) -> int:
     return EXIT_OK
 
 
-def _graph(args) -> int:
+def _graph(args: argparse.Namespace, settings: Settings) -> int:
     """`deliverybot graph --out FILE.png`: the picture of the plan's current state."""
     if args.out.suffix.lower() != ".png":
         print(f"deliverybot: --out must name a .png file, not {args.out}", file=sys.stderr)
@@ -265,9 +274,11 @@ def _graph(args) -> int:
     if not args.out.parent.is_dir():
         print(f"deliverybot: no such directory: {args.out.parent}", file=sys.stderr)
         return EXIT_USAGE
+    from bot.service.context import PlanNotFound
+
     try:
-        ctx = _service(_settings()).context(plan=args.plan)
-    except LookupError as err:
+        ctx = _service(settings).context(plan=args.plan)
+    except PlanNotFound as err:
         print(f"deliverybot: {err.args[0] if err.args else err}", file=sys.stderr)
         return EXIT_USAGE
     from bot.render.graph_png import render_png  # matplotlib: only for this command

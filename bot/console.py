@@ -5,6 +5,12 @@ from __future__ import annotations
 import html
 import re
 import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from bot.service.delivery import DeliveryService
+    from bot.service.replies import Notification
 
 _BOLD = re.compile(r"\*(\S(?:[^*\n]*\S)?)\*")
 
@@ -14,16 +20,56 @@ def plain(text: str) -> str:
     return html.unescape(_BOLD.sub(r"\1", text))
 
 
-def note_line(note) -> str:
+def note_line(note: Notification) -> str:
     """What a notification would be, where it would go: shown under the reply in a terminal."""
     target = f"DM @{note.to}" if note.kind == "dm" else f"#{note.to or 'channel'}"
     return plain(f"  → {target}: " + note.text.replace("\n", "\n    "))
 
 
-def run_console(service, *, actor: str = "me", plan: str | None = None, channel: str | None = None,
-                stdin=None, stdout=None) -> int:
+def candidates(words: Sequence[str], line: str) -> list[str]:
+    """What may complete the word being typed at the end of `line`, from "/team mode"-style entries:
+    "/te" -> ["/team"], "/team m" -> ["mode"]."""
+    typed = line.split(" ")
+    done, current = typed[:-1], typed[-1]
+    found = []
+    for entry in words:
+        parts = entry.split(" ")
+        if len(parts) > len(done) and parts[: len(done)] == done and parts[len(done)].startswith(current):
+            found.append(parts[len(done)])
+    return sorted(set(found))
+
+
+def completer(words: Sequence[str]) -> Callable[[str, int], str | None]:
+    """A readline completer over the command table's commands and sub-commands."""
+
+    def complete(_text: str, state: int) -> str | None:
+        import readline
+
+        matches = candidates(words, readline.get_line_buffer()[: readline.get_endidx()])
+        return matches[state] + " " if state < len(matches) else None
+
+    return complete
+
+
+def _enable_completion() -> None:
+    """Tab completes commands in an interactive terminal; nothing when readline is not there."""
+    try:
+        import readline
+    except ImportError:  # Windows without pyreadline: typing still works
+        return
+    from bot.service.table import completions
+
+    readline.set_completer(completer(completions()))
+    readline.set_completer_delims(" ")
+    readline.parse_and_bind("tab: complete")
+
+
+def run_console(service: DeliveryService, *, actor: str = "me", plan: str | None = None,
+                channel: str | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    if stdin.isatty():
+        _enable_completion()
     store = service.store
     if not store.leads():
         store.add_lead(actor, "console")

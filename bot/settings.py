@@ -1,38 +1,74 @@
-"""Configuration from the environment (DESIGN §5), read once per process.
+"""Configuration from the environment (DESIGN §5), read and checked once per process.
 
-Secrets are SecretStr so a settings object printed in a log or a traceback shows "**********".
+Typed values, refused at start: a digest time that is not HH:MM, a time zone the zone database
+doesn't know, work days that name no day, a port out of range — the process exits with the
+variable's name and what to write instead, rather than failing every minute later. Secrets are
+SecretStr, so a settings object printed in a log or a traceback shows "**********".
 """
 
 from __future__ import annotations
 
-from functools import cached_property
+from datetime import time
 from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from planner.calendar import parse_time, parse_workdays, parse_zone
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PLAN = REPO_ROOT / "plans" / "k3s-mono-pgsql.md"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True,
+                                      arbitrary_types_allowed=True)
 
     database_url: str = Field(default="sqlite:///data/deliverybot.db", alias="DATABASE_URL")
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
-    port: int = Field(default=3000, alias="PORT")
+    port: int = Field(default=3000, ge=0, le=65535, alias="PORT")
     default_plan: Path = Field(default=BUNDLED_PLAN, alias="DELIVERYBOT_DEFAULT_PLAN")
-    leads: str = Field(default="", alias="DELIVERYBOT_LEADS")  # comma-separated, added at start
-    digest_time: str = Field(default="09:00", alias="DELIVERYBOT_DIGEST_TIME")
-    digest_timezone: str = Field(default="UTC", alias="DELIVERYBOT_DIGEST_TZ")
-    digest_workdays: str = Field(default="mon-fri", alias="DELIVERYBOT_DIGEST_WORKDAYS")
+    # Names or Slack user ids, comma-separated in the environment, made leads at start.
+    leads: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="DELIVERYBOT_LEADS")
+    digest_time: time = Field(default=time(9, 0), alias="DELIVERYBOT_DIGEST_TIME")
+    digest_timezone: ZoneInfo = Field(default=ZoneInfo("UTC"), alias="DELIVERYBOT_DIGEST_TZ")
+    digest_workdays: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(range(5)),
+                                                                 alias="DELIVERYBOT_DIGEST_WORKDAYS")
 
-    @cached_property
+    @classmethod
+    def defaults(cls) -> Settings:
+        """The install defaults, without reading the environment (tests and embedded services)."""
+        return cls.model_construct()
+
+    @field_validator("leads", mode="before")
+    @classmethod
+    def _leads(cls, value: Any) -> tuple[str, ...]:
+        words = value.split(",") if isinstance(value, str) else list(value or ())
+        return tuple(str(name).strip().lstrip("@") for name in words if str(name).strip())
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _time(cls, value: Any) -> time:
+        return parse_time(value) if isinstance(value, str) else value
+
+    @field_validator("digest_timezone", mode="before")
+    @classmethod
+    def _zone(cls, value: Any) -> ZoneInfo:
+        return value if isinstance(value, ZoneInfo) else parse_zone(str(value))
+
+    @field_validator("digest_workdays", mode="before")
+    @classmethod
+    def _workdays(cls, value: Any) -> frozenset[int]:
+        return parse_workdays(value) if isinstance(value, str) else frozenset(value)
+
+    @property
     def lead_names(self) -> list[str]:
-        return [name.strip().lstrip("@") for name in self.leads.split(",") if name.strip()]
+        return list(self.leads)
 
     @property
     def slack_mode(self) -> str:
@@ -42,3 +78,13 @@ class Settings(BaseSettings):
         if self.slack_bot_token and self.slack_signing_secret:
             return "http"
         return "console"
+
+
+def configuration_problems(err: ValidationError) -> list[str]:
+    """One sentence per bad variable, naming it: what `deliverybot` prints before exiting 2."""
+    lines = []
+    for problem in err.errors(include_url=False, include_input=False):
+        where = ".".join(str(part) for part in problem.get("loc", ())) or "configuration"
+        message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
+        lines.append(f"{where}: {message}")
+    return lines

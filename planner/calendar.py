@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -117,3 +118,12 @@ def parse_time(text: str) -> time:
     if hour > 23 or minute > 59:
         raise ValueError(f"time '{text}' is out of range: hours 00-23, minutes 00-59")
     return time(hour, minute)
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """A time zone by IANA name ("Europe/Paris", "UTC"), or ValueError with what to write instead."""
+    try:
+        return ZoneInfo(name)
+    # OSError: "Europe" is a directory of the zone database, a 300-letter name too long a path.
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as err:
+        raise ValueError(f"'{str(name)[:40]}' is not a time zone; write e.g. Europe/Paris or UTC") from err

@@ -7,19 +7,10 @@ characters) is refused with the reason, so nobody closes a story on proof that i
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from urllib.parse import urlsplit
 
 MAX_LINK_LENGTH = 2000
-_SLACK_LINK = re.compile(r"^<([^<>|]+)(?:\|[^<>]*)?>$")
-
-
-def unwrap_slack_link(text: str) -> str:
-    """Slack sends links as <https://x|label> or <https://x>; people type them bare."""
-    match = _SLACK_LINK.match(text.strip())
-    return match.group(1) if match else text.strip()
-
 
 def link_problem(text: str | None) -> str | None:
     """Why `text` is not an evidence link, or None when it is one."""

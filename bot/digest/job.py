@@ -11,16 +11,16 @@ next digest.
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from functools import partial
 
+from bot.logs import get_logger
 from bot.service.delivery import DeliveryService
 
-log = logging.getLogger("deliverybot.digest")
+log = get_logger("digest")
 
 # post(slug, channel, digest data) -> the posted message's ts
 Poster = Callable[[str, str | None, dict], Awaitable[str | None]]
@@ -99,21 +99,3 @@ class DigestJob:
                 log.warning("digest of %s for %s was claimed by %s at %s and never marked sent "
                             "(a crash?); it is not re-sent and is reported in the next digest",
                             slug, run.local_date, run.claimed_by, run.claimed_at.isoformat())
-
-
-def start_scheduler(job: DigestJob):
-    """An APScheduler 3 AsyncIOScheduler ticking the job every minute, first tick right away.
-
-    In-memory job store on purpose: nothing about "was it sent" lives in the scheduler, so there
-    is no persistent job store to share between processes and no missed run to lose on restart.
-    """
-    from datetime import UTC, timedelta
-
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-    from apscheduler.triggers.interval import IntervalTrigger
-
-    scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(job.tick, IntervalTrigger(minutes=1), id="digest-tick", max_instances=1, coalesce=True,
-                      misfire_grace_time=50, next_run_time=datetime.now(UTC) + timedelta(seconds=1))
-    scheduler.start()
-    return scheduler

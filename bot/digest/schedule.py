@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from planner.calendar import WorkCalendar, parse_holidays, parse_time, parse_workdays
+from bot.settings import Settings
+from planner.calendar import WorkCalendar, parse_holidays, parse_time, parse_workdays, parse_zone
+from storage.store import Store
 
 DEFAULT_CUTOFF = "12:00"  # a digest missed while the bot was down is caught up until noon, local
 
@@ -40,26 +43,22 @@ class DigestConfig:
                 f"{self.cutoff:%H:%M}{quiet}")
 
 
-def zone(name: str) -> ZoneInfo:
-    """A time zone by IANA name, or ValueError with what to write instead."""
-    try:
-        return ZoneInfo(name)
-    # OSError: "Europe" is a directory of the zone database, a 300-letter name too long a path.
-    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as err:
-        raise ValueError(f"'{name[:40]}' is not a time zone; write e.g. Europe/Paris or UTC") from err
+def plan_digest_config(store: Store, defaults: Settings, slug: str) -> DigestConfig:
+    """The digest schedule of one plan as stored, over the install's defaults."""
+    return digest_config(store.settings(slug), defaults)
 
 
-def digest_config(plan_settings: dict, defaults) -> DigestConfig:
-    """The plan's settings, falling back to `defaults` (bot.settings.Settings) key by key."""
-    at = parse_time(plan_settings.get("digest_time") or defaults.digest_time)
+def digest_config(plan_settings: dict[str, Any], defaults: Settings) -> DigestConfig:
+    """The plan's settings, falling back to the install's `defaults` key by key."""
+    at = parse_time(plan_settings["digest_time"]) if plan_settings.get("digest_time") else defaults.digest_time
     cutoff = parse_time(plan_settings.get("digest_cutoff") or DEFAULT_CUTOFF)
+    tz = parse_zone(plan_settings["digest_tz"]) if plan_settings.get("digest_tz") else defaults.digest_timezone
+    workdays = (parse_workdays(plan_settings["digest_workdays"]) if plan_settings.get("digest_workdays")
+                else defaults.digest_workdays)
     return DigestConfig(
         at=at,
-        tz=zone(plan_settings.get("digest_tz") or defaults.digest_timezone),
-        calendar=WorkCalendar(
-            parse_workdays(plan_settings.get("digest_workdays") or defaults.digest_workdays),
-            parse_holidays(plan_settings.get("holidays") or []),
-        ),
+        tz=tz,
+        calendar=WorkCalendar(workdays, parse_holidays(plan_settings.get("holidays") or [])),
         cutoff=cutoff if cutoff > at else time(23, 59, 59),
         skip_quiet=bool(plan_settings.get("digest_skip_quiet", False)),
         stale_after=int(plan_settings.get("stale_after", 3)),

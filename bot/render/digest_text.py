@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.render import text as T
-from bot.slack.blocks.limits import truncate
+from bot.render.mrkdwn import person, truncate
 
 DETAIL_CAP = 15  # lines per section in the details (the rest: "… and N more")
 IDS_CAP = 8  # ids in an inline list
@@ -23,12 +23,6 @@ LABEL_MAX = 120
 
 
 # -- small pieces ------------------------------------------------------------------------------
-
-
-def person(who: str | None) -> str:
-    """A Slack mention for Slack ids, an escaped @name otherwise, "nobody" for no one."""
-    named = T.who(who)
-    return named if named.startswith("<@") else T.esc(named)
 
 
 def word(state: str | None) -> str:

@@ -7,18 +7,10 @@ message a person can read (the full list is in --json / the data).
 
 from __future__ import annotations
 
-from planner.workflow import STATE_WORDS, mention
+from bot.render.mrkdwn import esc, who
+from planner.workflow import STATE_WORDS
 
 MAX_LINES = 40
-
-
-def esc(text: object) -> str:
-    """Slack's three control characters, escaped as Slack asks."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def who(person: str | None) -> str:
-    return mention(person) if person else "nobody"
 
 
 def marks(card: dict) -> str:
@@ -157,16 +149,23 @@ def story_text(data: dict) -> str:
     return "\n".join(lines)
 
 
-HELP = """*deliverybot* keeps the delivery plan honest. Commands:
-• /unblocked [mine|all] — what can start now and who should take it
-• /start ID — take a story (a lead: /start ID force <reason>, /start ID reopen <reason>)
-• /review ID LINK [@reviewer] — send your story to review with its pull request
-• /review ID changes <what> — as reviewer, send it back to in progress
-• /done ID LINK — approve a story in review, with the evidence (not your own story)
-• /status [ID | graph] — the board, one story with its history and why it is blocked, or the picture
-• /next — what you should do next
-• /digest [post] — the daily gate digest now, for you (a lead: post it in the channel)
-• /team — the staffing mode, lanes and leads (leads: /team mode 3, /team lane A @alice,
-  /team lead @bob, /team solo on|off, /team channel, /team digest 09:30 Europe/Paris mon-fri,
-  /team holiday 2026-12-25, /team quiet on|off)
-• /help — this list"""
+def graph_text(plan: str) -> str:
+    return (f"The dependency graph of {esc(plan)}, coloured by state: in Slack it is posted here; "
+            "in a terminal, deliverybot graph --out graph.png writes it.")
+
+
+def nothing_next_text(why: str) -> str:
+    return f"Nothing for you right now: {why}."
+
+
+def next_text(story: str, label: str, why: str, kind: str) -> str:
+    """/next: the story, why it is yours, and the command that moves it."""
+    action = {"continue": f"/review {story} <link> when ready",
+              "review": f"/done {story} <evidence link> or /review {story} changes <what>"}
+    todo = esc(action.get(kind, f"/start {story}"))
+    return f"Next for you: *{esc(label)}* — {esc(why)}.\n{todo}"
+
+
+def internal_error_text(ref: str) -> str:
+    return (f"Something went wrong on our side (ref {ref}); nothing you typed was applied. "
+            "Try again, and if it keeps happening give this reference to whoever runs deliverybot.")

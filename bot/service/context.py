@@ -1,13 +1,31 @@
-"""What the service knows about one plan while it answers one command."""
+"""What the service knows while it answers one command.
+
+`Context` is one plan as of now (cached by the service per plan version); `Call` is the command
+being answered — who, the words after the command (or sub-command) name, the context — with the
+store, settings and clock a handler may use. Handlers are plain functions of a `Call`, so a
+command group is a module that takes what it uses, not a mixin of the service.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
 
+from bot.service.parsing import InputError, story_id
+from bot.settings import Settings
 from planner.graph import PlanGraph
 from planner.model import Plan
 from planner.staffing import Staffing
 from planner.state import StoryStatus
+from storage.store import Store
+
+T_ = TypeVar("T_")
+
+
+class PlanNotFound(LookupError):
+    """No plan answers to this name or channel; the message says how to import or name one."""
 
 
 @dataclass
@@ -22,4 +40,46 @@ class Context:
     statuses: dict[str, StoryStatus]
     allow_solo: bool
     here: str | None = None  # the channel the command was typed in
-    memo: dict = field(default_factory=dict)  # answers derived from this version of the plan
+    memo: dict[str, Any] = field(default_factory=dict)  # answers derived from this version of the plan
+
+
+@dataclass(frozen=True)
+class Call:
+    """One command being answered. `args` are the words after the command name, or after the
+    sub-command's word when the table dispatched to a sub-command; `usage` is that entry's usage."""
+
+    actor: str
+    args: tuple[str, ...]
+    usage: str
+    request_id: str
+    store: Store
+    settings: Settings
+    clock: Callable[[], datetime]
+    here: str | None = None
+    context: Context | None = None  # None only for commands the table marks plan-free (/help)
+
+    @property
+    def ctx(self) -> Context:
+        if self.context is None:  # a table entry marked plan-free reached for the plan: a bug, not input
+            raise RuntimeError("this command was declared plan-free but needs a plan")
+        return self.context
+
+    @property
+    def is_lead(self) -> bool:
+        return self.store.is_lead(self.actor)
+
+    def memo(self, key: str, compute: Callable[[], T_]) -> T_:
+        """A derived answer cached with the context (same plan version): the same /unblocked asked
+        by twenty people costs one computation."""
+        memo = self.ctx.memo
+        if key not in memo:
+            memo[key] = compute()
+        value: T_ = memo[key]
+        return value
+
+    def known_story(self, word: str | None) -> str:
+        """A story id of this plan, or InputError with the command's usage."""
+        sid = story_id(word, self.usage)
+        if not self.ctx.plan.has(sid):
+            raise InputError(f"There is no story {sid} in {self.ctx.slug}. /status lists the stories.")
+        return sid

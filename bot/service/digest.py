@@ -1,53 +1,57 @@
-"""/digest and the digest as data. A mixin of DeliveryService."""
+"""/digest and the digest as data: what changed since the last digest that was sent, where the
+gates, checkpoints and critical path stand, and the claims a crash left pending.
+
+The scheduler (`bot.digest.job`), `deliverybot digest` and `/digest` all build it here.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from bot.digest.schedule import plan_digest_config
 from bot.render import text as T
-from bot.service.context import Context
-from bot.digest.schedule import DigestConfig, digest_config
 from bot.render.digest_text import digest_details_text, digest_summary_text
-from bot.service.parsing import Command, InputError
-from bot.service.replies import Notification, Reply, refusal
-from bot.service.team import LEAD_HINT
+from bot.service.context import Call, Context
+from bot.service.parsing import InputError
+from bot.service.replies import Notification, Reply
+from bot.settings import Settings
 from planner.digest import build_digest
+from storage.store import Store
 
 
-class DigestCommands:
-    def digest_config(self, slug: str) -> DigestConfig:
-        return digest_config(self.store.settings(slug), self.settings)
+def digest_data(store: Store, settings: Settings, ctx: Context, now: datetime) -> dict[str, Any]:
+    """The digest of one plan at `now`; claims never marked sent are reported, never re-sent."""
+    config = plan_digest_config(store, settings, ctx.slug)
+    last = store.last_sent_digest(ctx.slug)
+    stuck = [
+        {"local_date": run.local_date.isoformat(), "claimed_at": run.claimed_at.isoformat(),
+         "claimed_by": run.claimed_by}
+        for run in store.stuck_digests(ctx.slug, now) if not run.reported
+    ]
+    return build_digest(
+        ctx.staffing, ctx.statuses, store.events(ctx.slug), now=now, tz=config.tz,
+        calendar=config.calendar, since=last.finished_at if last else None,
+        stale_after=config.stale_after, stuck_claims=stuck, plan_name=ctx.slug,
+    )
 
-    def digest(self, plan: str | None = None, channel: str | None = None, *, now: datetime | None = None) -> dict:
-        """The digest of a plan at `now`, as data: changes since the last digest that was sent,
-        and the claims a crash left pending (they are reported, never re-sent)."""
-        ctx = self.context(plan, channel)
-        now = now or self.clock()
-        config = self.digest_config(ctx.slug)
-        last = self.store.last_sent_digest(ctx.slug)
-        stuck = [
-            {"local_date": run.local_date.isoformat(), "claimed_at": run.claimed_at.isoformat(),
-             "claimed_by": run.claimed_by}
-            for run in self.store.stuck_digests(ctx.slug, now) if not run.reported
-        ]
-        return build_digest(
-            ctx.staffing, ctx.statuses, self.store.events(ctx.slug), now=now, tz=config.tz,
-            calendar=config.calendar, since=last.finished_at if last else None,
-            stale_after=config.stale_after, stuck_claims=stuck, plan_name=ctx.slug,
-        )
 
-    def _cmd_digest(self, ctx: Context, actor: str, cmd: Command, _rid: str) -> Reply:
-        if cmd.args and cmd.args != ("post",):
-            raise InputError("Usage: /digest (just for you) or /digest post (a lead: in the plan's channel)")
-        data = self.digest(ctx.slug)
-        summary = digest_summary_text(data)
-        if not cmd.args:
-            return Reply(True, summary + "\n\n" + digest_details_text(data), kind="digest",
-                         data={"plan": ctx.slug, "digest": data})
-        if not self.store.is_lead(actor):
-            return refusal(f"Only a lead can post the digest in the channel. {LEAD_HINT} /digest shows it to you.",
-                           "lead-only")
-        where = ctx.channel or ctx.here
-        note = Notification("digest", where, summary, {"plan": ctx.slug, "digest": data})
-        return Reply(True, f"Posting the digest of {T.esc(ctx.slug)}" + (f" in <#{where}>." if where else "."),
-                     kind="digest-posted", data={"plan": ctx.slug, "digest": data}, notifications=(note,))
+def show(call: Call) -> Reply:
+    """/digest: the digest now, just for the person who asked."""
+    if call.args:
+        raise InputError(f"Usage: {call.usage}")
+    data = digest_data(call.store, call.settings, call.ctx, call.clock())
+    return Reply(True, digest_summary_text(data) + "\n\n" + digest_details_text(data), kind="digest",
+                 data={"plan": call.ctx.slug, "digest": data})
+
+
+def post(call: Call) -> Reply:
+    """/digest post: a lead posts it in the plan's channel (or here when the plan has none)."""
+    if call.args:
+        raise InputError(f"Usage: {call.usage}")
+    ctx = call.ctx
+    data = digest_data(call.store, call.settings, ctx, call.clock())
+    where = ctx.channel or ctx.here
+    note = Notification("digest", where, digest_summary_text(data), {"plan": ctx.slug, "digest": data})
+    return Reply(True, f"Posting the digest of {T.esc(ctx.slug)}" + (f" in <#{where}>." if where else "."),
+                 kind="digest-posted", data={"plan": ctx.slug, "digest": data}, notifications=(note,))

@@ -17,6 +17,7 @@ _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 _NAME = re.compile(r"^@?([\w.\-]{1,80})$")
 _CHANNEL_MENTION = re.compile(r"^<#([A-Z0-9]+)(?:\|[^>]*)?>$")
 _CHANNEL_NAME = re.compile(r"^#?[\w.\-]{1,80}$")
+_SLACK_LINK = re.compile(r"^<([^<>|]+)(?:\|[^<>]*)?>$")
 
 
 class InputError(ValueError):
@@ -79,6 +80,13 @@ def person(word: str) -> str | None:
         return None
     match = _NAME.match(word)
     return match.group(1) if match else None
+
+
+def link(word: str) -> str:
+    """Slack sends links as <https://x|label> or <https://x>; people type them bare. Whether it is
+    evidence is planner's question (`planner.links.link_problem`)."""
+    match = _SLACK_LINK.match(word.strip())
+    return match.group(1) if match else word.strip()
 
 
 def channel(word: str) -> str | None:

@@ -4,8 +4,11 @@ Kept out of the CLI path: nothing here is imported by `deliverybot cmd` unless -
 blocks. The contracts shared by blocks and listeners live here so they can't drift apart.
 """
 
-# Every slash command the app registers; manifest.yaml must list exactly these (a test checks).
-COMMANDS = ("/unblocked", "/start", "/review", "/done", "/status", "/next", "/team", "/digest", "/help")
+from bot.service.table import slack_commands
+
+# Every slash command the app registers, from the command table; manifest.yaml must list exactly
+# these (a test checks).
+COMMANDS = slack_commands()
 
 # Interactive ids: buttons carry JSON values {"plan": slug, "story": id}; modals carry the same
 # in private_metadata (plus "channel"), so every click becomes a service command with the plan.

@@ -3,8 +3,6 @@ with rate-limit retries), and every listener registered through the shared Gatew
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -12,6 +10,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.logs import get_logger
 from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 from bot.slack.gateway import Gateway
@@ -35,7 +34,7 @@ def build_app(settings: Settings, service: DeliveryService) -> tuple[AsyncApp, G
         signing_secret=secret,
         # Socket Mode has no signatures to check; HTTP mode always verifies.
         request_verification_enabled=secret is not None,
-        logger=logging.getLogger("deliverybot.slack"),
+        logger=get_logger("slack"),
     )
     gateway = Gateway(service, client)
     register_all(app, gateway)

@@ -7,17 +7,17 @@ into the same thread, so the channel itself only shows one short message a day.
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.digest.job import NotPosted
+from bot.logs import get_logger
 from bot.render.digest_text import digest_summary_text
 from bot.service.delivery import DeliveryService
 from bot.slack.blocks.digest import digest_main_blocks, digest_thread_blocks
 
-log = logging.getLogger(__name__)
+log = get_logger("digest")
 
 
 async def plan_png(service: DeliveryService, slug: str) -> bytes:

@@ -17,8 +17,8 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.service.replies import Reply
 from bot.service.delivery import DeliveryService
+from bot.service.replies import Reply
 from bot.slack.blocks.replies import reply_blocks
 from bot.slack.digest_post import plan_png, post_digest, upload_png
 from bot.slack.metrics import LATENCY, REQUESTS

@@ -7,17 +7,16 @@ fails is logged with its target, never silently lost.
 
 from __future__ import annotations
 
-import logging
-
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.logs import get_logger
+from bot.render.mrkdwn import is_slack_id
 from bot.service.replies import Notification, Reply
 from bot.slack.blocks.replies import announcement_blocks, dm_blocks
 from bot.slack.metrics import NOTIFICATIONS
-from planner.workflow import is_slack_id
 
-log = logging.getLogger(__name__)
+log = get_logger("slack.notify")
 
 
 class Notifier:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
-import sys
 
 from aiohttp import web
 
-from bot.digest.job import DigestJob, start_scheduler
+from bot.digest.job import DigestJob
+from bot.digest.scheduler import start_scheduler
+from bot.logs import configure as configure_logging
+from bot.logs import get_logger
 from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.web import build_web_app
 
-log = logging.getLogger("deliverybot")
+log = get_logger("")
 
 
 async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.Event | None = None) -> None:
@@ -39,13 +40,11 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
 
             handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
             await handler.connect_async()
-            print(f"deliverybot: connected to Slack in Socket Mode (health on :{settings.port}/healthz)",
-                  file=sys.stderr)
+            log.info("connected to Slack in Socket Mode (health on :%s/healthz)", settings.port)
         else:
-            print(f"deliverybot: HTTP mode, Slack request URL http://<host>:{settings.port}/slack/events",
-                  file=sys.stderr)
+            log.info("HTTP mode, Slack request URL http://<host>:%s/slack/events", settings.port)
         scheduler = start_scheduler(DigestJob(service, gateway.post_digest))
-        print("deliverybot: daily digest scheduler on (checks every minute)", file=sys.stderr)
+        log.info("daily digest scheduler on (checks every minute)")
         if ready:
             ready.set()
         await stop.wait()
@@ -61,7 +60,7 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
 
 
 def run_slack(settings: Settings, service: DeliveryService) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings, service))
     return 0

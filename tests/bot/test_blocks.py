@@ -19,7 +19,8 @@ from bot.slack import (
 )
 from bot.slack.blocks.replies import announcement_blocks, dm_blocks, reply_blocks
 from bot.slack.blocks.home import home_view
-from bot.slack.blocks.limits import check_message, check_view, truncate
+from bot.render.mrkdwn import truncate
+from bot.slack.blocks.limits import check_message, check_view
 from bot.slack.blocks.modals import changes_modal, done_modal, review_modal
 from planner.board import board, story_card, unblocked
 from planner.graph import PlanGraph

@@ -207,8 +207,9 @@ def test_a_team_change_and_its_audit_event_land_together_or_not_at_all(service, 
         raise RuntimeError("database went away between the change and its audit event")
 
     monkeypatch.setattr(service.store, "record_audit", crash)
-    with pytest.raises(RuntimeError):
-        service.handle("lea", "/team lane A @ann")
+    failed = service.handle("lea", "/team lane A @ann")
+    assert not failed.ok and failed.data["error"] == "internal"
+    assert f"ref {failed.data['ref']}" in failed.text and "database went away" not in failed.text
     monkeypatch.undo()
     assert service.store.lane_bindings("k3s-mono-pgsql") == {}  # no half-applied change
     reply = service.handle("lea", "/team digest 08:15 Europe/Paris mon-thu")

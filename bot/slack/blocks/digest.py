@@ -16,8 +16,9 @@ from slack_sdk.models.blocks import Block, DividerBlock
 
 from bot.render import digest_text as D
 from bot.render import text as T
+from bot.render.mrkdwn import truncate
+from bot.slack.blocks.limits import MESSAGE_BLOCKS_MAX, MESSAGE_JSON_MAX, SECTION_TEXT_MAX
 from bot.slack.blocks.replies import context, finish, header, section
-from bot.slack.blocks.limits import MESSAGE_BLOCKS_MAX, MESSAGE_JSON_MAX, SECTION_TEXT_MAX, truncate
 
 THREAD_LINES = 15  # items per section in the thread
 ROW_MAX = 280  # one item's line

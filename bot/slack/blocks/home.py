@@ -6,6 +6,8 @@ from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 from slack_sdk.models.views import View
 
 from bot.render import text as T
+from bot.render.mrkdwn import person, truncate
+from bot.slack.blocks.limits import check_view
 from bot.slack.blocks.replies import (
     bullets,
     changes_button,
@@ -14,13 +16,11 @@ from bot.slack.blocks.replies import (
     gate_line,
     header,
     label_of,
-    person,
     review_button,
     section,
     start_button,
     state_word,
 )
-from bot.slack.blocks.limits import check_view, truncate
 
 MAX_MINE = 15  # own stories listed with their button
 MAX_REVIEWS = 15  # reviews listed with Done / Request changes (2 blocks each)

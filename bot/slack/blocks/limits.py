@@ -1,4 +1,4 @@
-"""Block Kit limits the SDK does not check for a whole payload, and a safe `truncate`.
+"""Block Kit limits the SDK does not check for a whole payload.
 
 `slack_sdk.models` validates one block at a time (a section's text, a button's value, ...);
 Slack also refuses a message with more than 50 blocks (100 in a modal or App Home), and a
@@ -10,7 +10,6 @@ production. Each error names the limit and a JSON pointer to the offending part.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 
 MESSAGE_BLOCKS_MAX = 50
@@ -31,28 +30,6 @@ PRIVATE_METADATA_MAX = 3000
 # this big is unreadable anyway, and a runaway list shows up here before Slack refuses it.
 MESSAGE_JSON_MAX = 40_000
 VIEW_JSON_MAX = 150_000
-
-ELLIPSIS = "…"
-_ENTITY_TAIL = re.compile(r"&[a-z#0-9]{0,5}$")
-
-
-def truncate(text: str, n: int) -> str:
-    """`text` cut to at most `n` characters, ending with "…" when cut.
-
-    Never leaves half of a Slack escape ("&am…") or of a `<…>` mention/link at the cut: those
-    are dropped whole, so a truncated mrkdwn string still renders (and still escapes)."""
-    if n < 1:
-        raise ValueError(f"truncate: n must be at least 1, got {n}")
-    text = str(text)
-    if len(text) <= n:
-        return text
-    cut = text[: n - 1]
-    opened = cut.rfind("<")
-    if opened > cut.rfind(">"):
-        cut = cut[:opened]
-    cut = _ENTITY_TAIL.sub("", cut)
-    return cut.rstrip() + ELLIPSIS
-
 
 def check_message(blocks: list[dict]) -> list[dict]:
     """Raise ValueError when `blocks` would be refused as a message's blocks; return them unchanged."""

@@ -22,8 +22,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.render import text as T
+from bot.render.mrkdwn import truncate
 from bot.slack import MODAL_CHANGES, MODAL_DONE, MODAL_REVIEW
-from bot.slack.blocks.limits import check_view, truncate
+from bot.slack.blocks.limits import check_view
 
 LINK_MAX = 2000  # characters a link field accepts
 REASON_MAX = 1000

@@ -30,6 +30,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.render import text as T
+from bot.render.mrkdwn import person, truncate
 from bot.service.replies import Notification, Reply
 from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
 from bot.slack.blocks.limits import (
@@ -41,7 +42,6 @@ from bot.slack.blocks.limits import (
     MESSAGE_BLOCKS_MAX,
     SECTION_TEXT_MAX,
     check_message,
-    truncate,
 )
 
 MAX_LISTED = 20  # stories shown with their own Start button in one message
@@ -117,12 +117,6 @@ def done_button(
 
 def changes_button(plan: str | None, sid: str, label: str | None = None) -> ButtonElement:
     return button("Request changes", ACTION_CHANGES, {"plan": plan, "story": sid, "label": label})
-
-
-def person(who: str | None) -> str:
-    """A Slack mention for Slack ids, an escaped @name otherwise, "nobody" for no one."""
-    named = T.who(who)
-    return named if named.startswith("<@") else T.esc(named)
 
 
 def state_word(state: str | None) -> str:

@@ -1,0 +1,67 @@
+"""The sentences a move causes: the headline in the channel and the reply, the DMs to lane owners,
+reviewers and authors, and what a person hears when a retry or a race changed nothing.
+
+The service decides who is told what (`bot.service.transitions`); this module only words it, in
+mrkdwn with every piece of user or plan text escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.render.mrkdwn import esc, mention
+from planner.state import Action
+
+
+def headline(action: Action, *, actor: str, label: str, evidence: str | None, reviewer: str | None,
+             reason: str | None, gate: str | None) -> str:
+    """"✅ 4.1 (…) is done, approved by @lea — https://…", prefixed "🚦 Gate passed (data)" for a gate."""
+    who, shown = mention(actor), esc(label)
+    link = f" — {esc(evidence)}" if evidence else ""
+    why = f" Reason: {esc(reason)}" if reason else ""
+    text = {
+        Action.START: f"▶ {who} started {shown}.",
+        Action.FORCE_START: f"⚠ {who} forced the start of {shown} past open prerequisites.{why}",
+        Action.REVIEW: f"👀 {shown} is in review{link}" + (f" — reviewer {mention(reviewer)}." if reviewer else "."),
+        Action.CHANGES: f"↩ {who} asked for changes on {shown}.{why}",
+        Action.DONE: f"✅ {shown} is done, approved by {who}{link}.",
+        Action.REOPEN: f"⟲ {who} reopened {shown}.{why}",
+    }[action]
+    if gate and action == Action.DONE:
+        text = f"🚦 Gate passed ({esc(gate)}): {text}"
+    return text
+
+
+def now_startable_for_channel(owners: Mapping[str, str | None]) -> str:
+    listed = ", ".join(f"{s} ({mention(o)})" if o else f"{s} (unclaimed)" for s, o in owners.items())
+    return f"\nNow startable: {listed}."
+
+
+def now_startable_for_actor(newly: Sequence[str], owners_told: bool) -> str:
+    told = "their lane owners were told" if owners_told else "no lane owner to tell: /team lane X @person"
+    return f"\nNow startable: {', '.join(newly)} — {told}."
+
+
+def lane_owner_dm(labels: Sequence[str], first: str) -> str:
+    return f"Now startable in your lane: {', '.join(esc(label) for label in labels)}. Take it with /start {first}."
+
+
+def review_request_dm(*, actor: str, label: str, story: str, evidence: str | None) -> str:
+    link = f" — {esc(evidence)}" if evidence else ""
+    return (f"{mention(actor)} asks you to review {esc(label)}{link}.\nApprove: /done {story} &lt;evidence link&gt; · "
+            f"Request changes: /review {story} changes &lt;what&gt;")
+
+
+def changes_dm(*, actor: str, label: str, reason: str | None) -> str:
+    why = f" Reason: {esc(reason)}" if reason else ""
+    return f"{mention(actor)} asked for changes on {esc(label)}.{why}"
+
+
+def already_recorded(story: str, action: str) -> str:
+    return f"Already recorded: {story} {action}."
+
+
+def lost_race(*, story: str, state_word: str, by: str | None, action: str, why: str) -> str:
+    """Someone else moved the story between our read and our write."""
+    moved_by = f" by {mention(by)}" if by else ""
+    return f"{story} was just moved to {state_word}{moved_by}; your {action} was not applied.\n{esc(why)}"

@@ -1,0 +1,60 @@
+"""Slack mrkdwn, the one markup every reply is written in: escaping, naming people, cutting text.
+
+The console and the CLI print the same mrkdwn through `bot.console.plain`, so these helpers are the
+only place that knows Slack's escapes (`&amp;`, `&lt;`, `&gt;`) and mention syntax (`<@U123>`).
+The domain (`planner/`) names people by id; this module words them.
+"""
+
+from __future__ import annotations
+
+import re
+
+ELLIPSIS = "…"
+_ENTITY_TAIL = re.compile(r"&[a-z#0-9]{0,5}$")
+
+
+def esc(text: object) -> str:
+    """Slack's three control characters, escaped as Slack asks, so a title can't `<!channel>` anyone."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def is_slack_id(person: str | None) -> bool:
+    """U123ABC / W123ABC: a Slack user, who can be mentioned and sent a DM (console names can't)."""
+    return (bool(person) and person is not None and len(person) > 2 and person[0] in "UW"
+            and person[1:].isalnum() and person[1:].upper() == person[1:])
+
+
+def mention(person: str | None) -> str:
+    """How to name a person in a reply: a Slack mention for Slack ids, @name otherwise, "someone" for no one."""
+    if not person:
+        return "someone"
+    return f"<@{person}>" if is_slack_id(person) else f"@{person}"
+
+
+def who(person: str | None) -> str:
+    """`mention`, but "nobody" for no one (a lane or a story nobody holds)."""
+    return mention(person) if person else "nobody"
+
+
+def person(name: str | None) -> str:
+    """A Slack mention for Slack ids, an escaped @name otherwise, "nobody" for no one: safe in mrkdwn."""
+    named = who(name)
+    return named if named.startswith("<@") else esc(named)
+
+
+def truncate(text: str, n: int) -> str:
+    """`text` cut to at most `n` characters, ending with "…" when cut.
+
+    Never leaves half of a Slack escape ("&am…") or of a `<…>` mention/link at the cut: those
+    are dropped whole, so a truncated mrkdwn string still renders (and still escapes)."""
+    if n < 1:
+        raise ValueError(f"truncate: n must be at least 1, got {n}")
+    text = str(text)
+    if len(text) <= n:
+        return text
+    cut = text[: n - 1]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
+    cut = _ENTITY_TAIL.sub("", cut)
+    return cut.rstrip() + ELLIPSIS

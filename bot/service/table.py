@@ -1,0 +1,149 @@
+"""The command table: every command declared once.
+
+Each entry names the command, the function that answers it, its usage and one-line help, and who
+may run it — per sub-command where that differs (`/team` shows to anyone, changes only for a lead).
+`DeliveryService.handle` dispatches from this table; `/help`, every usage line, the console's
+completion and the Slack commands the app registers (and `manifest.yaml`, checked by a test) are
+generated from it. Adding a command is one entry here plus its handler.
+
+Some rules of who may do what belong to the plan's workflow, not to the command's shape (a lead
+forces a start, four eyes on done): those are decided by `planner.workflow`; their entries say so
+in `who` for /help, and `lead_only` is left for the checks the table itself enforces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.service import digest, queries, team, transitions
+from bot.service.context import Call
+from bot.service.replies import Reply
+
+Handler = Callable[[Call], Reply]
+
+ANYONE = "anyone"
+LEAD = "lead"
+
+
+@dataclass(frozen=True)
+class Form:
+    """Another way of writing a command, shown by /help; its rule is checked by the handler or planner."""
+
+    usage: str
+    summary: str
+    who: str = ANYONE
+
+
+@dataclass(frozen=True)
+class SubCommand:
+    """`/team mode 3`: a word after the command that selects its own handler, usage and permission."""
+
+    word: str
+    run: Handler
+    usage: str
+    summary: str
+    who: str = ANYONE
+    lead_only: bool = False  # enforced before the handler runs
+    denied: str = ""  # "change the team (mode)": what a non-lead is told they can't do
+    denied_hint: str = ""  # what they can do instead
+    writes: bool = False  # the change and its audit event in one transaction
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # without the slash
+    run: Handler  # no words, or words that are no sub-command
+    usage: str
+    summary: str
+    who: str = ANYONE
+    subcommands: tuple[SubCommand, ...] = ()
+    forms: tuple[Form, ...] = ()
+    aliases: tuple[str, ...] = ()  # accepted by the console and `cmd`, never registered in Slack
+    needs_plan: bool = True
+    in_slack: bool = True  # registered as a Slack slash command (and listed in manifest.yaml)
+    brief: str = ""  # the short form /help shows when `usage` spells out every form
+
+    @property
+    def synopsis(self) -> str:
+        return self.brief or self.usage
+
+    def subcommand(self, word: str) -> SubCommand | None:
+        lowered = word.lower()
+        return next((s for s in self.subcommands if s.word == lowered), None)
+
+    @property
+    def slash(self) -> str:
+        return f"/{self.name}"
+
+
+def _help(call: Call) -> Reply:
+    from bot.render.help import help_text  # the help is drawn from this very table
+    from bot.render.mrkdwn import esc
+
+    return Reply(True, esc(help_text(COMMANDS)), kind="help")
+
+
+def _team_change(word: str, run: Handler, usage: str, summary: str) -> SubCommand:
+    return SubCommand(word, run, usage, summary, who=LEAD, lead_only=True, denied=f"change the team ({word})",
+                      writes=True)
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("unblocked", queries.unblocked_command, "/unblocked [mine|all]",
+            "what can start now and who should take it"),
+    Command("start", transitions.start_command, "/start ID [force <reason> | reopen <reason>]", "take a story",
+            brief="/start ID",
+            forms=(Form("/start ID force <reason>", "start past open prerequisites (shown until they are done)", LEAD),
+                   Form("/start ID reopen <reason>", "reopen a done story", LEAD))),
+    Command("review", transitions.review_command,
+            "/review ID LINK [@reviewer]  or  /review ID changes <what to change>",
+            "send your story to review with its pull request", who="the holder", brief="/review ID LINK [@reviewer]",
+            forms=(Form("/review ID changes <what>", "as reviewer, send it back to in progress", "the reviewer"),)),
+    Command("done", transitions.done_command, "/done ID LINK",
+            "approve a story in review, with the evidence (not your own story)", who="not the author"),
+    Command("status", queries.status_command, "/status [ID | graph]",
+            "the board, or one story with its history and why it is blocked",
+            subcommands=(SubCommand("graph", queries.graph_command, "/status graph",
+                                    "the dependency graph as a picture"),)),
+    Command("next", queries.next_command, "/next", "what you should do next"),
+    Command("team", team.show, "/team [mode N | lane A @person | lane A none | lead @person | solo on|off | "
+            "channel | digest HH:MM ZONE DAYS | holiday YYYY-MM-DD | quiet on|off]",
+            "the staffing mode, lanes and leads", brief="/team",
+            subcommands=(
+                _team_change("mode", team.mode, "/team mode N", "switch the staffing mode"),
+                _team_change("lane", team.lane, "/team lane X @person (or none)", "bind a lane to a person"),
+                _team_change("lead", team.lead, "/team lead @person", "make someone a lead"),
+                _team_change("solo", team.solo, "/team solo on|off", "let authors approve their own stories"),
+                _team_change("channel", team.bind_channel, "/team channel #channel",
+                             "the channel the plan announces in"),
+                _team_change("digest", team.digest, "/team digest 09:30 Europe/Paris mon-fri [until 12:00]",
+                             "when the daily digest goes out"),
+                _team_change("holiday", team.holiday, "/team holiday YYYY-MM-DD", "a day without digest"),
+                _team_change("quiet", team.quiet, "/team quiet on|off", "skip the digest on days nothing moved"),
+            )),
+    Command("digest", digest.show, "/digest [post]", "the daily gate digest now, for you",
+            subcommands=(SubCommand("post", digest.post, "/digest post", "post it in the plan's channel", who=LEAD,
+                                    lead_only=True, denied="post the digest in the channel",
+                                    denied_hint="/digest shows it to you."),)),
+    Command("help", _help, "/help", "this list", needs_plan=False),
+)
+
+_BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
+
+
+def find(name: str) -> Command | None:
+    """The command typed as `/name` (or one of its aliases), or None."""
+    return _BY_NAME.get(name.lower())
+
+
+def slack_commands() -> tuple[str, ...]:
+    """The slash commands the Slack app registers: manifest.yaml must list exactly these."""
+    return tuple(c.slash for c in COMMANDS if c.in_slack)
+
+
+def completions() -> list[str]:
+    """Every command and sub-command as the console completes them: "/team mode", "/status graph", ..."""
+    words = [f"/{name}" for name in _BY_NAME]
+    words += [f"{c.slash} {s.word}" for c in COMMANDS for s in c.subcommands]
+    return sorted(words)
