@@ -12,11 +12,23 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.model import story_sort_key
 from planner.state import Action, Event, State, StoryStatus, fold_events
-from storage.tables import EventRow, LaneBindingRow, LeadRow, PlanRow, SettingRow, StoryStateRow
+from storage.tables import (
+    EVENTS,
+    LANE_BINDINGS,
+    LEADS,
+    SETTINGS,
+    STORY_STATES,
+    EventRow,
+    LaneBindingRow,
+    LeadRow,
+    PlanRow,
+    SettingRow,
+    StoryStateRow,
+)
 
 FORMAT = "deliverybot-backup"
 VERSION = 1
@@ -62,14 +74,16 @@ def _row_dict(row: Any, fields: tuple[str, ...]) -> dict:
 
 def dump(session: Session) -> dict:
     plans = []
-    for plan in session.exec(select(PlanRow).order_by(PlanRow.slug)).all():
+    for plan in session.exec(select(PlanRow).order_by(col(PlanRow.slug))).all():
         states = session.exec(select(StoryStateRow).where(StoryStateRow.plan_id == plan.id)).all()
-        events = session.exec(select(EventRow).where(EventRow.plan_id == plan.id).order_by(EventRow.id)).all()
+        events = session.exec(
+            select(EventRow).where(EventRow.plan_id == plan.id).order_by(col(EventRow.id))
+        ).all()
         lanes = session.exec(
-            select(LaneBindingRow).where(LaneBindingRow.plan_id == plan.id).order_by(LaneBindingRow.lane)
+            select(LaneBindingRow).where(LaneBindingRow.plan_id == plan.id).order_by(col(LaneBindingRow.lane))
         ).all()
         settings = session.exec(
-            select(SettingRow).where(SettingRow.plan_id == plan.id).order_by(SettingRow.key)
+            select(SettingRow).where(SettingRow.plan_id == plan.id).order_by(col(SettingRow.key))
         ).all()
         plans.append(
             {
@@ -89,7 +103,7 @@ def dump(session: Session) -> dict:
                 "settings": {row.key: json.loads(row.value) for row in settings},
             }
         )
-    leads = session.exec(select(LeadRow).order_by(LeadRow.name)).all()
+    leads = session.exec(select(LeadRow).order_by(col(LeadRow.name))).all()
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -125,21 +139,22 @@ def load(session: Session, data: dict) -> None:
         row = PlanRow(**plan)
         session.add(row)
         session.flush()
-        for rows, table in ((states, StoryStateRow), (events, EventRow), (lanes, LaneBindingRow)):
+        for rows, table in (
+            (states, STORY_STATES),
+            (events, EVENTS),
+            (lanes, LANE_BINDINGS),
+            (settings, SETTINGS),
+        ):
             if rows:
-                session.connection().execute(insert(table.__table__), [r | {"plan_id": row.id} for r in rows])
-        if settings:
-            session.connection().execute(
-                insert(SettingRow.__table__), [s | {"plan_id": row.id} for s in settings]
-            )
+                session.connection().execute(insert(table), [r | {"plan_id": row.id} for r in rows])
     if leads:
-        session.connection().execute(insert(LeadRow.__table__), leads)
+        session.connection().execute(insert(LEADS), leads)
     if session.get_bind().dialect.name == "postgresql":
         # Rows came with explicit ids; without this the next insert would reuse id 1.
-        for table in ("plans", "events"):
+        for name in ("plans", "events"):
             session.connection().exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
             )
 
 

@@ -1,4 +1,4 @@
-"""The database tables. Only `storage.store` touches these; everyone else gets planner dataclasses.
+"""The database tables. Only the storage package touches these; everyone else gets planner dataclasses.
 
 Story state rows are a cache of the event log (see `planner.state.fold_events`); the store keeps
 them equal to the fold by writing both in one transaction. "Blocked" is never stored.
@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Index, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    inspect,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -152,3 +162,22 @@ class DigestRunRow(SQLModel, table=True):
     finished_at: datetime | None = _utc(nullable=True)
     message_ts: str | None = None
     reported: bool = False  # a stuck claim, already shown in a later digest
+
+
+def core_table(model: type[SQLModel]) -> Table:
+    """The Core `Table` behind a table model, for INSERT ... ON CONFLICT and bulk UPDATE/DELETE.
+
+    SQLModel sets `__table__` when the class is created, where type checkers cannot see it."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
+
+
+PLANS = core_table(PlanRow)
+STORY_STATES = core_table(StoryStateRow)
+EVENTS = core_table(EventRow)
+LEADS = core_table(LeadRow)
+LANE_BINDINGS = core_table(LaneBindingRow)
+SETTINGS = core_table(SettingRow)
+DIGEST_RUNS = core_table(DigestRunRow)

@@ -11,6 +11,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlmodel import Session
 from storage_helpers import (
     SLUG,
     STORY_IDS,
@@ -22,6 +23,7 @@ from storage_helpers import (
 )
 
 from planner.state import Action, State
+from storage import transitions
 from storage.store import TransitionResult
 
 RACERS = 20
@@ -88,8 +90,8 @@ def test_plan_version_sees_a_write_that_commits_after_a_later_numbered_one(backe
     """Replicas cache a plan's context by plan_version. On PostgreSQL an event id is taken at
     insert, not at commit: a /start numbered 7 may commit after an audit numbered 8, and a replica
     that read in between must still see the version move, or it answers from the old states."""
-    with plan_store._write() as session:  # one replica's /start 1.1, not committed yet
-        assert plan_store._transition(session, SLUG, make_event("1.1", Action.START, "ann")).ok
+    with Session(plan_store.engine) as session, session.begin():  # one replica's /start 1.1, not committed yet
+        assert transitions.apply(session, SLUG, make_event("1.1", Action.START, "ann")).ok
         plan_store.record_audit(SLUG, "lea", "team-lane", "lane A -> bob")  # another replica's, committed
         seen = plan_store.plan_version(SLUG)
         assert plan_store.status(SLUG, "1.1").state == State.TODO

@@ -18,7 +18,7 @@ from storage_helpers import (
 )
 
 from planner.state import Action, Event, State, fold_events
-from storage.store import Store
+from storage import transitions
 
 PR = "https://git.example/pr/41"
 PROOF = "https://ci.example/run/7"
@@ -99,14 +99,14 @@ def test_stale_read_loses_the_compare_and_set_even_after_an_a_b_a_change(plan_st
     current, events_before = plan_store.status(SLUG, "1.1"), plan_store.events(SLUG)
     assert (current.state, current.version, stale.state, stale.version) == (State.REVIEW, 4, State.REVIEW, 2)
 
-    real_read = Store._current_status
+    real_read = transitions.current_status
     reads = []
 
-    def first_read_is_stale(self, session, plan_id, story_id):
+    def first_read_is_stale(session, plan_id, story_id):
         reads.append(story_id)
-        return stale if len(reads) == 1 else real_read(self, session, plan_id, story_id)
+        return stale if len(reads) == 1 else real_read(session, plan_id, story_id)
 
-    monkeypatch.setattr(Store, "_current_status", first_read_is_stale)
+    monkeypatch.setattr(transitions, "current_status", first_read_is_stale)
     result = plan_store.transition(SLUG, done_event("bob"))
     monkeypatch.undo()
 

@@ -1,0 +1,153 @@
+"""The event log: story events (what moved, oldest first) and audit entries (team and settings changes).
+
+Both live in one append-only table so a plan's version (newest id, count) moves on either. A story
+event names a story; an audit entry does not (story_id NULL). request_id is UNIQUE across both, so
+a retried Slack delivery is answered with the entry the first delivery wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from planner.state import Action, Event, State
+from storage.plans import plan_id
+from storage.tables import EventRow
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """A team or settings change (lead added, lane bound, mode changed...), kept in the event log."""
+
+    id: int
+    actor: str
+    action: str
+    reason: str | None
+    at: datetime
+    request_id: str | None = None
+
+
+# -- story events ---------------------------------------------------------------------------
+
+
+def story_events(session: Session, slug: str, story_id: str | None = None) -> list[Event]:
+    """Story events of the plan (of one story if given), in log order: the order they were applied."""
+    query = _story_events(session, slug)
+    if story_id is not None:
+        query = query.where(EventRow.story_id == story_id)
+    return [to_event(row) for row in session.exec(query)]
+
+
+def story_events_since(session: Session, slug: str, since: datetime) -> list[Event]:
+    query = _story_events(session, slug).where(EventRow.at >= since)
+    return [to_event(row) for row in session.exec(query)]
+
+
+def latest_event(session: Session, plan: int, story_id: str) -> Event | None:
+    """The story's newest event: who moved it last (what a loser of a race is told)."""
+    row = session.exec(
+        select(EventRow)
+        .where(EventRow.plan_id == plan, EventRow.story_id == story_id)
+        .order_by(col(EventRow.id).desc())
+        .limit(1)
+    ).first()
+    return to_event(row) if row else None
+
+
+def story_event_by_request(session: Session, request_id: str) -> EventRow | None:
+    return session.exec(
+        select(EventRow).where(EventRow.request_id == request_id, col(EventRow.story_id).is_not(None))
+    ).first()
+
+
+def add_story_event(session: Session, plan: int, event: Event) -> Event:
+    """Append `event` (its id is ignored) and return it with the id the database gave it."""
+    row = EventRow(
+        plan_id=plan,
+        story_id=event.story_id,
+        action=event.action.value,
+        actor=event.actor,
+        from_state=event.from_state.value,
+        to_state=event.to_state.value,
+        evidence=event.evidence,
+        reviewer=event.reviewer,
+        reason=event.reason,
+        request_id=event.request_id,
+        at=event.at,
+    )
+    session.add(row)
+    session.flush()
+    return replace(event, id=row.id)
+
+
+def to_event(row: EventRow) -> Event:
+    if row.story_id is None or row.from_state is None or row.to_state is None:
+        raise ValueError(f"event {row.id} is an audit entry, not a story event")
+    return Event(
+        story_id=row.story_id,
+        action=Action(row.action),
+        actor=row.actor,
+        from_state=State(row.from_state),
+        to_state=State(row.to_state),
+        at=row.at,
+        evidence=row.evidence,
+        reviewer=row.reviewer,
+        reason=row.reason,
+        request_id=row.request_id,
+        id=row.id,
+    )
+
+
+def _story_events(session: Session, slug: str) -> SelectOfScalar[EventRow]:
+    return (
+        select(EventRow)
+        .where(EventRow.plan_id == plan_id(session, slug), col(EventRow.story_id).is_not(None))
+        .order_by(col(EventRow.id))
+    )
+
+
+# -- audit entries --------------------------------------------------------------------------
+
+
+def add_audit(
+    session: Session,
+    slug: str,
+    actor: str,
+    action: str,
+    reason: str | None,
+    at: datetime,
+    request_id: str | None,
+) -> AuditEntry:
+    """Append an audit entry, or return the one already logged under `request_id`."""
+    plan = plan_id(session, slug)
+    if request_id and (stored := audit_by_request(session, request_id)):
+        return stored
+    row = EventRow(plan_id=plan, action=action, actor=actor, reason=reason, request_id=request_id, at=at)
+    session.add(row)
+    session.flush()
+    return _audit(row)
+
+
+def audit_entries(session: Session, slug: str) -> list[AuditEntry]:
+    rows = session.exec(
+        select(EventRow)
+        .where(EventRow.plan_id == plan_id(session, slug), col(EventRow.story_id).is_(None))
+        .order_by(col(EventRow.id))
+    )
+    return [_audit(row) for row in rows]
+
+
+def audit_by_request(session: Session, request_id: str) -> AuditEntry | None:
+    row = session.exec(
+        select(EventRow).where(EventRow.request_id == request_id, col(EventRow.story_id).is_(None))
+    ).first()
+    return _audit(row) if row else None
+
+
+def _audit(row: EventRow) -> AuditEntry:
+    if row.id is None:
+        raise ValueError("audit entry not flushed yet: it has no id")
+    return AuditEntry(row.id, row.actor, row.action, row.reason, row.at, row.request_id)

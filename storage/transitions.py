@@ -1,0 +1,132 @@
+"""Story states and the one write path that moves them.
+
+A transition reads the status, decides with `planner.state.apply_event` and writes with a
+compare-and-set on (state, version), all in the caller's transaction, so two people racing for
+the same story get one winner and the loser learns who won. The state row and its event are
+written together, so states always equal the fold of the event log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from planner.model import story_sort_key
+from planner.state import Event, State, StoryStatus, apply_event
+from storage import events
+from storage.plans import plan_id
+from storage.tables import STORY_STATES, StoryStateRow
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    """What `Store.transition` did.
+
+    ok: the event is in the log (for a duplicate: it already was, from the first delivery).
+    status: the story's status now. event: the stored event (with id) when ok; on a conflict,
+    the story's latest event (who got there first), None if it was never touched.
+    conflict: the story was not in event.from_state (any more); nothing was written.
+    duplicate: event.request_id was already stored; nothing was written, don't notify again.
+    """
+
+    ok: bool
+    status: StoryStatus
+    event: Event | None
+    conflict: bool = False
+    duplicate: bool = False
+
+
+# -- reading states -------------------------------------------------------------------------
+
+
+def statuses(session: Session, slug: str) -> dict[str, StoryStatus]:
+    """Every story row of the plan, in story order (including stories a re-import dropped)."""
+    rows = session.exec(select(StoryStateRow).where(StoryStateRow.plan_id == plan_id(session, slug))).all()
+    found = [_status(row) for row in rows]
+    return {s.story_id: s for s in sorted(found, key=lambda s: (story_sort_key(s.story_id), s.story_id))}
+
+
+def current_status(session: Session, plan: int, story_id: str) -> StoryStatus:
+    """The story's status as committed now (never a copy cached in the session); KeyError if none."""
+    row = session.exec(
+        select(StoryStateRow)
+        .where(StoryStateRow.plan_id == plan, StoryStateRow.story_id == story_id)
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        raise KeyError(f"unknown story {story_id!r}")
+    return _status(row)
+
+
+def _status(row: StoryStateRow) -> StoryStatus:
+    return StoryStatus(
+        story_id=row.story_id,
+        state=State(row.state),
+        assignee=row.assignee,
+        reviewer=row.reviewer,
+        evidence=row.evidence,
+        forced=row.forced,
+        since=row.since,
+        version=row.version,
+    )
+
+
+# -- the write path -------------------------------------------------------------------------
+
+
+def apply(session: Session, slug: str, event: Event) -> TransitionResult:
+    """Apply one event (aware time, no id) to its story in the session's transaction."""
+    plan = plan_id(session, slug)
+    if event.request_id and (replayed := replay(session, event.request_id)):
+        return replayed
+    current = current_status(session, plan, event.story_id)
+    try:
+        new = apply_event(current, event)
+    except ValueError:
+        return _conflict(session, plan, event.story_id)
+    story = STORY_STATES.c
+    changed = session.exec(
+        update(STORY_STATES)
+        .where(
+            story.plan_id == plan,
+            story.story_id == event.story_id,
+            story.state == event.from_state.value,
+            story.version == current.version,
+        )
+        .values(
+            state=new.state.value,
+            assignee=new.assignee,
+            reviewer=new.reviewer,
+            evidence=new.evidence,
+            forced=new.forced,
+            since=new.since,
+            version=new.version,
+        )
+    ).rowcount
+    if changed != 1:
+        # Someone else moved the story after our read (PostgreSQL lets reads run concurrently);
+        # if that someone was an earlier delivery of this very request, say so.
+        if event.request_id and (replayed := replay(session, event.request_id)):
+            return replayed
+        return _conflict(session, plan, event.story_id)
+    return TransitionResult(ok=True, status=new, event=events.add_story_event(session, plan, event))
+
+
+def replay(session: Session, request_id: str) -> TransitionResult | None:
+    """The answer to a retried delivery: the first delivery's event, marked duplicate (None if new)."""
+    stored = events.story_event_by_request(session, request_id)
+    if stored is None:
+        return None
+    event = events.to_event(stored)
+    status = current_status(session, stored.plan_id, event.story_id)
+    return TransitionResult(ok=True, status=status, event=event, duplicate=True)
+
+
+def _conflict(session: Session, plan: int, story_id: str) -> TransitionResult:
+    # Read again: on PostgreSQL each statement sees the latest commit, so status and latest
+    # event then describe the same moment (whoever won), not what we read before.
+    current = current_status(session, plan, story_id)
+    latest = events.latest_event(session, plan, story_id)
+    return TransitionResult(ok=False, status=current, event=latest, conflict=True)
