@@ -12,6 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -23,6 +24,7 @@ from bot.slack.blocks.replies import reply_blocks
 from bot.slack.digest_post import plan_png, post_digest, upload_png
 from bot.slack.metrics import LATENCY, REQUESTS
 from bot.slack.notify import Notifier
+from bot.slack.retries import SeenEvents
 
 SERVICE_THREADS = 2
 
@@ -45,6 +47,7 @@ class Gateway:
         self._session: aiohttp.ClientSession | None = None
         self._blocks: dict[int, tuple[Reply, list[dict]]] = {}  # blocks of memoised replies
         self.workers = ThreadPoolExecutor(max_workers=SERVICE_THREADS, thread_name_prefix="service")
+        self.seen_events = SeenEvents()  # Events API deliveries already handled (Slack retries)
 
     async def run(
         self, user: str, text: str, *, channel: str | None = None, plan: str | None = None,
@@ -73,11 +76,17 @@ class Gateway:
         opens a new session per call, which costs the event loop on every command)."""
         if not response_url:
             return
+        await self._send(response_url, {"text": answer.reply.text, "blocks": answer.blocks,
+                                        "response_type": answer.reply.response_type, **extra})
+
+    async def respond_text(self, response_url: str, text: str) -> None:
+        """A plain ephemeral line through a response_url (what the error boundary says)."""
+        await self._send(response_url, {"text": text, "response_type": "ephemeral", "replace_original": False})
+
+    async def _send(self, response_url: str, payload: dict[str, Any]) -> None:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession()
-        client = AsyncWebhookClient(response_url, session=self._session)
-        await client.send_dict({"text": answer.reply.text, "blocks": answer.blocks,
-                                "response_type": answer.reply.response_type, **extra})
+        await AsyncWebhookClient(response_url, session=self._session).send_dict(payload)
 
     async def close(self) -> None:
         if self._session is not None:

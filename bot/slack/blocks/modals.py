@@ -8,8 +8,6 @@ would type.
 
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     Block,
     InputBlock,
@@ -25,6 +23,7 @@ from bot.render import text as T
 from bot.render.mrkdwn import truncate
 from bot.slack import MODAL_CHANGES, MODAL_DONE, MODAL_REVIEW
 from bot.slack.blocks.limits import check_view
+from bot.slack.payloads import ModalMetadata
 
 LINK_MAX = 2000  # characters a link field accepts
 REASON_MAX = 1000
@@ -122,9 +121,7 @@ def _modal(
         title=PlainTextObject(text=title),
         submit=PlainTextObject(text=submit),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps(
-            {"plan": plan, "story": story_id, "channel": channel}, separators=(",", ":")
-        ),
+        private_metadata=ModalMetadata(story=story_id, plan=plan, channel=channel).encode(),
         blocks=blocks,
     ).to_dict()
     return check_view(view)

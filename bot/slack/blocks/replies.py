@@ -13,7 +13,6 @@ the service's reply texts are already escaped and are used as they are.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 
@@ -35,7 +34,6 @@ from bot.service.replies import Notification, Reply
 from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
 from bot.slack.blocks.limits import (
     BUTTON_TEXT_MAX,
-    BUTTON_VALUE_MAX,
     CONTEXT_TEXT_MAX,
     FIELD_TEXT_MAX,
     HEADER_TEXT_MAX,
@@ -43,6 +41,7 @@ from bot.slack.blocks.limits import (
     SECTION_TEXT_MAX,
     check_message,
 )
+from bot.slack.payloads import ButtonValue
 
 MAX_LISTED = 20  # stories shown with their own Start button in one message
 MAX_LINES = 15  # lines in a compact list (blocked, gates, history...)
@@ -75,48 +74,38 @@ def context(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=truncate(text or "—", CONTEXT_TEXT_MAX))])
 
 
-def button(text: str, action_id: str, value: dict, style: str | None = None) -> ButtonElement:
+def button(text: str, action_id: str, value: ButtonValue, style: str | None = None) -> ButtonElement:
     return ButtonElement(
         text=PlainTextObject(text=truncate(text, BUTTON_TEXT_MAX), emoji=True),
         action_id=action_id,
-        value=button_value(**value),
+        value=value.encode(),
         style=style,
     )
 
 
-def button_value(plan: str | None, story: str, label: str | None = None, link: str | None = None) -> str:
-    """The JSON a button carries: {"plan", "story"} plus an optional "label"/"link" for modals,
-    dropped (link first) rather than ever exceeding the 2,000-character limit."""
-    value: dict = {"plan": plan, "story": story}
-    if label and label != story:
-        value["label"] = truncate(label, LABEL_MAX)
-    if link:
-        value["link"] = link
-    encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if len(encoded) > BUTTON_VALUE_MAX:
-        value.pop("link", None)
-        encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return encoded
+def story_value(plan: str | None, sid: str, label: str | None = None, link: str | None = None) -> ButtonValue:
+    """A story button's value, the label cut to what a modal shows."""
+    return ButtonValue(story=sid, plan=plan, label=truncate(label, LABEL_MAX) if label else None, link=link)
 
 
 def start_button(plan: str | None, sid: str, text: str = "Start") -> ButtonElement:
-    return button(text, ACTION_START, {"plan": plan, "story": sid}, style="primary")
+    return button(text, ACTION_START, story_value(plan, sid), style="primary")
 
 
 def review_button(plan: str | None, sid: str, label: str | None = None) -> ButtonElement:
-    return button("Send to review", ACTION_REVIEW, {"plan": plan, "story": sid, "label": label})
+    return button("Send to review", ACTION_REVIEW, story_value(plan, sid, label))
 
 
 def done_button(
     plan: str | None, sid: str, label: str | None = None, link: str | None = None
 ) -> ButtonElement:
     return button(
-        "Done", ACTION_DONE, {"plan": plan, "story": sid, "label": label, "link": link}, style="primary"
+        "Done", ACTION_DONE, story_value(plan, sid, label, link), style="primary"
     )
 
 
 def changes_button(plan: str | None, sid: str, label: str | None = None) -> ButtonElement:
-    return button("Request changes", ACTION_CHANGES, {"plan": plan, "story": sid, "label": label})
+    return button("Request changes", ACTION_CHANGES, story_value(plan, sid, label))
 
 
 def state_word(state: str | None) -> str:
@@ -527,10 +516,10 @@ def dm_blocks(note: Notification) -> list[dict]:
                     button(
                         "Approve (done)",
                         ACTION_APPROVE,
-                        {"plan": plan, "story": sid, "label": label, "link": link},
+                        story_value(plan, sid, label, link),
                         style="primary",
                     ),
-                    button("Request changes", ACTION_CHANGES, {"plan": plan, "story": sid, "label": label}),
+                    button("Request changes", ACTION_CHANGES, story_value(plan, sid, label)),
                 ]
             )
         )

@@ -3,26 +3,34 @@ never do what the command would refuse. Buttons that need words (a link, a reaso
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
 from bot.slack.blocks.modals import changes_modal, done_modal, review_modal
+from bot.slack.gateway import Answer, Gateway
+from bot.slack.listeners.boundary import guarded
+from bot.slack.payloads import ButtonValue
+
+ModalBuilder = Callable[..., dict[str, Any]]
 
 
-def button_value(body: dict) -> dict:
-    """The {"plan", "story", ...} a button carries; {} when it is missing or not JSON."""
-    try:
-        value = json.loads(body["actions"][0].get("value") or "{}")
-    except (KeyError, IndexError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
+def clicked(body: dict[str, Any]) -> ButtonValue:
+    """The value of the button that was clicked; an empty record when it is missing or not ours."""
+    actions = body.get("actions") or [{}]
+    first = actions[0] if isinstance(actions[0], dict) else {}
+    return ButtonValue.decode(first.get("value"))
 
 
-def origin_channel(body: dict) -> str | None:
+def origin_channel(body: dict[str, Any]) -> str | None:
     return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
 
 
-async def answer(body: dict, gateway, answered) -> None:
+async def answer(body: dict[str, Any], gateway: Gateway, answered: Answer) -> None:
     """Reply to the clicker: beside the message when it has a response_url, else by DM."""
     reply = answered.reply
     if body.get("response_url"):
@@ -32,37 +40,41 @@ async def answer(body: dict, gateway, answered) -> None:
         await gateway.client.chat_postMessage(channel=channel, text=reply.text, blocks=answered.blocks)
 
 
-def register(app, gateway) -> None:
-    @app.action(ACTION_START)
-    async def on_start(ack, body):
-        await ack()
-        value, channel = button_value(body), origin_channel(body)
-        story = str(value.get("story", ""))[:20]
-        answered = await gateway.run(body["user"]["id"], f"/start {story}", channel=channel, plan=value.get("plan"),
-                                     kind="button")
-        await answer(body, gateway, answered)
-        await gateway.deliver(answered.reply, channel)
+async def on_start(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+    await ack()
+    value, channel = clicked(body), origin_channel(body)
+    answered = await gateway.run(body["user"]["id"], f"/start {value.story}", channel=channel, plan=value.plan,
+                                 kind="button")
+    await answer(body, gateway, answered)
+    await gateway.deliver(answered.reply, channel)
 
-    async def open_modal(ack, body, client, build):
-        await ack()
-        value = button_value(body)
-        story = str(value.get("story", ""))[:20]
-        view = build(plan=value.get("plan"), story_id=story, story_label=value.get("label") or story,
-                     channel=origin_channel(body), **({"initial_link": value["link"]} if value.get("link") else {}))
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.action(ACTION_DONE)
-    async def on_done(ack, body, client):
-        await open_modal(ack, body, client, done_modal)
+async def open_modal(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, build: ModalBuilder) -> None:
+    await ack()
+    value = clicked(body)
+    extra = {"initial_link": value.link} if value.link else {}
+    view = build(plan=value.plan, story_id=value.story, story_label=value.label or value.story,
+                 channel=origin_channel(body), **extra)
+    await client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.action(ACTION_APPROVE)
-    async def on_approve(ack, body, client):
-        await open_modal(ack, body, client, done_modal)
 
-    @app.action(ACTION_CHANGES)
-    async def on_changes(ack, body, client):
-        await open_modal(ack, body, client, changes_modal)
+async def on_done(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+    await open_modal(ack, body, client, done_modal)
 
-    @app.action(ACTION_REVIEW)
-    async def on_review(ack, body, client):
-        await open_modal(ack, body, client, review_modal)
+
+async def on_approve(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+    await open_modal(ack, body, client, done_modal)
+
+
+async def on_changes(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+    await open_modal(ack, body, client, changes_modal)
+
+
+async def on_review(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+    await open_modal(ack, body, client, review_modal)
+
+
+def register(app: AsyncApp, gateway: Gateway) -> None:
+    for action_id, listener in ((ACTION_START, on_start), (ACTION_DONE, on_done), (ACTION_APPROVE, on_approve),
+                                (ACTION_CHANGES, on_changes), (ACTION_REVIEW, on_review)):
+        app.action(action_id)(guarded(listener, gateway))

@@ -5,26 +5,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.slack import COMMANDS
 from bot.slack.blocks.modals import done_modal
+from bot.slack.gateway import Gateway
+from bot.slack.listeners.boundary import guarded
 
 
-def register(app, gateway) -> None:
-    async def on_command(ack, command, client):
-        await ack()
-        name, text = command["command"], (command.get("text") or "").strip()
-        user, channel = command["user_id"], command.get("channel_id")
-        words = text.split()
-        if name == "/done" and len(words) == 1 and command.get("trigger_id"):
-            view = done_modal(plan=None, story_id=words[0][:20], story_label=words[0][:20], channel=channel)
-            await client.views_open(trigger_id=command["trigger_id"], view=view)
-            return
-        answer = await gateway.run(user, f"{name} {text}", channel=channel)
-        reply = answer.reply
-        await gateway.respond(command.get("response_url"), answer)
-        if reply.kind == "graph" and channel:
-            await gateway.post_graph(reply.data["plan"], channel, user)
-        await gateway.deliver(reply, channel)
+async def on_command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+    """Any of our slash commands: the body is the command's form (command, text, user_id, ...)."""
+    await ack()
+    name, text = body["command"], (body.get("text") or "").strip()
+    user, channel = body["user_id"], body.get("channel_id")
+    words = text.split()
+    if name == "/done" and len(words) == 1 and body.get("trigger_id"):
+        view = done_modal(plan=None, story_id=words[0][:20], story_label=words[0][:20], channel=channel)
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+        return
+    answer = await gateway.run(user, f"{name} {text}", channel=channel)
+    reply = answer.reply
+    await gateway.respond(body.get("response_url"), answer)
+    if reply.kind == "graph" and channel:
+        await gateway.post_graph(reply.data["plan"], channel, user)
+    await gateway.deliver(reply, channel)
 
+
+def register(app: AsyncApp, gateway: Gateway) -> None:
+    listener = guarded(on_command, gateway)
     for name in COMMANDS:
-        app.command(name)(on_command)
+        app.command(name)(listener)

@@ -3,36 +3,25 @@ event_id is remembered so a retry has no second effect."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks.home import home_view
+from bot.slack.gateway import Gateway
+from bot.slack.listeners.boundary import guarded
 
 
-class SeenEvents:
-    """The last few thousand event ids, to drop Slack's retries of an event already handled."""
-
-    def __init__(self, size: int = 5000) -> None:
-        self.size = size
-        self._ids: OrderedDict[str, None] = OrderedDict()
-
-    def first_time(self, event_id: str | None) -> bool:
-        if not event_id:
-            return True
-        if event_id in self._ids:
-            return False
-        self._ids[event_id] = None
-        if len(self._ids) > self.size:
-            self._ids.popitem(last=False)
-        return True
+async def on_home(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+    event = body["event"]
+    if event.get("tab", "home") != "home" or not gateway.seen_events.first_time(body.get("event_id")):
+        return
+    data = await gateway.home(event["user"])
+    if data is not None:
+        await client.views_publish(user_id=event["user"], view=home_view(data))
 
 
-def register(app, gateway) -> None:
-    seen = SeenEvents()
-
-    @app.event("app_home_opened")
-    async def on_home(body, event, client):
-        if event.get("tab", "home") != "home" or not seen.first_time(body.get("event_id")):
-            return
-        data = await gateway.home(event["user"])
-        if data is not None:
-            await client.views_publish(user_id=event["user"], view=home_view(data))
+def register(app: AsyncApp, gateway: Gateway) -> None:
+    app.event("app_home_opened")(guarded(on_home, gateway))

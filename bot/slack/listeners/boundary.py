@@ -1,0 +1,63 @@
+"""The error boundary around every listener: a fault of ours reaches the person, with a reference.
+
+Without it, an exception before `ack()` leaves Slack waiting (Bolt answers 404 and logs "didn't
+call ack()"), and one after it is only a log line: either way the person sees nothing. The guard
+acknowledges if the listener had not, logs the traceback under the same reference it gives the
+person, and tells them — beside the message when Slack gave a response_url, else by DM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.logs import get_logger
+from bot.render.text import internal_error_text
+from bot.service.delivery import new_ref
+from bot.slack.gateway import Gateway
+
+log = get_logger("slack.listeners")
+
+Listener = Callable[[AsyncAck, dict[str, Any], AsyncWebClient, Gateway], Awaitable[None]]
+BoltListener = Callable[[AsyncAck, dict[str, Any], AsyncWebClient], Awaitable[None]]
+
+
+def user_of(body: dict[str, Any]) -> str | None:
+    """Who sent this request: a slash command's user_id, an interaction's user, an event's user."""
+    user = body.get("user")
+    if isinstance(user, dict):
+        return user.get("id")
+    return body.get("user_id") or (body.get("event") or {}).get("user")
+
+
+def guarded(listener: Listener, gateway: Gateway) -> BoltListener:
+    """`listener` as Bolt calls it (by argument name: ack, body, client), behind the boundary."""
+
+    async def run(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        try:
+            await listener(ack, body, client, gateway)
+        except Exception:
+            ref = new_ref()
+            log.exception("%s failed (ref %s) for %s", listener.__name__, ref, user_of(body))
+            if ack.response is None and body.get("type") != "event_callback":  # events are acked by Bolt
+                await ack()
+            await tell(gateway, body, internal_error_text(ref))
+
+    run.__name__ = run.__qualname__ = listener.__name__
+    return run
+
+
+async def tell(gateway: Gateway, body: dict[str, Any], text: str) -> None:
+    """Say `text` to the person behind `body`; a failure to say it is logged, never raised."""
+    try:
+        if body.get("response_url"):
+            await gateway.respond_text(body["response_url"], text)
+            return
+        user = user_of(body)
+        if user:
+            await gateway.client.chat_postMessage(channel=await gateway.notifier.dm_channel(user), text=text)
+    except Exception:
+        log.exception("could not tell %s that their request failed", user_of(body))
