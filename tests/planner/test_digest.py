@@ -1,8 +1,10 @@
 """The daily digest's content on the seed plan, at several points of a real delivery.
 
-States and events come from the real service on SQLite (so every move obeys the rules) with
-the clock set to chosen local times in Paris; the digest is then built as the scheduler would,
-from `service.context()` and `store.events(slug)`.
+The delivery is played on the planner alone: every move is asked of `planner.workflow.decide`
+(so it obeys the rules), becomes an `Event` at the local time in Paris the test chooses, and is
+folded into the stories' statuses; the digest is then built from those statuses and events as
+the scheduler would. Counts of the seed (its stories, what waits behind each gate) are read from
+its Markdown (tests/helpers/plans.py), not hard-coded.
 """
 
 import json
@@ -11,60 +13,91 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.bootstrap import import_plan
-from bot.service import DeliveryService
 from planner.calendar import WorkCalendar
 from planner.digest import build_digest
 from planner.graph import PlanGraph
 from planner.model import Finding
-from planner.reader import read_plan
 from planner.staffing import Staffing
-from planner.state import Action, Event, State, fold_events
-from storage.store import Store
-from tests.bot.conftest import LINK, SEED
+from planner.state import Action, Event, State, StoryStatus, apply_event, fold_events
+from planner.workflow import Request, decide
+from tests.helpers.plans import (
+    SEED_SLUG,
+    after_edges,
+    chain_links,
+    downstream,
+    named_ids,
+    read_seed,
+    seed_text,
+)
 
 TZ = ZoneInfo("Europe/Paris")
 MON = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)  # a Monday, 09:00 in Paris
 TUE, WED, THU, FRI = (MON + timedelta(days=i) for i in range(1, 5))
 NEXT_MON = MON + timedelta(days=7)
 PR = "https://git.example.com/infra/pull/7"
+LINK = "https://git.example.com/infra/pull/42"
+LEADS = {"lea"}
+
+SEED_TEXT = seed_text()
+STORIES = len(named_ids(SEED_TEXT))  # the seed names no id it does not define
+SEED_EDGES = after_edges(SEED_TEXT) | chain_links(SEED_TEXT)
+
+
+def behind(gate: str) -> int:
+    """How many stories wait for `gate` through the seed's "Apres" lists and critical path."""
+    return len(downstream(SEED_EDGES, gate))
 
 
 class Delivery:
-    """The seed plan on a real store; every command runs at the time the test says."""
+    """The seed plan, its lanes and its event log; each move is decided by the workflow rules."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.now = MON
-        self.service = DeliveryService(store, clock=lambda: self.now)
+    def __init__(self) -> None:
+        self.plan = read_seed()
+        self.graph = PlanGraph(self.plan)
+        self.lanes: dict[str, str] = {}  # lane key -> person, as "/team lane A @ann" binds them
+        self.events: list[Event] = []
+        self.statuses: dict[str, StoryStatus] = fold_events(self.plan.story_ids, [])
 
-    def at(self, when: datetime, actor: str, text: str):
-        self.now = when
-        reply = self.service.handle(actor, text)
-        assert reply.ok, f"{actor} {text}: {reply.text}"
-        return reply
+    def move(self, when: datetime, actor: str, action: Action, sid: str, **words: str) -> None:
+        request = Request(action, sid, actor, is_lead=actor in LEADS, **words)
+        decision = decide(request, self.graph, self.statuses)
+        assert decision.allowed, f"{actor} {action} {sid}: {decision.reason}"
+        before, after = decision.moves
+        event = Event(sid, action, actor, before, after, when, **words)
+        self.events.append(event)
+        self.statuses[sid] = apply_event(self.statuses[sid], event)
+
+    def start(self, when: datetime, actor: str, sid: str) -> None:
+        self.move(when, actor, Action.START, sid)
+
+    def force(self, when: datetime, actor: str, sid: str, reason: str) -> None:
+        self.move(when, actor, Action.FORCE_START, sid, reason=reason)
+
+    def review(self, when: datetime, actor: str, sid: str, reviewer: str) -> None:
+        self.move(when, actor, Action.REVIEW, sid, evidence=PR, reviewer=reviewer)
+
+    def changes(self, when: datetime, actor: str, sid: str, reason: str) -> None:
+        self.move(when, actor, Action.CHANGES, sid, reason=reason)
+
+    def done(self, when: datetime, actor: str, sid: str) -> None:
+        self.move(when, actor, Action.DONE, sid, evidence=LINK)
 
     def finish(self, sid: str, when: datetime, dev: str = "ann", reviewer: str = "bob") -> None:
         """Start, review and approve within the hour that begins at `when`."""
-        self.at(when, dev, f"/start {sid}")
-        self.at(when + timedelta(minutes=20), dev, f"/review {sid} {PR} @{reviewer}")
-        self.at(when + timedelta(minutes=40), reviewer, f"/done {sid} {LINK}")
+        self.start(when, dev, sid)
+        self.review(when + timedelta(minutes=20), dev, sid, reviewer)
+        self.done(when + timedelta(minutes=40), reviewer, sid)
 
     def digest(self, when: datetime, **kw) -> dict:
-        ctx = self.service.context()
         kw.setdefault("calendar", WorkCalendar())
         kw.setdefault("since", None)
-        return build_digest(
-            ctx.staffing, ctx.statuses, self.store.events(ctx.slug), now=when, tz=TZ, plan_name=ctx.slug, **kw
-        )
+        staffing = Staffing(self.graph, None, self.lanes)
+        return build_digest(staffing, self.statuses, self.events, now=when, tz=TZ, plan_name=SEED_SLUG, **kw)
 
 
 @pytest.fixture
-def team(tmp_path):
-    store = Store(f"sqlite:///{tmp_path}/deliverybot.db")
-    import_plan(store, SEED)
-    store.add_lead("lea", "test")
-    return Delivery(store)
+def team() -> Delivery:
+    return Delivery()
 
 
 def by_story(items):
@@ -78,11 +111,11 @@ def test_first_morning_the_entry_gate_holds_everything(team):
     d = team.digest(MON)
     entry = d["gates"][0]
     assert (entry["story"], entry["kind"], entry["state"]) == ("1.1", "entry", "todo")
-    assert entry["waiting_behind"] == 17 and entry["startable"] and entry["holder"] is None
+    assert entry["waiting_behind"] == STORIES - 1 and entry["startable"] and entry["holder"] is None
     assert [(g["story"], g["kind"], g["waiting_behind"]) for g in d["gates"][1:]] == [
-        ("2.2", "acceleration", 9),
-        ("4.1", "data", 4),
-        ("5.1", "recovery", 1),
+        ("2.2", "acceleration", behind("2.2")),
+        ("4.1", "data", behind("4.1")),
+        ("5.1", "recovery", behind("5.1")),
     ]
     a = d["checkpoints"][0]
     assert (a["name"], a["done"], a["total"], a["missing"]) == ("A", 0, 3, ["1.1", "1.3", "1.4"])
@@ -91,11 +124,11 @@ def test_first_morning_the_entry_gate_holds_everything(team):
     assert cp["path"] == ["1.1", "1.3", "2.1", "2.2", "4.1", "5.1", "5.2"]
     assert (cp["current"], cp["state"], cp["step"], cp["days_in_state"]) == ("1.1", "todo", 1, None)
     assert d["startable"]["count"] == 1 and d["startable"]["unclaimed"] == ["1.1"]
-    assert d["headline"] == "k3s-mono-pgsql — 0/18 done · gate 1.1 (entry) to do · 1 startable"
+    assert d["headline"] == f"{SEED_SLUG} — 0/{STORIES} done · gate 1.1 (entry) to do · 1 startable"
     assert {f["code"] for f in d["findings"]} == {"unassigned", "no-sprint"} and len(d["findings"]) == 4
     assert d["changes"]["first"] and d["changes"]["count"] == 0
     assert d["quiet"] is False  # 1.1 can start and no lane owner was told: the digest must say so
-    team.at(MON - timedelta(hours=1), "lea", "/team lane A @ann")
+    team.lanes["A"] = "ann"
     assert team.digest(MON)["quiet"] is True  # nothing moved; ann was told 1.1 is hers
 
 
@@ -115,10 +148,10 @@ def test_the_data_is_json_ready_and_times_are_local(team):
 
 
 def test_a_story_untouched_from_monday_to_thursday_is_stale_after_three_work_days(team):
-    team.at(MON, "lea", "/team lane A @ann")
-    team.at(MON, "lea", "/team lane B @bob")
+    team.lanes["A"] = "ann"
+    team.lanes["B"] = "bob"
     team.finish("1.1", MON)
-    team.at(MON + timedelta(hours=2), "ann", "/start 1.3")
+    team.start(MON + timedelta(hours=2), "ann", "1.3")
     assert team.digest(WED)["stale"] == []  # two work days: not yet
     d = team.digest(THU)
     assert d["stale"] == [
@@ -140,9 +173,9 @@ def test_a_story_untouched_from_monday_to_thursday_is_stale_after_three_work_day
 
 def test_any_event_resets_idleness_a_review_sent_back_counts_from_then(team):
     team.finish("1.1", MON)
-    team.at(MON + timedelta(hours=2), "ann", "/start 1.3")
-    team.at(WED, "ann", f"/review 1.3 {PR} @bob")
-    team.at(WED + timedelta(hours=1), "bob", "/review 1.3 changes tests missing")
+    team.start(MON + timedelta(hours=2), "ann", "1.3")
+    team.review(WED, "ann", "1.3", "bob")
+    team.changes(WED + timedelta(hours=1), "bob", "1.3", "tests missing")
     d = team.digest(THU)
     assert d["stale"] == []  # the last event was Wednesday
     assert d["changes"]["returned"][0]["reason"] == "tests missing"
@@ -151,8 +184,8 @@ def test_any_event_resets_idleness_a_review_sent_back_counts_from_then(team):
 
 def test_a_review_waiting_over_the_weekend_counts_work_days_only(team):
     team.finish("1.1", MON)
-    team.at(FRI + timedelta(hours=7), "bob", "/start 1.4")
-    team.at(FRI + timedelta(hours=8), "bob", f"/review 1.4 {PR} @cid")
+    team.start(FRI + timedelta(hours=7), "bob", "1.4")
+    team.review(FRI + timedelta(hours=8), "bob", "1.4", "cid")
     d = team.digest(NEXT_MON)
     assert d["reviews_waiting"] == [
         {
@@ -171,7 +204,7 @@ def test_a_review_waiting_over_the_weekend_counts_work_days_only(team):
 
 def test_a_holiday_is_not_an_idle_day(team):
     team.finish("1.1", MON)
-    team.at(MON + timedelta(hours=2), "ann", "/start 1.3")
+    team.start(MON + timedelta(hours=2), "ann", "1.3")
     holiday = WorkCalendar(holidays=frozenset({TUE.date()}))
     assert team.digest(THU, calendar=holiday)["stale"] == []  # Wednesday, Thursday: 2
     assert team.digest(FRI, calendar=holiday)["stale"][0]["idle_workdays"] == 3
@@ -182,7 +215,7 @@ def test_a_holiday_is_not_an_idle_day(team):
 def test_local_dates_decide_the_day_not_utc(team):
     """A start at 00:30 Paris time on Tuesday is Monday 23:30 UTC: Paris days count."""
     team.finish("1.1", MON)
-    team.at(TUE.replace(hour=0, minute=30), "ann", "/start 1.3")
+    team.start(TUE.replace(hour=0, minute=30), "ann", "1.3")
     assert team.digest(FRI)["stale"][0]["idle_workdays"] == 3  # Wed, Thu, Fri after Tuesday
 
 
@@ -191,8 +224,8 @@ def test_local_dates_decide_the_day_not_utc(team):
 
 def test_a_forced_start_shows_until_its_prerequisites_are_done(team):
     team.finish("1.1", MON)
-    team.at(MON + timedelta(hours=2), "ann", "/start 1.3")
-    team.at(MON + timedelta(hours=3), "lea", "/start 2.1 force the VPN work cannot wait")
+    team.start(MON + timedelta(hours=2), "ann", "1.3")
+    team.force(MON + timedelta(hours=3), "lea", "2.1", "the VPN work cannot wait")
     d = team.digest(TUE)
     assert d["forced_open"] == [
         {
@@ -208,9 +241,9 @@ def test_a_forced_start_shows_until_its_prerequisites_are_done(team):
     ]
     assert d["changes"]["started"][-1]["forced"] is True
     assert "1 forced start open" in d["headline"] and d["quiet"] is False
-    team.at(WED, "ann", f"/review 1.3 {PR} @bob")
+    team.review(WED, "ann", "1.3", "bob")
     assert [f["story"] for f in team.digest(WED + timedelta(hours=1))["forced_open"]] == ["2.1"]
-    team.at(WED + timedelta(hours=2), "bob", f"/done 1.3 {LINK}")
+    team.done(WED + timedelta(hours=2), "bob", "1.3")
     later = team.digest(THU)
     assert later["forced_open"] == [] and "forced" not in later["headline"]
 
@@ -219,10 +252,10 @@ def test_a_forced_start_shows_until_its_prerequisites_are_done(team):
 
 
 def test_changes_since_the_last_digest_list_what_moved_with_evidence(team):
-    team.at(MON - timedelta(hours=1), "ann", "/start 1.1")  # before the last digest: not listed
-    team.at(MON + timedelta(hours=1), "ann", f"/review 1.1 {PR} @bob")
-    team.at(MON + timedelta(hours=2), "bob", f"/done 1.1 {LINK}")
-    team.at(MON + timedelta(hours=3), "cid", "/start 1.4")
+    team.start(MON - timedelta(hours=1), "ann", "1.1")  # before the last digest: not listed
+    team.review(MON + timedelta(hours=1), "ann", "1.1", "bob")
+    team.done(MON + timedelta(hours=2), "bob", "1.1")
+    team.start(MON + timedelta(hours=3), "cid", "1.4")
     ch = team.digest(TUE, since=MON)["changes"]
     assert ch["since"] == MON.isoformat() and ch["first"] is False and ch["count"] == 3
     assert [(c["story"], c["actor"]) for c in ch["started"]] == [("1.4", "cid")]
@@ -242,26 +275,26 @@ def test_changes_since_the_last_digest_list_what_moved_with_evidence(team):
 
 
 def test_the_first_digest_reports_the_last_day(team):
-    team.at(MON, "ann", "/start 1.1")
-    team.at(TUE + timedelta(hours=1), "ann", f"/review 1.1 {PR} @bob")
+    team.start(MON, "ann", "1.1")
+    team.review(TUE + timedelta(hours=1), "ann", "1.1", "bob")
     ch = team.digest(WED)["changes"]
     assert ch["first"] and ch["since"] == TUE.isoformat()
     assert ch["started"] == [] and [c["story"] for c in ch["review"]] == ["1.1"]
 
 
 def test_quiet_when_nothing_changed_and_nothing_waits(team):
-    team.at(MON, "lea", "/team lane A @ann")
-    team.at(MON, "lea", "/team lane B @bob")
+    team.lanes["A"] = "ann"
+    team.lanes["B"] = "bob"
     team.finish("1.1", MON)
-    team.at(MON + timedelta(hours=2), "ann", "/start 1.3")
+    team.start(MON + timedelta(hours=2), "ann", "1.3")
     assert team.digest(TUE, since=MON)["quiet"] is False  # things moved on Monday
     calm = team.digest(WED, since=TUE)
     assert calm["quiet"] is True and calm["changes"]["count"] == 0
     assert calm["startable"]["by_owner"] == {"bob": ["1.4", "2.4", "5.3", "5.4"]}  # bob was told
-    team.at(WED - timedelta(hours=1), "lea", "/team lane B none")
+    del team.lanes["B"]
     assert team.digest(WED, since=TUE)["quiet"] is False  # now nobody was told about 1.4 and others
-    team.at(WED - timedelta(hours=1), "lea", "/team lane B @bob")
-    team.at(WED + timedelta(hours=1), "ann", f"/review 1.3 {PR} @bob")
+    team.lanes["B"] = "bob"
+    team.review(WED + timedelta(hours=1), "ann", "1.3", "bob")
     waiting = team.digest(THU, since=WED + timedelta(hours=2))
     assert waiting["changes"]["count"] == 0 and waiting["quiet"] is False  # a review waits
     stuck = team.digest(WED, since=TUE, stuck_claims=[{"local_date": "2026-03-03"}])
@@ -277,7 +310,7 @@ def test_startable_grouped_by_lane_owner_and_unclaimed_called_out(team):
     assert d["startable"]["by_owner"] == {}
     assert d["startable"]["unclaimed"] == ["1.3", "1.4", "2.4", "5.3", "5.4"]
     assert d["startable"]["unbound_lanes"] == ["A", "B"]
-    team.at(TUE, "lea", "/team lane A @ann")
+    team.lanes["A"] = "ann"
     d = team.digest(TUE + timedelta(hours=1))
     assert d["startable"]["by_owner"] == {"ann": ["1.3"]}
     assert d["startable"]["unclaimed"] == ["1.4", "2.4", "5.3", "5.4"]
@@ -297,19 +330,19 @@ def test_startable_grouped_by_lane_owner_and_unclaimed_called_out(team):
 def test_mid_delivery_gate_two_two_in_progress(team):
     for i, sid in enumerate(("1.1", "1.3", "1.4", "2.1", "1.2")):
         team.finish(sid, MON + timedelta(hours=i))
-    team.at(TUE, "ann", "/start 2.2")
-    team.at(TUE, "cid", "/start 2.4")
-    team.at(TUE + timedelta(hours=1), "cid", f"/review 2.4 {PR} @bob")
+    team.start(TUE, "ann", "2.2")
+    team.start(TUE, "cid", "2.4")
+    team.review(TUE + timedelta(hours=1), "cid", "2.4", "bob")
     d = team.digest(THU, since=WED)
     assert d["headline"] == (
-        "k3s-mono-pgsql — 5/18 done · gate 2.2 (acceleration) in progress · 2 startable · 1 review waiting"
+        f"{SEED_SLUG} — 5/{STORIES} done · gate 2.2 (acceleration) in progress · 2 startable · 1 review waiting"
     )
     gate = by_story(d["gates"])["2.2"]
     assert (gate["state"], gate["holder"], gate["days_in_state"], gate["waiting_behind"]) == (
         "in_progress",
         "ann",
         2,
-        9,
+        behind("2.2"),
     )
     assert by_story(d["gates"])["1.1"]["done_by"] == "bob"
     assert [(c["name"], c["done"], c["missing"]) for c in d["checkpoints"]] == [
@@ -332,9 +365,9 @@ def test_a_todo_step_of_the_critical_path_counts_from_when_it_became_current(tea
 
 
 def test_everything_done_says_so():
-    """Built from a hand-made event log (no service): the whole seed delivered in order."""
+    """Built from a hand-made event log (no rules asked): the whole seed delivered in order."""
     plan_events = []
-    plan = read_plan(SEED.read_text(encoding="utf-8"))
+    plan = read_seed()
     staffing = Staffing(PlanGraph(plan))
     at = MON
     for sid in staffing.graph.critical_path() + [s for s in plan.story_ids if s not in plan.critical_path]:
@@ -349,7 +382,7 @@ def test_everything_done_says_so():
     d = build_digest(
         staffing, statuses, plan_events, now=NEXT_MON, tz=TZ, calendar=WorkCalendar(), since=FRI, findings=()
     )
-    assert d["headline"] == "Plan De Livraison Parallele - k3s-mono-pgsql — all 18 done ✓ · all gates passed"
+    assert d["headline"] == f"{plan.title} — all {STORIES} done ✓ · all gates passed"
     assert d["critical_path"]["current"] is None and all(g["waiting_behind"] == 0 for g in d["gates"])
     assert d["findings"] == [] and d["quiet"] is True
 
