@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
 from planner.graph import PlanGraph
 from planner.layout import compute_layout, layered_layout
 from planner.model import Gate, Plan, Story
-from planner.reader import read_plan
+from tests.helpers.plans import read_seed
 
-SEED = Path(__file__).resolve().parents[2] / "plans" / "k3s-mono-pgsql.md"
 SEED_CRITICAL = ["1.1", "1.3", "2.1", "2.2", "4.1", "5.1", "5.2"]
 WORDS = (
     "api",
@@ -55,7 +53,7 @@ def generated_plan(n: int, *, seed: int = 1, per_epic: int = 10, extra_edges: fl
 
 @pytest.fixture(scope="module")
 def seed_graph() -> PlanGraph:
-    return PlanGraph(read_plan(SEED.read_text(encoding="utf-8")))
+    return PlanGraph(read_seed())
 
 
 def test_every_edge_points_right(seed_graph):
