@@ -168,10 +168,10 @@ def core_table(model: type[SQLModel]) -> Table:
     """The Core `Table` behind a table model, for INSERT ... ON CONFLICT and bulk UPDATE/DELETE.
 
     SQLModel sets `__table__` when the class is created, where type checkers cannot see it."""
-    table = inspect(model).local_table
-    if not isinstance(table, Table):
+    mapper = inspect(model, raiseerr=False)
+    if mapper is None or not isinstance(mapper.local_table, Table):
         raise TypeError(f"{model.__name__} is not a table model")
-    return table
+    return mapper.local_table
 
 
 PLANS = core_table(PlanRow)
