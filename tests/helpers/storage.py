@@ -1,6 +1,8 @@
 """Helpers shared by the storage tests and by the processes the race tests spawn.
 
-Kept free of pytest so a spawned process imports little more than the store itself.
+Kept free of pytest so a spawned process imports little more than the store itself. A spawned
+process finds this module as `tests.helpers.storage` because it inherits the parent's sys.path,
+where pytest put the repository root (`pythonpath` in pyproject.toml).
 """
 
 from __future__ import annotations

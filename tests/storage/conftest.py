@@ -6,21 +6,12 @@ so they can run against a shared database and leave nothing behind.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
 from storage.store import Store
-
-# The helpers must be importable by plain name whatever pytest's import mode: the processes the
-# race test spawns import them to find their entry point. Appended, so nothing is shadowed.
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:
-    sys.path.append(_HERE)
-
-from storage_helpers import SLUG, STORY_IDS  # noqa: E402
+from tests.helpers.storage import SLUG, STORY_IDS
 
 
 @pytest.fixture

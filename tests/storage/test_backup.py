@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from storage_helpers import SLUG, assert_states_follow_events, done_event, make_event, walk_to_review
 
 from planner.state import Action, State
+from tests.helpers.storage import SLUG, assert_states_follow_events, done_event, make_event, walk_to_review
 
 
 def _fill(store) -> None:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from storage_helpers import SLUG, STORY_IDS
 
 from storage.db import SQLITE_BUSY_TIMEOUT_MS, make_engine
 from storage.store import Store
+from tests.helpers.storage import SLUG, STORY_IDS
 
 
 @pytest.fixture
@@ -97,24 +96,3 @@ def test_postgres_urls_all_use_psycopg3(url):
 def test_unsupported_urls_are_refused_with_a_reason(url, message):
     with pytest.raises(ValueError, match=message):
         make_engine(url)
-
-
-def test_store_runs_on_the_psycopg_driver_for_postgres(backend, store):
-    assert store.engine.dialect.driver == ("psycopg" if backend == "postgresql" else "pysqlite")
-    assert store.list_plans() == []
-
-
-def test_stores_starting_together_on_a_fresh_database_all_come_up(new_db_url, open_store):
-    """Several bot processes booting at once each create the tables; none may crash doing so."""
-    url = new_db_url()
-    start = threading.Barrier(8)
-
-    def boot(n: int) -> list[str]:
-        start.wait(timeout=30)
-        store = open_store(url)
-        return [plan.slug for plan in store.list_plans()]
-
-    with ThreadPoolExecutor(8) as pool:
-        assert list(pool.map(boot, range(8))) == [[]] * 8
-    open_store(url).save_plan(SLUG, "K3s", "#", STORY_IDS)
-    assert [plan.slug for plan in open_store(url).list_plans()] == [SLUG]

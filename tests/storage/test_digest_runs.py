@@ -3,7 +3,7 @@
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
-from storage_helpers import SLUG
+from tests.helpers.storage import SLUG
 
 DAY = date(2026, 12, 1)
 

@@ -6,9 +6,9 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from storage_helpers import SLUG, STORY_IDS, assert_states_follow_events, make_event, walk_to_review
 
 from planner.state import Action, State
+from tests.helpers.storage import SLUG, STORY_IDS, assert_states_follow_events, make_event, walk_to_review
 
 
 class Clock:

@@ -12,7 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlmodel import Session
-from storage_helpers import (
+
+from planner.state import Action, State
+from storage import transitions
+from storage.store import TransitionResult
+from tests.helpers.storage import (
     SLUG,
     STORY_IDS,
     assert_states_follow_events,
@@ -21,10 +25,6 @@ from storage_helpers import (
     race_done_in_process,
     walk_to_review,
 )
-
-from planner.state import Action, State
-from storage import transitions
-from storage.store import TransitionResult
 
 RACERS = 20
 
@@ -90,7 +90,10 @@ def test_plan_version_sees_a_write_that_commits_after_a_later_numbered_one(backe
     """Replicas cache a plan's context by plan_version. On PostgreSQL an event id is taken at
     insert, not at commit: a /start numbered 7 may commit after an audit numbered 8, and a replica
     that read in between must still see the version move, or it answers from the old states."""
-    with Session(plan_store.engine) as session, session.begin():  # one replica's /start 1.1, not committed yet
+    with (
+        Session(plan_store.engine) as session,
+        session.begin(),
+    ):  # one replica's /start 1.1, not committed yet
         assert transitions.apply(session, SLUG, make_event("1.1", Action.START, "ann")).ok
         plan_store.record_audit(SLUG, "lea", "team-lane", "lane A -> bob")  # another replica's, committed
         seen = plan_store.plan_version(SLUG)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import timedelta
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storage_helpers import (
+
+from planner.state import Action, State, fold_events
+from storage import transitions
+from tests.helpers.storage import (
     ACTION_STATES,
     SLUG,
     T0,
@@ -16,9 +18,6 @@ from storage_helpers import (
     make_event,
     walk_to_review,
 )
-
-from planner.state import Action, Event, State, fold_events
-from storage import transitions
 
 PR = "https://git.example/pr/41"
 PROOF = "https://ci.example/run/7"
@@ -130,39 +129,6 @@ def test_force_start_and_reopen_keep_state_and_log_in_step(plan_store):
     assert plan_store.events(SLUG, "2.1")[0].reason == "gate late"
     assert plan_store.events(SLUG, "2.1")[-1].reason == "prod incident"
     assert_states_follow_events(plan_store)
-
-
-def test_event_queries_filter_by_story_and_time_and_skip_audit(plan_store):
-    plan_store.transition(SLUG, make_event("1.1", Action.START, "alice", 0))
-    plan_store.record_audit(SLUG, "lead", "bind_lane", "A -> alice")
-    plan_store.transition(SLUG, make_event("1.2", Action.START, "bob", 30))
-    plan_store.transition(SLUG, make_event("1.1", Action.REVIEW, "alice", 60, evidence=PR))
-    assert [e.story_id for e in plan_store.events(SLUG)] == ["1.1", "1.2", "1.1"]
-    assert [e.action for e in plan_store.events(SLUG, "1.1")] == [Action.START, Action.REVIEW]
-    assert plan_store.events(SLUG, "4.1") == []
-    since = plan_store.events_since(SLUG, T0 + timedelta(minutes=30))  # inclusive
-    assert [(e.story_id, e.action) for e in since] == [("1.2", Action.START), ("1.1", Action.REVIEW)]
-    assert plan_store.events_since(SLUG, T0 + timedelta(minutes=61)) == []
-    assert plan_store.latest_event(SLUG, "1.1").action == Action.REVIEW
-
-
-def test_times_come_back_as_utc_and_naive_times_are_refused(plan_store):
-    paris = timezone(timedelta(hours=2))
-    local = datetime(2025, 6, 2, 11, 30, 15, 123456, tzinfo=paris)
-    event = Event("1.1", Action.START, "alice", State.TODO, State.IN_PROGRESS, local)
-    stored = plan_store.transition(SLUG, event).event
-    read = plan_store.events(SLUG)[0]
-    assert read.at == local and read.at.tzinfo == UTC and read.at.hour == 9
-    assert stored.at.tzinfo == UTC
-    assert plan_store.status(SLUG, "1.1").since == local
-    assert plan_store.events_since(SLUG, datetime(2025, 6, 2, 9, 30, 15, tzinfo=UTC)) == [read]
-
-    naive = Event("1.2", Action.START, "bob", State.TODO, State.IN_PROGRESS, datetime(2025, 6, 2, 9, 0))
-    with pytest.raises(ValueError, match="naive"):
-        plan_store.transition(SLUG, naive)
-    with pytest.raises(ValueError, match="naive"):
-        plan_store.events_since(SLUG, datetime(2025, 6, 2))
-    assert len(plan_store.events(SLUG)) == 1
 
 
 STORIES = ["1.1", "1.2", "2.1"]
