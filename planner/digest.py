@@ -22,8 +22,7 @@ from planner.board import board, story_card
 from planner.calendar import WorkCalendar
 from planner.model import Finding
 from planner.staffing import Staffing
-from planner.state import Action, Event, State, StoryStatus
-from planner.workflow import STATE_WORDS
+from planner.state import STATE_WORDS, Action, Event, State, StoryStatus
 
 FIRST_WINDOW = timedelta(days=1)  # the first digest reports the last day's changes
 

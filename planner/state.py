@@ -20,6 +20,15 @@ class State(StrEnum):
     DONE = "done"
 
 
+# How people say each state (the digest's headline, and the bot's sentences).
+STATE_WORDS = {
+    State.TODO: "to do",
+    State.IN_PROGRESS: "in progress",
+    State.REVIEW: "in review",
+    State.DONE: "done",
+}
+
+
 class Action(StrEnum):
     """What an event did. The (from, to) pair of each action is fixed by the workflow rules."""
 

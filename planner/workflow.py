@@ -1,26 +1,20 @@
 """The rules of work (DESIGN §3) as pure decisions.
 
 `decide` answers one question — may this person do this to this story now? — with either the
-transition to make or a refusal that says why, in words a person understands, and what to do
-instead. Every way in (command, button, modal, CLI) asks this one function, so the rules can
-never differ between them.
+transition to make or a refusal: a code and the facts behind it (who holds the story, what it
+waits for, which link was wrong). People are named by id; `bot.render.refusals` words the
+refusal for whoever asked. Every way in (command, button, modal, CLI) asks this one function,
+so the rules can never differ between them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from planner.graph import PlanGraph
-from planner.links import link_problem
+from planner.links import LinkProblem, link_problem
 from planner.state import Action, State, StoryStatus
-
-STATE_WORDS = {
-    State.TODO: "to do",
-    State.IN_PROGRESS: "in progress",
-    State.REVIEW: "in review",
-    State.DONE: "done",
-}
 
 # (from, to) of every action: the only moves the workflow knows.
 MOVES: dict[Action, tuple[State, State]] = {
@@ -48,180 +42,157 @@ class Request:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """An open prerequisite and where it stands."""
+
+    story_id: str
+    state: State
+    assignee: str | None = None
+
+
+@dataclass(frozen=True)
 class Decision:
+    """Allowed, or refused with `code` and the facts a person needs to hear why.
+
+    Codes: wrong-state family (already-done, not-started, review-before-done, already-yours,
+    held-by-other, not-in-review, in-review, not-done), not-startable, lead-only, reason-required,
+    not-assignee, bad-link, four-eyes, finalisation.
+    """
+
     allowed: bool
     action: Action
-    code: str = ""  # machine-readable refusal: wrong-state, not-startable, four-eyes, ...
-    reason: str = ""  # why, for a person
-    hint: str = ""  # what to do instead
-    open_prerequisites: tuple[str, ...] = field(default=())
+    story_id: str
+    code: str = ""
+    state: State | None = None  # the story's state, when it is the reason
+    holder: str | None = None  # who holds the story (in progress) or sent it to review
+    approver: str | None = None  # who approved a done story
+    waiting: tuple[Waiting, ...] = ()  # not-startable: open prerequisites
+    unfinished: tuple[str, ...] = field(default=())  # finalisation: the other stories not done
+    link: LinkProblem | None = None  # bad-link: what is wrong with the evidence
 
     @property
     def moves(self) -> tuple[State, State]:
         return MOVES[self.action]
 
-
-def _who(person: str | None) -> str:
-    if not person:
-        return "someone"
-    return f"<@{person}>" if is_slack_id(person) else f"@{person}"
-
-
-def is_slack_id(person: str | None) -> bool:
-    """U123ABC / W123ABC: a Slack user, who can be mentioned and sent a DM (console names can't)."""
-    return bool(person) and len(person) > 2 and person[0] in "UW" and person[1:].isalnum() and person[1:].upper() == person[1:]
+    @property
+    def open_prerequisites(self) -> tuple[str, ...]:
+        """What must be done first: open prerequisites, or for a finalisation story every other one."""
+        return tuple(w.story_id for w in self.waiting) or self.unfinished
 
 
-def mention(person: str | None) -> str:
-    """How to name a person in a reply: a Slack mention for Slack ids, @name otherwise."""
-    return _who(person)
+Decider = Callable[[Request, StoryStatus, PlanGraph, Mapping[str, StoryStatus]], Decision]
 
 
 def decide(req: Request, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> Decision:
-    """Allowed transition, or refusal with its reason. Never changes anything."""
+    """Allowed transition, or refusal with its facts. Never changes anything."""
     status = statuses.get(req.story_id) or StoryStatus(story_id=req.story_id)
-    deciders = {
-        Action.START: _start,
-        Action.FORCE_START: _force_start,
-        Action.REVIEW: _review,
-        Action.CHANGES: _changes,
-        Action.DONE: _done,
-        Action.REOPEN: _reopen,
-    }
-    return deciders[req.action](req, status, graph, statuses)
+    return _DECIDERS[req.action](req, status, graph, statuses)
 
 
-def _refuse(req: Request, code: str, reason: str, hint: str = "", open_prereqs=()) -> Decision:
-    return Decision(False, req.action, code, reason, hint, tuple(open_prereqs))
+def _refuse(req: Request, code: str, *, state: State | None = None, holder: str | None = None,
+            approver: str | None = None, waiting: tuple[Waiting, ...] = (), unfinished: tuple[str, ...] = (),
+            link: LinkProblem | None = None) -> Decision:
+    return Decision(False, req.action, req.story_id, code, state=state, holder=holder, approver=approver,
+                    waiting=waiting, unfinished=unfinished, link=link)
 
 
 def _ok(req: Request) -> Decision:
-    return Decision(True, req.action)
+    return Decision(True, req.action, req.story_id)
 
 
 def wrong_state(req: Request, status: StoryStatus) -> Decision:
-    """The refusal for a story that is not where the action starts from, with the way forward."""
-    sid, state = req.story_id, status.state
+    """The refusal for a story that is not where the action starts from."""
+    state = status.state
     if state == State.DONE:
-        by = f" (approved by {_who(status.reviewer)})" if status.reviewer else ""
-        return _refuse(
-            req, "already-done", f"{sid} is already done{by}.",
-            f"A lead can reopen it: /start {sid} reopen <reason>.",
-        )
+        return _refuse(req, "already-done", state=state, approver=status.reviewer)
     if state == State.TODO:
-        return _refuse(req, "not-started", f"{sid} is not started yet.", f"Start it first: /start {sid}.")
+        return _refuse(req, "not-started", state=state)
     if state == State.IN_PROGRESS:
-        held = f"in progress, held by {_who(status.assignee)}"
         if req.action == Action.DONE:
-            return _refuse(
-                req, "review-before-done",
-                f"{sid} is {held}. The plan's rule: a story goes to review before done.",
-                f"Send it to review first: /review {sid} <link to the pull request or proof>.",
-            )
+            return _refuse(req, "review-before-done", state=state, holder=status.assignee)
         if req.action in (Action.START, Action.FORCE_START):
-            if status.assignee == req.actor:
-                return _refuse(req, "already-yours", f"You already hold {sid}.",
-                               f"When it is ready: /review {sid} <link>.")
-            return _refuse(req, "held-by-other", f"{sid} is already {held}.",
-                           "Pick another story: /unblocked or /next.")
-        return _refuse(req, "not-in-review", f"{sid} is {held}, not in review.")
-    # review
-    by = f" (sent by {_who(status.assignee)})" if status.assignee else ""
-    return _refuse(
-        req, "in-review", f"{sid} is in review{by}.",
-        f"The reviewer closes it with /done {sid} <evidence link>, or asks for changes: /review {sid} changes <what>.",
-    )
+            code = "already-yours" if status.assignee == req.actor else "held-by-other"
+            return _refuse(req, code, state=state, holder=status.assignee)
+        return _refuse(req, "not-in-review", state=state, holder=status.assignee)
+    return _refuse(req, "in-review", state=state, holder=status.assignee)
 
 
-def _start(req: Request, status: StoryStatus, graph: PlanGraph, statuses) -> Decision:
+def _start(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> Decision:
     if status.state != State.TODO:
         return wrong_state(req, status)
     open_prereqs = graph.open_prerequisites(req.story_id, statuses)
     if open_prereqs:
-        waiting = ", ".join(_describe(p, statuses) for p in open_prereqs)
-        return _refuse(
-            req, "not-startable", f"{req.story_id} can't start yet: it waits for {waiting}.",
-            f"Take a startable story (/unblocked), or a lead can force it: /start {req.story_id} force <reason>.",
-            open_prereqs,
-        )
+        return _refuse(req, "not-startable", waiting=tuple(_waiting(p, statuses) for p in open_prereqs))
     return _ok(req)
 
 
-def _force_start(req: Request, status: StoryStatus, graph: PlanGraph, statuses) -> Decision:
+def _force_start(req: Request, status: StoryStatus, graph: PlanGraph,
+                 statuses: Mapping[str, StoryStatus]) -> Decision:
     if status.state != State.TODO:
         return wrong_state(req, status)
     if not req.is_lead:
-        return _refuse(req, "lead-only", "Only a lead can force a story past its prerequisites.",
-                       "Ask a lead (/team shows them).")
+        return _refuse(req, "lead-only")
     if not (req.reason or "").strip():
-        return _refuse(req, "reason-required", "Forcing a start needs a reason; it is shown in every digest.",
-                       f"/start {req.story_id} force <why this can't wait>")
+        return _refuse(req, "reason-required")
     return _ok(req)
 
 
-def _review(req: Request, status: StoryStatus, graph: PlanGraph, statuses) -> Decision:
+def _review(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> Decision:
     if status.state != State.IN_PROGRESS:
         return wrong_state(req, status)
     if req.actor != status.assignee and not req.is_lead:
-        return _refuse(req, "not-assignee",
-                       f"{req.story_id} is held by {_who(status.assignee)}; only they or a lead can send it to review.")
+        return _refuse(req, "not-assignee", holder=status.assignee)
     problem = link_problem(req.evidence)
     if problem:
-        return _refuse(req, "bad-link", f"Can't send {req.story_id} to review: {problem}.",
-                       f"/review {req.story_id} https://… [@reviewer]")
+        return _refuse(req, "bad-link", link=problem)
     if req.reviewer and req.reviewer == status.assignee and not req.allow_solo:
-        return _refuse(req, "four-eyes", "The reviewer must be someone other than the person who did the work.",
-                       f"/review {req.story_id} <link> @someone-else")
+        return _refuse(req, "four-eyes", holder=status.assignee)
     return _ok(req)
 
 
-def _changes(req: Request, status: StoryStatus, graph: PlanGraph, statuses) -> Decision:
+def _changes(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> Decision:
     if status.state != State.REVIEW:
         return wrong_state(req, status)
     if req.actor == status.assignee and not req.is_lead:
-        return _refuse(req, "four-eyes", "Changes are requested by the reviewer, not by the author.",
-                       f"To keep working on it, ask your reviewer; to close it, someone else runs /done {req.story_id} <link>.")
+        return _refuse(req, "four-eyes", holder=status.assignee)
     return _ok(req)
 
 
-def _done(req: Request, status: StoryStatus, graph: PlanGraph, statuses) -> Decision:
+def _done(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> Decision:
     if status.state != State.REVIEW:
         return wrong_state(req, status)
     problem = link_problem(req.evidence)
     if problem:
-        return _refuse(req, "bad-link", f"Can't mark {req.story_id} done: {problem}.",
-                       f"/done {req.story_id} https://… (the proof the acceptance criteria are met)")
+        return _refuse(req, "bad-link", link=problem)
     if req.actor == status.assignee and not req.allow_solo:
-        return _refuse(
-            req, "four-eyes",
-            f"You did {req.story_id}, so someone else must approve it (four eyes).",
-            "Ask your reviewer to run /done, or a lead can allow solo teams: /team solo on.",
-        )
+        return _refuse(req, "four-eyes", holder=status.assignee)
     if req.story_id in graph.plan.finalisation:
         others = graph.unfinished_others(req.story_id, statuses)
         if others:
-            shown = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
-            return _refuse(
-                req, "finalisation",
-                f"{req.story_id} is finalised at the end: {len(others)} other stories are not done yet ({shown}).",
-                "Keep it in review and finish it once every other story is done.",
-                others,
-            )
+            return _refuse(req, "finalisation", unfinished=tuple(others))
     return _ok(req)
 
 
-def _reopen(req: Request, status: StoryStatus, graph: PlanGraph, statuses) -> Decision:
+def _reopen(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> Decision:
     if status.state != State.DONE:
-        return _refuse(req, "not-done", f"{req.story_id} is {STATE_WORDS[status.state]}, not done; nothing to reopen.")
+        return _refuse(req, "not-done", state=status.state)
     if not req.is_lead:
-        return _refuse(req, "lead-only", "Only a lead can reopen a done story.", "Ask a lead (/team shows them).")
+        return _refuse(req, "lead-only")
     if not (req.reason or "").strip():
-        return _refuse(req, "reason-required", "Reopening needs a reason.", f"/start {req.story_id} reopen <why>")
+        return _refuse(req, "reason-required")
     return _ok(req)
 
 
-def _describe(story_id: str, statuses: Mapping[str, StoryStatus]) -> str:
+def _waiting(story_id: str, statuses: Mapping[str, StoryStatus]) -> Waiting:
     status = statuses.get(story_id) or StoryStatus(story_id=story_id)
-    if status.state == State.TODO:
-        return f"{story_id} (to do)"
-    return f"{story_id} ({STATE_WORDS[status.state]}, {_who(status.assignee)})"
+    return Waiting(story_id, status.state, status.assignee if status.state != State.TODO else None)
+
+
+_DECIDERS: dict[Action, Decider] = {
+    Action.START: _start,
+    Action.FORCE_START: _force_start,
+    Action.REVIEW: _review,
+    Action.CHANGES: _changes,
+    Action.DONE: _done,
+    Action.REOPEN: _reopen,
+}

@@ -24,7 +24,8 @@ async def post_now(settings: Settings, service: DeliveryService, slug: str, *, f
     from bot.slack.digest_post import post_digest
 
     client = build_client(settings)
-    channel = service.store.get_plan(slug).channel
+    record = service.store.get_plan(slug)
+    channel = record.channel if record else None
     if not channel:
         return Outcome(False, f"plan {slug} has no channel: deliverybot plan import FILE --channel C..., "
                               "or /team channel in Slack")

@@ -455,7 +455,8 @@ def _draw_header(
     )
     ax.text(MARGIN, 0.62, summary, ha="left", va="top", fontsize=9.5, color="#444444", parse_math=False)
 
-    handles, labels = [], []
+    handles: list[Patch | Line2D] = []
+    labels: list[str] = []
     for label, spec in _legend_entries(graph, geo.layout):
         if "patch" in spec:
             handles.append(Patch(**spec["patch"]))

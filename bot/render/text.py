@@ -8,7 +8,7 @@ message a person can read (the full list is in --json / the data).
 from __future__ import annotations
 
 from bot.render.mrkdwn import esc, who
-from planner.workflow import STATE_WORDS
+from planner.state import STATE_WORDS
 
 MAX_LINES = 40
 

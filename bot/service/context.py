@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from bot.service.parsing import InputError, story_id
 from bot.settings import Settings
 from planner.graph import PlanGraph
-from planner.model import Plan
+from planner.model import Plan, Story
 from planner.staffing import Staffing
 from planner.state import StoryStatus
 from storage.store import Store
@@ -41,6 +41,13 @@ class Context:
     allow_solo: bool
     here: str | None = None  # the channel the command was typed in
     memo: dict[str, Any] = field(default_factory=dict)  # answers derived from this version of the plan
+
+    def story(self, story_id: str) -> Story:
+        """A story the caller knows is in the plan (ids come from the plan or `Call.known_story`)."""
+        story = self.plan.story(story_id)
+        if story is None:
+            raise KeyError(f"{story_id} is not a story of {self.slug}")
+        return story
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from bot.digest.schedule import DigestConfig, plan_digest_config
 from bot.logs import get_logger
 from bot.render import text as T
 from bot.render.help import help_text
+from bot.render.refusals import lead_only_text
 from bot.service import queries, table
 from bot.service.context import Call, Context, PlanNotFound
 from bot.service.digest import digest_data
@@ -35,7 +36,6 @@ from storage.store import Store
 
 log = get_logger("service")
 
-LEAD_HINT = "Ask a lead (/team shows them)."
 
 
 def something_went_wrong(ref: str) -> Reply:
@@ -97,8 +97,7 @@ class DeliveryService:
                     store=self.store, settings=self.settings, clock=self.clock, here=channel,
                     context=self.context(plan, channel) if command.needs_plan else None)
         if sub is not None and sub.lead_only and not call.is_lead:
-            hint = f" {sub.denied_hint}" if sub.denied_hint else ""
-            return refusal(f"Only a lead can {sub.denied}. {LEAD_HINT}{hint}", "lead-only")
+            return refusal(lead_only_text(sub.denied, sub.denied_hint), "lead-only")
         if sub is not None and sub.writes:
             with self.store.atomic():  # the change and its audit event, or neither
                 return run(call)

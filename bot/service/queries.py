@@ -50,7 +50,7 @@ def next_command(call: Call) -> Reply:
     data = {"plan": ctx.slug, "story": suggestion.story_id, "why": suggestion.why, "reason": suggestion.kind}
     if suggestion.story_id is None:
         return Reply(True, T.nothing_next_text(suggestion.why), kind="next", data=data)
-    label = ctx.plan.story(suggestion.story_id).label
+    label = ctx.story(suggestion.story_id).label
     return Reply(True, T.next_text(suggestion.story_id, label, suggestion.why, suggestion.kind), kind="next", data=data)
 
 

@@ -69,13 +69,14 @@ def transition(call: Call, req: Request) -> Reply:
         reason=req.reason, request_id=call.request_id,
     )
     result = call.store.transition(ctx.slug, event)
-    if result.duplicate:
-        return Reply(True, moves.already_recorded(req.story_id, str(result.event.action)), kind="duplicate",
-                     data={"story": req.story_id, "duplicate": True})
     if result.conflict:
         return lost_race(ctx, req, result)
+    stored = result.event or event  # the store returns the event with its id (the first one, on a retry)
+    if result.duplicate:
+        return Reply(True, moves.already_recorded(req.story_id, str(stored.action)), kind="duplicate",
+                     data={"story": req.story_id, "duplicate": True})
     after = {**before, req.story_id: result.status}
-    return moved(ctx, req, result.event, ctx.graph.newly_startable(before, after))
+    return moved(ctx, req, stored, ctx.graph.newly_startable(before, after))
 
 
 def refused(req: Request, decision: Decision) -> Reply:
@@ -98,7 +99,7 @@ def lost_race(ctx: Context, req: Request, result: TransitionResult) -> Reply:
 
 
 def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
-    story = ctx.plan.story(req.story_id)
+    story = ctx.story(req.story_id)
     gate = ctx.plan.gate_of(req.story_id)
     headline = moves.headline(req.action, actor=req.actor, label=story.label, evidence=event.evidence,
                               reviewer=event.reviewer, reason=event.reason, gate=gate.kind if gate else None)
@@ -112,7 +113,7 @@ def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
         if owner:
             by_owner.setdefault(owner, []).append(sid)
     for owner, sids in by_owner.items():
-        labels = {s: ctx.plan.story(s).label for s in sids}
+        labels = {s: ctx.story(s).label for s in sids}
         notes.append(Notification("dm", owner, moves.lane_owner_dm(list(labels.values()), sids[0]),
                                   {"stories": sids, "plan": ctx.slug, "labels": labels}))
     if req.action == Action.REVIEW and event.reviewer and event.reviewer != req.actor:

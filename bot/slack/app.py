@@ -18,12 +18,11 @@ from bot.slack.listeners import register_all
 
 
 def build_client(settings: Settings) -> AsyncWebClient:
-    kwargs = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
-    return AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
-        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=5), AsyncConnectionErrorRetryHandler()],
-        **kwargs,
-    )
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    retries = [AsyncRateLimitErrorRetryHandler(max_retry_count=5), AsyncConnectionErrorRetryHandler()]
+    if settings.slack_api_url:  # tests and the benches point the client at a local fake Slack
+        return AsyncWebClient(token=token, base_url=settings.slack_api_url, retry_handlers=retries)
+    return AsyncWebClient(token=token, retry_handlers=retries)
 
 
 def build_app(settings: Settings, service: DeliveryService) -> tuple[AsyncApp, Gateway]:

@@ -33,11 +33,8 @@ async def plan_png(service: DeliveryService, slug: str) -> bytes:
 
 async def upload_png(client: AsyncWebClient, channel: str, png: bytes, *, slug: str, thread_ts: str | None = None,
                      comment: str | None = None) -> None:
-    kwargs = {"thread_ts": thread_ts} if thread_ts else {}
-    if comment:
-        kwargs["initial_comment"] = comment
     await client.files_upload_v2(channel=channel, content=png, filename=f"{slug}-graph.png",
-                                 title=f"{slug}: dependency graph", **kwargs)
+                                 title=f"{slug}: dependency graph", thread_ts=thread_ts, initial_comment=comment)
 
 
 async def post_digest(client: AsyncWebClient, service: DeliveryService, slug: str, channel: str | None,

@@ -38,17 +38,17 @@ class Notifier:
 
     async def send(self, note: Notification, origin_channel: str | None) -> None:
         if note.kind == "dm":
-            if not is_slack_id(note.to):
+            if note.to is None or not is_slack_id(note.to):
                 log.warning("no DM for %r: not a Slack user id (bind lanes with /team lane A @person)", note.to)
                 return
             channel = await self.dm_channel(note.to)
             await self.client.chat_postMessage(channel=channel, text=note.text, blocks=dm_blocks(note))
             return
-        channel = note.to or origin_channel
-        if not channel:
+        where = note.to or origin_channel
+        if not where:
             log.warning("announcement with no channel (bind one with /team channel): %s", note.text[:80])
             return
-        await self.client.chat_postMessage(channel=channel, text=note.text, blocks=announcement_blocks(note))
+        await self.client.chat_postMessage(channel=where, text=note.text, blocks=announcement_blocks(note))
 
     async def dm_channel(self, user: str) -> str:
         if user not in self._dm_channels:

@@ -35,7 +35,7 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
     await site.start()
     handler = scheduler = None
     try:
-        if settings.slack_mode == "socket":
+        if settings.slack_mode == "socket" and settings.slack_app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())

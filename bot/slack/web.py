@@ -44,7 +44,8 @@ def build_web_app(bolt: AsyncApp, service: DeliveryService) -> web.Application:
         except UnicodeDecodeError:
             REJECTED.inc()
             return web.json_response({"error": "invalid request"}, status=401)
-        bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=request.headers)
+        bolt_request = AsyncBoltRequest(body=body, query=request.query_string,
+                                        headers=dict(request.headers.items()))  # a repeat: the last wins, as before
         return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
 
     async def healthz(_request: web.Request) -> web.Response:

@@ -61,7 +61,7 @@ class Delivery:
     def move(self, when: datetime, actor: str, action: Action, sid: str, **words: str) -> None:
         request = Request(action, sid, actor, is_lead=actor in LEADS, **words)
         decision = decide(request, self.graph, self.statuses)
-        assert decision.allowed, f"{actor} {action} {sid}: {decision.reason}"
+        assert decision.allowed, f"{actor} {action} {sid}: {decision.code}"
         before, after = decision.moves
         event = Event(sid, action, actor, before, after, when, **words)
         self.events.append(event)

@@ -20,7 +20,7 @@ def test_start_refused_names_open_prerequisites_and_a_lead_may_force(graph):
     d = decide(Request(Action.START, "2.1", "cid"), graph, sts)
     assert not d.allowed and d.code == "not-startable"
     assert d.open_prerequisites == ("1.2",)
-    assert "1.2 (in progress, @bob)" in d.reason
+    assert [(w.story_id, w.state, w.assignee) for w in d.waiting] == [("1.2", "in_progress", "bob")]
     assert not decide(Request(Action.FORCE_START, "2.1", "cid", reason="hotfix"), graph, sts).allowed
     assert decide(
         Request(Action.FORCE_START, "2.1", "lea", is_lead=True, reason="hotfix"), graph, sts
@@ -32,7 +32,7 @@ def test_start_refused_names_open_prerequisites_and_a_lead_may_force(graph):
 def test_a_held_story_cannot_be_claimed_twice(graph):
     sts = statuses(**{"1_1": ("in_progress", "ann")})
     other = decide(Request(Action.START, "1.1", "bob"), graph, sts)
-    assert other.code == "held-by-other" and "@ann" in other.reason
+    assert other.code == "held-by-other" and other.holder == "ann"
     assert decide(Request(Action.START, "1.1", "ann"), graph, sts).code == "already-yours"
 
 
@@ -58,8 +58,7 @@ def test_done_only_from_review(graph, state, code):
     sts = statuses(**{"1_1": (state, "ann")})
     d = decide(Request(Action.DONE, "1.1", "bob", evidence=LINK), graph, sts)
     assert not d.allowed and d.code == code
-    if code == "review-before-done":
-        assert "review before done" in d.reason
+    assert d.state == state
 
 
 def test_done_four_eyes_unless_solo(graph):

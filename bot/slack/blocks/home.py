@@ -89,8 +89,9 @@ def _mine(plan: str | None, mine: list[dict]) -> list[Block]:
 
 def _next(plan: str | None, nxt: dict | None) -> list[Block]:
     out: list[Block] = [section("*Your next story*")]
-    sid = (nxt or {}).get("story")
-    why = T.esc(truncate((nxt or {}).get("why") or "nothing is startable right now", 500))
+    nxt = nxt or {}
+    sid = nxt.get("story")
+    why = T.esc(truncate(nxt.get("why") or "nothing is startable right now", 500))
     if not sid:
         out.append(context(f"Nothing for you right now: {why}."))
         return out

@@ -195,7 +195,7 @@ def reply_blocks(reply: Reply) -> list[dict]:
 
 
 def _plain(reply: Reply) -> list[Block]:
-    return text_sections(reply.text)
+    return list(text_sections(reply.text))
 
 
 def _unblocked(reply: Reply) -> list[Block]:

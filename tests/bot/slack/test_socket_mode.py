@@ -18,6 +18,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from bot.settings import Settings
 from bot.slack import ACTION_START, MODAL_DONE
 from bot.slack.app import build_app
+from bot.render.refusals import link_problem_text
 from planner.links import link_problem
 from tests.bot.slack.conftest import CHANNEL
 
@@ -201,7 +202,7 @@ async def test_done_modal_with_a_javascript_link_writes_nothing(socket_slack, se
 
     assert ack["payload"]["response_action"] == "errors"
     assert set(ack["payload"]["errors"]) == {"evidence"}
-    assert link_problem(bad) in ack["payload"]["errors"]["evidence"]
+    assert link_problem_text(link_problem(bad)) in ack["payload"]["errors"]["evidence"]
     # the service decides, so the modal says exactly what the command says
     command = seeded_service.handle(REVIEWER, f"/done 1.1 {bad}", channel=CHANNEL)
     assert ack["payload"]["errors"]["evidence"] == command.text[:150]
