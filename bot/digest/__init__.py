@@ -2,5 +2,5 @@
 the scheduler that ticks the job (`scheduler`) and `deliverybot digest --post` for a system cron (`cron`).
 
 Its content is `planner.digest` (data) worded by `bot.render.digest_text`; its Slack message is
-`bot.slack.blocks.digest`, posted by `bot.slack.digest_post`.
+the Slack layer's digest blocks, posted by its digest poster (`cron` calls it for `--post`).
 """

@@ -3,7 +3,7 @@
 Both are rendered from `planner.digest.build_digest`'s data and nothing else. The lines are
 mrkdwn (Slack fallback text, console and CLI alike) and every piece of user or plan text goes
 through `text.esc`. `summary_lines` and `detail_sections` are shared with the Block Kit
-renderer (bot/slack/digest_blocks.py), so the channel message and its text fallback always say
+renderer (the Slack layer's digest blocks), so the channel message and its text fallback always say
 the same thing. No Slack import here: `deliverybot digest` stays fast.
 """
 

@@ -6,6 +6,7 @@ import pytest
 from fakeslack.blocks import check_blocks as fake_check_blocks
 from fakeslack.blocks import check_view as fake_check_view
 
+from bot.render.mrkdwn import truncate
 from bot.service.replies import Notification, Reply
 from bot.slack import (
     ACTION_APPROVE,
@@ -17,11 +18,10 @@ from bot.slack import (
     MODAL_DONE,
     MODAL_REVIEW,
 )
-from bot.slack.blocks.replies import announcement_blocks, dm_blocks, reply_blocks
 from bot.slack.blocks.home import home_view
-from bot.render.mrkdwn import truncate
 from bot.slack.blocks.limits import check_message, check_view
 from bot.slack.blocks.modals import changes_modal, done_modal, review_modal
+from bot.slack.blocks.replies import announcement_blocks, dm_blocks, reply_blocks
 from planner.board import board, story_card, unblocked
 from planner.graph import PlanGraph
 from planner.model import Checkpoint, Gate, Lane, Mode, Plan, Story

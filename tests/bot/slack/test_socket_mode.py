@@ -15,10 +15,10 @@ import uuid
 import pytest
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+from bot.render.refusals import link_problem_text
 from bot.settings import Settings
 from bot.slack import ACTION_START, MODAL_DONE
 from bot.slack.app import build_app
-from bot.render.refusals import link_problem_text
 from planner.links import link_problem
 from tests.bot.slack.conftest import CHANNEL
 
