@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from planner.model import story_sort_key
 from planner.state import Action, Event, State, StoryStatus, fold_events
+from storage import plan_settings
 from storage.tables import (
     EVENTS,
     LANE_BINDINGS,
@@ -203,5 +204,6 @@ def _parse_plan(plan: dict) -> tuple[dict, list[dict], list[dict], list[dict], l
             f"plan {plan['slug']!r}: stored states disagree with the event log for {', '.join(bad)}"
         )
     lanes = [{"lane": lane, "person": person} for lane, person in plan["lanes"].items()]
+    plan_settings.from_stored(plan["settings"])  # the restored bot must be able to read them
     settings = [{"key": key, "value": json.dumps(value)} for key, value in plan["settings"].items()]
     return head, states, sorted(events + audit, key=lambda e: e["id"]), lanes, settings

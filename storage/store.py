@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
@@ -29,13 +29,14 @@ from storage import backup, digest_runs, events, plan_settings, plans, team, tra
 from storage.db import READ_ONLY_OPTION, make_engine
 from storage.digest_runs import DigestRun
 from storage.events import AuditEntry
+from storage.plan_settings import PlanSettings, PlanSettingsChanges
 from storage.plans import PlanRecord
 from storage.sql import require_aware
 from storage.team import LeadRecord
 from storage.transitions import TransitionResult
 
 # Records callers may import from here, as they always could.
-__all__ = ["AuditEntry", "DigestRun", "LeadRecord", "PlanRecord", "Store", "TransitionResult"]
+__all__ = ["AuditEntry", "DigestRun", "LeadRecord", "PlanRecord", "PlanSettings", "Store", "TransitionResult"]
 
 _CREATE_LOCK = 4242001  # PostgreSQL advisory lock id serialising create_all across processes
 
@@ -286,22 +287,42 @@ class Store:
         with self._read() as session:
             return team.lane_bindings(session, slug)
 
-    # -- settings -----------------------------------------------------------------------------
+    # -- plan settings ------------------------------------------------------------------------
+
+    def plan_settings(self, slug: str) -> PlanSettings:
+        """The plan's settings, typed, defaults filled in (see `storage.plan_settings`)."""
+        with self._read() as session:
+            return plan_settings.read(session, slug)
+
+    def update_plan_settings(self, slug: str, /, **changes: Unpack[PlanSettingsChanges]) -> PlanSettings:
+        """Change some settings in one transaction and return them all; None clears a field back
+        to its default. Raises TypeError for an unknown field or a wrongly typed value, before
+        anything is written."""
+        encoded = plan_settings.encode_changes(changes)
+        with self._write() as session:
+            plan_settings.write(session, slug, encoded)
+            return plan_settings.read(session, slug)
 
     def get_setting(self, slug: str, key: str, default: Any = None) -> Any:
-        """The decoded JSON value of `key`, or `default` when the key is absent (a stored null is None)."""
+        """Deprecated: use `plan_settings(slug)`; kept until bot/ stops calling it.
+
+        The decoded JSON value of `key`, or `default` when the key is absent (a stored null is None)."""
         with self._read() as session:
             found, value = plan_settings.raw_setting(session, slug, key)
         return value if found else default
 
     def set_setting(self, slug: str, key: str, value: Any) -> None:
-        """Stores any JSON-serialisable value (TypeError otherwise, before anything is written)."""
+        """Deprecated: use `update_plan_settings(slug, **changes)`; kept until bot/ stops calling it.
+
+        Stores any JSON-serialisable value (TypeError otherwise, before anything is written)."""
         encoded = json.dumps(value)
         with self._write() as session:
             plan_settings.set_raw(session, plans.plan_id(session, slug), key, encoded)
 
     def settings(self, slug: str) -> dict[str, Any]:
-        """Every stored key with its decoded JSON value, by key (unknown keys included)."""
+        """Deprecated: use `plan_settings(slug)`; kept until bot/ stops calling it.
+
+        Every stored key with its decoded JSON value, by key (unknown keys included)."""
         with self._read() as session:
             return plan_settings.raw_settings(session, slug)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, time
 
 import pytest
 
@@ -30,6 +31,7 @@ def _fill(store) -> None:
     store.bind_lane(SLUG, "B", "bob")
     store.set_setting(SLUG, "four_eyes", False)
     store.set_setting("side", "digest", {"time": "09:30", "days": ["mon"]})
+    store.update_plan_settings(SLUG, mode=2, digest_time=time(9, 15), holidays=[date(2026, 5, 1)])
 
 
 def test_export_then_import_into_an_empty_database_reproduces_it_exactly(open_store):
@@ -46,6 +48,7 @@ def test_export_then_import_into_an_empty_database_reproduces_it_exactly(open_st
         assert restored.events(slug) == source.events(slug)  # same ids, times, request ids
         assert restored.audit(slug) == source.audit(slug)
         assert restored.get_plan(slug) == source.get_plan(slug)
+        assert restored.plan_settings(slug) == source.plan_settings(slug)
         assert_states_follow_events(restored, slug)
     assert restored.lead_records() == source.lead_records()
     assert restored.plan_for_channel("C1").slug == SLUG
@@ -98,12 +101,29 @@ def test_import_refuses_a_backup_whose_states_contradict_its_events(open_store):
     assert target.list_plans() == [] and target.leads() == []
 
 
+def _plan_with_settings(settings: dict) -> dict:
+    return {
+        "slug": "p",
+        "title": "P",
+        "channel": None,
+        "source": "#",
+        "source_sha": "0" * 64,
+        "imported_at": "2026-01-05T09:00:00+00:00",
+        "states": [],
+        "events": [],
+        "audit": [],
+        "lanes": {},
+        "settings": settings,
+    }
+
+
 @pytest.mark.parametrize(
     "broken, message",
     [
         ({"format": "something-else"}, "not a deliverybot backup"),
         ({"version": 99}, "version"),
         ({"plans": [{}]}, "slug"),
+        ({"plans": [_plan_with_settings({"digest_time": "9h"})]}, "plan setting 'digest_time'"),
     ],
 )
 def test_import_refuses_foreign_or_malformed_data(open_store, broken, message):
