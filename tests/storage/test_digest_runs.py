@@ -3,6 +3,8 @@
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from tests.helpers.storage import SLUG
 
 DAY = date(2026, 12, 1)
@@ -42,3 +44,20 @@ def test_twenty_racing_claims_one_winner(plan_store):
         won = list(pool.map(lambda i: plan_store.claim_digest(SLUG, DAY, f"proc-{i}"), range(20)))
     assert won.count(True) == 1
     assert len(plan_store.digest_runs(SLUG)) == 1
+
+
+def test_only_the_owner_of_a_claim_releases_it_and_then_it_can_be_claimed_again(plan_store):
+    assert plan_store.claim_digest(SLUG, DAY, "proc_1")
+    assert not plan_store.release_digest(SLUG, DAY, "proc")  # not a prefix match on the owner
+    assert not plan_store.release_digest(SLUG, DAY, "proc%1")  # LIKE wildcards are escaped
+    assert plan_store.release_digest(SLUG, DAY, "proc_1")
+    assert plan_store.digest_run(SLUG, DAY) is None
+    assert plan_store.claim_digest(SLUG, DAY, "proc-2")
+    plan_store.finish_digest(SLUG, DAY, status="skipped")
+    assert not plan_store.release_digest(SLUG, DAY, "proc-2")  # finished: nothing to give back
+    assert plan_store.digest_run(SLUG, DAY).status == "skipped"
+
+
+def test_finishing_a_digest_nobody_claimed_is_a_key_error(plan_store):
+    with pytest.raises(KeyError, match="no digest claimed"):
+        plan_store.finish_digest(SLUG, DAY)
