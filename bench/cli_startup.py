@@ -31,7 +31,7 @@ FORBIDDEN = ("slack_bolt", "slack_sdk", "aiohttp")
 # Heavy libraries worth knowing about when they show up on the CLI path.
 WATCHED = (*FORBIDDEN, "sqlalchemy", "sqlmodel", "pydantic", "pydantic_settings", "networkx", "psycopg",
            "apscheduler", "prometheus_client", "numpy", "scipy")  # fmt: skip
-PATH_MODULES = "bot.cli, bot.settings, bot.bootstrap, bot.service, bot.console"
+PATH_MODULES = "bot.cli, bot.settings, bot.bootstrap, bot.service.delivery, bot.service.table, bot.console"
 ARGV = ["cmd", "--as", "bench", "/unblocked"]
 TIMEOUT_S = 30
 
@@ -120,7 +120,7 @@ def _work_after_imports(env: dict[str, str], top: int) -> None:
     """main() in a child whose modules are already imported: what the command itself costs."""
     code = (
         "import contextlib, cProfile, io, pstats, sys, time\n"
-        "import bot.bootstrap, bot.console, bot.service, bot.settings, storage.store, planner.reader\n"
+        "import bot.bootstrap, bot.console, bot.service.delivery, bot.settings, storage.store, planner.reader\n"
         "from bot.cli import main\n"
         "profile = cProfile.Profile()\n"
         "started = time.perf_counter()\n"

@@ -362,3 +362,8 @@ def digest_details_text(data: dict, cap: int = DETAIL_CAP) -> str:
         out.append(title)
         out.extend(line if line.startswith("… and ") else f"  • {line}" for line in T.capped(lines, cap))
     return "\n".join(out)
+
+
+def digest_posting_text(plan: str, channel: str | None) -> str:
+    """What a lead hears after /digest post."""
+    return f"Posting the digest of {T.esc(plan)}" + (f" in <#{channel}>." if channel else ".")

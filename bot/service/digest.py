@@ -10,8 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.digest.schedule import plan_digest_config
-from bot.render import text as T
-from bot.render.digest_text import digest_details_text, digest_summary_text
+from bot.render.digest_text import digest_details_text, digest_posting_text, digest_summary_text
 from bot.service.context import Call, Context
 from bot.service.parsing import InputError
 from bot.service.replies import Notification, Reply
@@ -53,5 +52,5 @@ def post(call: Call) -> Reply:
     data = digest_data(call.store, call.settings, ctx, call.clock())
     where = ctx.channel or ctx.here
     note = Notification("digest", where, digest_summary_text(data), {"plan": ctx.slug, "digest": data})
-    return Reply(True, f"Posting the digest of {T.esc(ctx.slug)}" + (f" in <#{where}>." if where else "."),
+    return Reply(True, digest_posting_text(ctx.slug, where),
                  kind="digest-posted", data={"plan": ctx.slug, "digest": data}, notifications=(note,))

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.digest.schedule import plan_digest_config
+from bot.render import team as say
 from bot.render import text as T
-from bot.render.mrkdwn import mention
 from bot.service.context import Call
 from bot.service.parsing import InputError, channel, person
 from bot.service.replies import Reply
@@ -30,19 +30,10 @@ def show(call: Call) -> Reply:
             lanes.append({"lane": lane.key, "label": lane.label, "person": ctx.staffing.bindings.get(lane.key),
                           "stories": list(lane.stories)})
     leads = call.store.leads()
-    lines = [f"*Team of {T.esc(ctx.slug)}*: {mode.devs}-dev plan" + (" (recommended)" if mode.recommended else "")
-             if mode else f"*Team of {T.esc(ctx.slug)}*: the plan has no staffing modes"]
-    for entry in lanes:
-        label = f" ({T.esc(entry['label'])})" if entry["label"] else ""
-        lines.append(f"  • Dev {entry['lane']}{label}: {T.who(entry['person'])} — {len(entry['stories'])} stories")
-    if mode and mode.floating:
-        lines.append(f"  • Floating: {', '.join(mode.floating)}")
-    lines.append("Leads: " + (", ".join(mention(p) for p in leads) or "none yet"))
-    lines.append("Modes: " + ", ".join(f"{m.devs}" for m in ctx.plan.modes) + " · four eyes: "
-                 + ("off (solo allowed)" if ctx.allow_solo else "on"))
+    text = say.team_text(ctx.slug, mode, lanes, leads, [m.devs for m in ctx.plan.modes], ctx.allow_solo)
     data = {"plan": ctx.slug, "mode": mode.devs if mode else None, "lanes": lanes, "leads": leads,
             "allow_solo": ctx.allow_solo, "channel": ctx.channel}
-    return Reply(True, "\n".join(lines), kind="team", data=data)
+    return Reply(True, text, kind="team", data=data)
 
 
 def mode(call: Call) -> Reply:
@@ -53,8 +44,7 @@ def mode(call: Call) -> Reply:
         raise InputError(f"Usage: {call.usage}, where N is one of {', '.join(map(str, choices)) or 'nothing'}.")
     call.store.set_setting(ctx.slug, "mode", int(rest[0]))
     call.store.record_audit(ctx.slug, call.actor, "team-mode", f"mode {rest[0]}")
-    return Reply(True, f"{mention(call.actor)} switched {T.esc(ctx.slug)} to the {rest[0]}-dev plan.",
-                 kind="team-changed", response_type="in_channel", data={"plan": ctx.slug, "mode": int(rest[0])})
+    return Reply(True, say.mode_switched(call.actor, ctx.slug, int(rest[0])), kind="team-changed", response_type="in_channel", data={"plan": ctx.slug, "mode": int(rest[0])})
 
 
 def lane(call: Call) -> Reply:
@@ -66,13 +56,13 @@ def lane(call: Call) -> Reply:
     if rest[1].lower() == "none":
         call.store.unbind_lane(ctx.slug, key)
         call.store.record_audit(ctx.slug, call.actor, "team-lane", f"lane {key} unbound")
-        return Reply(True, f"Lane {key} is now unbound.", kind="team-changed", data={"lane": key, "person": None})
+        return Reply(True, say.lane_bound(key, None), kind="team-changed", data={"lane": key, "person": None})
     who = person(rest[1])
     if not who:
         raise InputError(f"'{T.esc(rest[1][:40])}' is not a person: write @name.")
     call.store.bind_lane(ctx.slug, key, who)
     call.store.record_audit(ctx.slug, call.actor, "team-lane", f"lane {key} -> {who}")
-    return Reply(True, f"Lane {key} is now {mention(who)}'s.", kind="team-changed", data={"lane": key, "person": who})
+    return Reply(True, say.lane_bound(key, who), kind="team-changed", data={"lane": key, "person": who})
 
 
 def lead(call: Call) -> Reply:
@@ -81,7 +71,7 @@ def lead(call: Call) -> Reply:
         raise InputError(f"Usage: {call.usage}")
     call.store.add_lead(who, call.actor)
     call.store.record_audit(call.ctx.slug, call.actor, "team-lead", f"lead {who}")
-    return Reply(True, f"{mention(who)} is now a lead.", kind="team-changed", data={"lead": who})
+    return Reply(True, say.lead_added(who), kind="team-changed", data={"lead": who})
 
 
 def _on_off(call: Call, meaning: str) -> bool:
@@ -94,15 +84,14 @@ def solo(call: Call) -> Reply:
     value = _on_off(call, "the author may approve their own story")
     call.store.set_setting(call.ctx.slug, "allow_solo", value)
     call.store.record_audit(call.ctx.slug, call.actor, "team-solo", f"solo {call.args[0].lower()}")
-    text = "Solo mode on: authors may approve their own stories." if value else "Four eyes on: someone else approves."
-    return Reply(True, text, kind="team-changed", data={"allow_solo": value})
+    return Reply(True, say.solo_switched(value), kind="team-changed", data={"allow_solo": value})
 
 
 def digest(call: Call) -> Reply:
     ctx, rest = call.ctx, call.args
     if not rest:
         described = plan_digest_config(call.store, call.settings, ctx.slug).describe()
-        return Reply(True, f"Digest of {T.esc(ctx.slug)}: {T.esc(described)}.", kind="team", data={"plan": ctx.slug})
+        return Reply(True, say.digest_schedule(ctx.slug, described), kind="team", data={"plan": ctx.slug})
     usage = f"Usage: {call.usage}"
     if len(rest) not in (3, 5) or (len(rest) == 5 and rest[3].lower() != "until"):
         raise InputError(usage)
@@ -120,16 +109,15 @@ def digest(call: Call) -> Reply:
         call.store.set_setting(ctx.slug, key, value)
     call.store.record_audit(ctx.slug, call.actor, "team-digest", " ".join(rest))
     described = plan_digest_config(call.store, call.settings, ctx.slug).describe()
-    return Reply(True, f"The digest of {T.esc(ctx.slug)} now goes out at {T.esc(described)}.",
-                 kind="team-changed", data={"plan": ctx.slug, **values})
+    return Reply(True, say.digest_rescheduled(ctx.slug, described), kind="team-changed",
+                 data={"plan": ctx.slug, **values})
 
 
 def holiday(call: Call) -> Reply:
     ctx, rest = call.ctx, call.args
     holidays = sorted(call.store.get_setting(ctx.slug, "holidays", []) or [])
     if not rest:
-        listed = ", ".join(holidays) or "none"
-        return Reply(True, f"Holidays of {T.esc(ctx.slug)}: {listed}.", kind="team", data={"holidays": holidays})
+        return Reply(True, say.holidays_listed(ctx.slug, holidays), kind="team", data={"holidays": holidays})
     remove = rest[0].lower() == "remove"
     words = rest[1:] if remove else rest
     if len(words) != 1:
@@ -141,17 +129,14 @@ def holiday(call: Call) -> Reply:
     holidays = sorted(set(holidays) - {day}) if remove else sorted(set(holidays) | {day})
     call.store.set_setting(ctx.slug, "holidays", holidays)
     call.store.record_audit(ctx.slug, call.actor, "team-holiday", ("remove " if remove else "") + day)
-    verb = "is no longer" if remove else "is now"
-    return Reply(True, f"{day} {verb} a holiday: no digest that day.", kind="team-changed",
-                 data={"holidays": holidays})
+    return Reply(True, say.holiday_changed(day, remove), kind="team-changed", data={"holidays": holidays})
 
 
 def quiet(call: Call) -> Reply:
     value = _on_off(call, "no digest on days when nothing moved and nothing waits")
     call.store.set_setting(call.ctx.slug, "digest_skip_quiet", value)
     call.store.record_audit(call.ctx.slug, call.actor, "team-quiet", call.args[0].lower())
-    text = "Quiet days skip the digest." if value else "The digest goes out every work day."
-    return Reply(True, text, kind="team-changed", data={"digest_skip_quiet": value})
+    return Reply(True, say.quiet_switched(value), kind="team-changed", data={"digest_skip_quiet": value})
 
 
 def bind_channel(call: Call) -> Reply:
@@ -166,5 +151,4 @@ def bind_channel(call: Call) -> Reply:
         raise InputError(usage)
     call.store.set_plan_channel(ctx.slug, target)
     call.store.record_audit(ctx.slug, call.actor, "team-channel", f"channel {target}")
-    return Reply(True, f"{T.esc(ctx.slug)} now announces in {T.esc(target)}.", kind="team-changed",
-                 data={"channel": target})
+    return Reply(True, say.channel_bound(ctx.slug, target), kind="team-changed", data={"channel": target})
