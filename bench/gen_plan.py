@@ -3,7 +3,7 @@
     python bench/gen_plan.py 2000 > /tmp/p.md          # 100 epics x 20 stories
     python bench/gen_plan.py 2000 --seed 7 > /tmp/p.md
 
-What the plan holds (everything planner/reader.py understands, nothing it would report as an
+What the plan holds (everything planner.reader understands, nothing it would report as an
 error): gates (the entry gate 1.1 plus a few others on the critical path), a critical path that
 is the longest chain of the generated dependency graph, "Apres X:" sections forming a random DAG
 (each story waits for 0-2 earlier stories), a "Plan 3 dev (recommande)" whose three lanes cover

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
-from planner.calendar import WorkCalendar, parse_holidays, parse_time, parse_workdays, parse_zone
+from planner.calendar import WorkCalendar, parse_workdays, parse_zone
+from storage.plan_settings import PlanSettings
 from storage.store import Store
 
-DEFAULT_CUTOFF = "12:00"  # a digest missed while the bot was down is caught up until noon, local
+DEFAULT_CUTOFF = time(12, 0)  # a digest missed while the bot was down is caught up until noon, local
 
 
 @dataclass(frozen=True)
@@ -45,21 +45,19 @@ class DigestConfig:
 
 def plan_digest_config(store: Store, defaults: Settings, slug: str) -> DigestConfig:
     """The digest schedule of one plan as stored, over the install's defaults."""
-    return digest_config(store.settings(slug), defaults)
+    return digest_config(store.plan_settings(slug), defaults)
 
 
-def digest_config(plan_settings: dict[str, Any], defaults: Settings) -> DigestConfig:
-    """The plan's settings, falling back to the install's `defaults` key by key."""
-    at = parse_time(plan_settings["digest_time"]) if plan_settings.get("digest_time") else defaults.digest_time
-    cutoff = parse_time(plan_settings.get("digest_cutoff") or DEFAULT_CUTOFF)
-    tz = parse_zone(plan_settings["digest_tz"]) if plan_settings.get("digest_tz") else defaults.digest_timezone
-    workdays = (parse_workdays(plan_settings["digest_workdays"]) if plan_settings.get("digest_workdays")
-                else defaults.digest_workdays)
+def digest_config(plan: PlanSettings, defaults: Settings) -> DigestConfig:
+    """What a lead set for the plan, falling back to the install's `defaults` setting by setting."""
+    at = plan.digest_time or defaults.digest_time
+    cutoff = plan.digest_cutoff or DEFAULT_CUTOFF
     return DigestConfig(
         at=at,
-        tz=tz,
-        calendar=WorkCalendar(workdays, parse_holidays(plan_settings.get("holidays") or [])),
+        tz=parse_zone(plan.digest_tz) if plan.digest_tz else defaults.digest_timezone,
+        calendar=WorkCalendar(parse_workdays(plan.digest_workdays) if plan.digest_workdays
+                              else defaults.digest_workdays, frozenset(plan.holidays)),
         cutoff=cutoff if cutoff > at else time(23, 59, 59),
-        skip_quiet=bool(plan_settings.get("digest_skip_quiet", False)),
-        stale_after=int(plan_settings.get("stale_after", 3)),
+        skip_quiet=plan.digest_skip_quiet,
+        stale_after=plan.stale_after,
     )

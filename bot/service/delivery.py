@@ -144,8 +144,8 @@ class DeliveryService:
         if record is None:  # deleted between resolve_slug and here
             raise PlanNotFound(f"No plan named '{slug}'. `deliverybot plan list` shows them.")
         parsed_plan, graph = self.parsed(record.source, record.source_sha, record.title)
-        settings = self.store.settings(slug)
-        staffing = Staffing(graph, settings.get("mode"), self.store.lane_bindings(slug))
+        settings = self.store.plan_settings(slug)
+        staffing = Staffing(graph, settings.mode, self.store.lane_bindings(slug))
         stored = self.store.statuses(slug)
         return Context(
             slug=slug,
@@ -154,7 +154,7 @@ class DeliveryService:
             graph=graph,
             staffing=staffing,
             statuses={sid: stored[sid] for sid in parsed_plan.story_ids if sid in stored},
-            allow_solo=bool(settings.get("allow_solo", False)),
+            allow_solo=settings.allow_solo,
             memo={},
         )
 

@@ -7,6 +7,7 @@ the same transaction, which is also what tells every process its cached view of 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot.digest.schedule import plan_digest_config
@@ -42,7 +43,7 @@ def mode(call: Call) -> Reply:
     # isdigit() alone lets "²" through to int(), which raises.
     if len(rest) != 1 or not (rest[0].isascii() and rest[0].isdigit()) or int(rest[0]) not in choices:
         raise InputError(f"Usage: {call.usage}, where N is one of {', '.join(map(str, choices)) or 'nothing'}.")
-    call.store.set_setting(ctx.slug, "mode", int(rest[0]))
+    call.store.update_plan_settings(ctx.slug, mode=int(rest[0]))
     call.store.record_audit(ctx.slug, call.actor, "team-mode", f"mode {rest[0]}")
     return Reply(True, say.mode_switched(call.actor, ctx.slug, int(rest[0])), kind="team-changed", response_type="in_channel", data={"plan": ctx.slug, "mode": int(rest[0])})
 
@@ -82,7 +83,7 @@ def _on_off(call: Call, meaning: str) -> bool:
 
 def solo(call: Call) -> Reply:
     value = _on_off(call, "the author may approve their own story")
-    call.store.set_setting(call.ctx.slug, "allow_solo", value)
+    call.store.update_plan_settings(call.ctx.slug, allow_solo=value)
     call.store.record_audit(call.ctx.slug, call.actor, "team-solo", f"solo {call.args[0].lower()}")
     return Reply(True, say.solo_switched(value), kind="team-changed", data={"allow_solo": value})
 
@@ -98,15 +99,15 @@ def digest(call: Call) -> Reply:
     values = {"digest_time": rest[0], "digest_tz": rest[1], "digest_workdays": rest[2],
               "digest_cutoff": rest[4] if len(rest) == 5 else None}  # None: back to the default limit
     try:
-        parse_time(rest[0])
-        parse_zone(rest[1])
+        at, zone = parse_time(rest[0]), parse_zone(rest[1])
         parse_workdays(rest[2])
-        if len(rest) == 5 and parse_time(rest[4]) <= parse_time(rest[0]):
+        cutoff = parse_time(rest[4]) if len(rest) == 5 else None
+        if cutoff is not None and cutoff <= at:
             raise ValueError("the catch-up limit must come after the digest time")
     except ValueError as err:
         raise InputError(f"{err}. {usage}") from None
-    for key, value in values.items():
-        call.store.set_setting(ctx.slug, key, value)
+    call.store.update_plan_settings(ctx.slug, digest_time=at, digest_tz=zone.key, digest_workdays=rest[2],
+                                    digest_cutoff=cutoff)
     call.store.record_audit(ctx.slug, call.actor, "team-digest", " ".join(rest))
     described = plan_digest_config(call.store, call.settings, ctx.slug).describe()
     return Reply(True, say.digest_rescheduled(ctx.slug, described), kind="team-changed",
@@ -115,7 +116,7 @@ def digest(call: Call) -> Reply:
 
 def holiday(call: Call) -> Reply:
     ctx, rest = call.ctx, call.args
-    holidays = sorted(call.store.get_setting(ctx.slug, "holidays", []) or [])
+    holidays = [day.isoformat() for day in call.store.plan_settings(ctx.slug).holidays]
     if not rest:
         return Reply(True, say.holidays_listed(ctx.slug, holidays), kind="team", data={"holidays": holidays})
     remove = rest[0].lower() == "remove"
@@ -127,14 +128,14 @@ def holiday(call: Call) -> Reply:
     except ValueError as err:
         raise InputError(str(err)) from None
     holidays = sorted(set(holidays) - {day}) if remove else sorted(set(holidays) | {day})
-    call.store.set_setting(ctx.slug, "holidays", holidays)
+    call.store.update_plan_settings(ctx.slug, holidays=[date.fromisoformat(d) for d in holidays])
     call.store.record_audit(ctx.slug, call.actor, "team-holiday", ("remove " if remove else "") + day)
     return Reply(True, say.holiday_changed(day, remove), kind="team-changed", data={"holidays": holidays})
 
 
 def quiet(call: Call) -> Reply:
     value = _on_off(call, "no digest on days when nothing moved and nothing waits")
-    call.store.set_setting(call.ctx.slug, "digest_skip_quiet", value)
+    call.store.update_plan_settings(call.ctx.slug, digest_skip_quiet=value)
     call.store.record_audit(call.ctx.slug, call.actor, "team-quiet", call.args[0].lower())
     return Reply(True, say.quiet_switched(value), kind="team-changed", data={"digest_skip_quiet": value})
 

@@ -10,21 +10,15 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 
-from planner.state import Action, Event, State, fold_events
+from planner.state import Action, Event, fold_events
+from planner.workflow import MOVES
 from storage.store import Store
 
 SLUG = "k3s"
 STORY_IDS = ["1.1", "1.2", "2.1", "3.12", "4.1"]
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
-ACTION_STATES = {
-    Action.START: (State.TODO, State.IN_PROGRESS),
-    Action.FORCE_START: (State.TODO, State.IN_PROGRESS),
-    Action.REVIEW: (State.IN_PROGRESS, State.REVIEW),
-    Action.CHANGES: (State.REVIEW, State.IN_PROGRESS),
-    Action.DONE: (State.REVIEW, State.DONE),
-    Action.REOPEN: (State.DONE, State.IN_PROGRESS),
-}
+ACTION_STATES = MOVES  # (from, to) of each action, as the workflow defines them
 
 
 def make_event(story_id: str, action: Action, actor: str, minutes: float = 0, **fields) -> Event:
