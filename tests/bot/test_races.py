@@ -8,13 +8,12 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from bot.bootstrap import import_plan
 from bot.service.delivery import DeliveryService
 from storage.store import Store
+from tests.helpers.bot import SEED
 
-SEED = Path(__file__).resolve().parents[2] / "plans" / "k3s-mono-pgsql.md"
 LINK = "https://ci.example.com/run/7"
 RACERS = 20
 

@@ -1,6 +1,6 @@
-"""The whole app on real HTTP against a fake Slack, with the seed plan on a SQLite file."""
+"""The whole app on real HTTP against a fake Slack, with the seed plan on a SQLite file.
 
-from pathlib import Path
+The harness and CHANNEL live in tests/helpers/slack.py; only the fixtures are here."""
 
 import aiohttp
 import pytest
@@ -12,10 +12,10 @@ from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.web import build_web_app
 from storage.store import Store
-from tests.bot.slack.harness import SECRET, SlackHttp, start_site
+from tests.helpers.bot import SEED
+from tests.helpers.slack import CHANNEL, SECRET, SlackHttp, start_site
 
-SEED = Path(__file__).resolve().parents[3] / "plans" / "k3s-mono-pgsql.md"
-CHANNEL = "C0PLAN"
+__all__ = ["CHANNEL"]  # still imported from here by listeners/test_boundary.py
 
 
 @pytest.fixture

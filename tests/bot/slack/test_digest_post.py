@@ -5,10 +5,8 @@ import json
 from bot.settings import Settings
 from bot.slack.app import build_client
 from bot.slack.digest_post import post_digest
-from tests.bot.slack.conftest import CHANNEL
-from tests.bot.slack.harness import SECRET
-
-SLUG = "k3s-mono-pgsql"
+from tests.helpers.bot import SLUG, STORIES
+from tests.helpers.slack import CHANNEL, SECRET
 
 
 async def test_digest_goes_out_as_message_thread_and_png(fake_slack, seeded_service):
@@ -21,7 +19,7 @@ async def test_digest_goes_out_as_message_thread_and_png(fake_slack, seeded_serv
     assert len(posts) == 2
     main, thread = posts
     assert main.args["channel"] == CHANNEL and "thread_ts" not in main.args
-    assert main.args["text"].startswith("*k3s-mono-pgsql — 0/18 done · gate 1.1 (entry) in progress")
+    assert main.args["text"].startswith(f"*{SLUG} — 0/{STORIES} done · gate 1.1 (entry) in progress")
     assert len(main.args["blocks"]) <= 50
     assert thread.args["thread_ts"] == ts and thread.args["channel"] == CHANNEL
     details = json.dumps(thread.args["blocks"])

@@ -5,9 +5,10 @@ import asyncio
 import json
 
 from planner.state import fold_events
-from tests.bot.slack.conftest import CHANNEL
+from tests.helpers.bot import SEED_TEXT, SLUG, STORIES
+from tests.helpers.plans import named_ids
+from tests.helpers.slack import CHANNEL
 
-SLUG = "k3s-mono-pgsql"
 LEAD, ANN, BOB, CAT = "U0LEAD", "U0ANN", "U0BOB", "U0CAT"
 LANES = {"A": ANN, "B": BOB, "C": CAT}
 LINK = "https://git.example.com/infra/pull/"
@@ -57,8 +58,9 @@ async def test_the_whole_seed_plan_over_http(workspace, seeded_service):
         assert result["reply"].text == f"Lane {lane} is now <@{user}>'s."
 
     delivered = []
+    assert set(AFTER) == set(LANE_OF) == set(named_ids(SEED_TEXT))  # the hand-read model covers the seed
     assert expected_dms(set(), "1.1") == {ANN: ["1.3"], BOB: ["1.4", "2.4", "5.3", "5.4"]}
-    for step in range(18):
+    for step in range(STORIES):
         first = await workspace.command(ANN, "/unblocked")
         reply = first["reply"]
         buttons = [json.loads(b["accessory"]["value"]) for b in reply.body["blocks"]
@@ -94,7 +96,7 @@ async def test_the_whole_seed_plan_over_http(workspace, seeded_service):
 
         # done: through the DM's Approve button and the modal on even steps, by command on odd ones
         posted = len(slack.calls_to("chat.postMessage", ok=True))
-        if sid == "5.4" and len(delivered) < 17:
+        if sid == "5.4" and len(delivered) < STORIES - 1:
             raise AssertionError("5.4 must come last")
         if step % 2 == 0:
             value = next(e["value"] for e in approve if e["action_id"] == "approve_review")
@@ -128,15 +130,15 @@ async def test_the_whole_seed_plan_over_http(workspace, seeded_service):
         delivered.append(sid)
 
     statuses = seeded_service.store.statuses(SLUG)
-    assert all(s.state == "done" for s in statuses.values()) and len(statuses) == 18
-    assert delivered[-1] == "5.4" and len(set(delivered)) == 18
+    assert all(s.state == "done" for s in statuses.values()) and len(statuses) == STORIES
+    assert delivered[-1] == "5.4" and len(set(delivered)) == STORIES
     events = seeded_service.store.events(SLUG)
-    assert len(events) == 54
+    assert len(events) == 3 * STORIES  # start, review, done
     assert {k: v.state for k, v in fold_events(statuses, events).items()} == {k: v.state for k, v in statuses.items()}
     final = await workspace.command(ANN, "/unblocked")
     assert "Nothing is startable right now" in final["reply"].text
     board = await workspace.command(ANN, "/status")
-    assert "18/18 done" in board["reply"].text
+    assert f"{STORIES}/{STORIES} done" in board["reply"].text
     # nothing was ever posted that Slack would reject, and no call failed
     assert not [c for c in slack.calls if c.failed]
 

@@ -1,6 +1,6 @@
 """Signed slash commands over real HTTP reach the service and answer through response_url."""
 
-from tests.bot.slack.conftest import CHANNEL
+from tests.helpers.slack import CHANNEL
 
 
 async def test_unblocked_over_http(workspace):

@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.slack import ACTION_START, MODAL_DONE
 from bot.slack.app import build_app
 from planner.links import link_problem
-from tests.bot.slack.conftest import CHANNEL
+from tests.helpers.slack import CHANNEL
 
 BOT_TOKEN = "xoxb-socket-test-bot-token"
 APP_TOKEN = "xapp-1-socket-test-app-token"

@@ -1,7 +1,12 @@
-"""Drive the real app over real HTTP with requests signed as Slack signs them.
+"""Helpers shared by the Slack tests: the plan's channel, a signed-HTTP harness, Block Kit readers.
 
-The app (Bolt + our aiohttp server) listens on 127.0.0.1 with an OS-chosen port; its Web API
-client points at a FakeSlack. Every request here carries a genuine v0 HMAC signature.
+The harness drives the real app over real HTTP with requests signed as Slack signs them: the app
+(Bolt + our aiohttp server) listens on 127.0.0.1 with an OS-chosen port; its Web API client points
+at a FakeSlack. Every request here carries a genuine v0 HMAC signature. The fixtures built on it
+(`fake_slack`, `seeded_service`, `workspace`) stay in tests/bot/slack/conftest.py.
+
+The Block Kit readers pull what a person sees (mrkdwn texts, buttons and their values) out of the
+blocks our builders return, and `slack_accepts` checks them against the fake's Block Kit rules.
 """
 
 from __future__ import annotations
@@ -15,8 +20,15 @@ from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import web
+from fakeslack.blocks import check_blocks as fake_check_blocks
+
+from planner.graph import PlanGraph
+from planner.model import Checkpoint, Gate, Lane, Mode, Plan, Story
+from planner.staffing import Staffing
+from tests.helpers.bot import NASTY
 
 SECRET = "test-signing-secret-not-real"
+CHANNEL = "C0PLAN"  # the channel the seed plan is imported with
 _ids = itertools.count(1)
 
 
@@ -40,7 +52,7 @@ class SlackHttp:
             await resp.read()
             return resp
 
-    async def command(self, user: str, command: str, text: str = "", channel: str = "C0PLAN") -> dict:
+    async def command(self, user: str, command: str, text: str = "", channel: str = CHANNEL) -> dict:
         """Send a slash command; returns {"status", "payload", "reply"} with the respond() post."""
         payload = self.slack.slash_command(command, text, user_id=user, user_name=user.lower(), channel_id=channel)
         resp = await self.post(urlencode(payload), "application/x-www-form-urlencoded")
@@ -50,7 +62,7 @@ class SlackHttp:
             result["reply"] = posts[0]
         return result
 
-    async def click(self, user: str, action_id: str, value: str, channel: str | None = "C0PLAN",
+    async def click(self, user: str, action_id: str, value: str, channel: str | None = CHANNEL,
                     response_url: bool = True) -> dict:
         payload = {
             "type": "block_actions",
@@ -104,3 +116,70 @@ async def start_site(app: web.Application) -> tuple[web.AppRunner, str]:
     await site.start()
     port = site._server.sockets[0].getsockname()[1]
     return runner, f"http://127.0.0.1:{port}"
+
+
+# -- Block Kit, as a person reads it ---------------------------------------------------------------
+
+
+def slack_accepts(blocks: list[dict], limit: int = 50) -> list[dict]:
+    """The blocks, after asserting the fake Slack finds nothing to refuse in them."""
+    assert fake_check_blocks(blocks, limit) == []
+    return blocks
+
+
+def buttons(blocks: list[dict]) -> list[tuple[int, dict]]:
+    """Every button in reading order, with its block index."""
+    out = []
+    for i, block in enumerate(blocks):
+        if block.get("accessory", {}).get("type") == "button":
+            out.append((i, block["accessory"]))
+        for el in block.get("elements", []):
+            if el.get("type") == "button":
+                out.append((i, el))
+    return out
+
+
+def mrkdwn_texts(blocks: list[dict]) -> list[str]:
+    texts = []
+    for block in blocks:
+        for obj in [block.get("text"), *block.get("fields", []), *block.get("elements", [])]:
+            if isinstance(obj, dict) and obj.get("type") == "mrkdwn":
+                texts.append(obj["text"])
+    return texts
+
+
+def all_text(blocks: list[dict]) -> str:
+    """Every mrkdwn text, then the headers' plain text."""
+    return "\n".join(mrkdwn_texts(blocks) + [b["text"]["text"] for b in blocks if b["type"] == "header"])
+
+
+def value(button: dict) -> dict:
+    """A button's value, decoded."""
+    return json.loads(button["value"])
+
+
+# -- generated plans to render ---------------------------------------------------------------------
+
+
+def ids(n: int) -> list[str]:
+    """n story ids: 1.1 ... 1.100, 2.1 ..."""
+    return [f"{1 + i // 100}.{1 + i % 100}" for i in range(n)]
+
+
+def make_plan(n, *, entry_gate=False, bindings=None, critical=0, checkpoint=0) -> Staffing:
+    """The staffing of n stories in 4 lanes (A and B bound unless `bindings` says otherwise); no
+    edges (everything startable) unless an entry gate holds them; story 1.2 is titled NASTY."""
+    sids = ids(n)
+    stories = tuple(Story(sid, title=NASTY if i == 1 else f"task {i}") for i, sid in enumerate(sids))
+    lanes = tuple(Lane(key, f"lane {key.lower()}", tuple(sids[k::4])) for k, key in enumerate("ABCD"))
+    gates = (Gate(sids[0], "entry"),) if entry_gate else (Gate(sids[2], "data"),)
+    plan = Plan(
+        title="big",
+        stories=stories,
+        gates=gates,
+        critical_path=tuple(sids[:critical]),
+        modes=(Mode(devs=4, recommended=True, lanes=lanes),),
+        checkpoints=(Checkpoint("A", tuple(sids[:checkpoint])),) if checkpoint else (),
+    )
+    graph = PlanGraph(plan)
+    return Staffing(graph, 4, bindings if bindings is not None else {"A": "U0ALICE", "B": "U0BOB"})

@@ -1,4 +1,4 @@
-"""Exactly one digest per plan per work day, decided by the digest log, under a frozen clock.
+"""DigestJob: exactly one digest per plan per work day, decided by the digest log, under a frozen clock.
 
 Each tick is what the scheduler does every minute; a new DigestJob stands for a restarted bot.
 """
@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.digest.job import DigestJob
+from tests.helpers.bot import SLUG, configure
 
-SLUG = "k3s-mono-pgsql"
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -36,11 +36,6 @@ class Poster:
 @pytest.fixture
 def poster():
     return Poster()
-
-
-def configure(service, *words):
-    reply = service.handle("lea", "/team " + " ".join(words))
-    assert reply.ok, reply.text
 
 
 async def run_ticks(job, start: datetime, end: datetime, step=timedelta(minutes=10)):
@@ -151,22 +146,3 @@ async def test_quiet_days_can_be_skipped(service, poster):
     assert poster.days()[-1] == "2026-12-04"
     assert [r["story"] for r in poster.posts[-1][1]["reviews_waiting"]] == ["1.1"]
 
-
-def test_bad_schedules_are_refused_with_the_reason(service):
-    for words, expect in [("digest 25:00 Europe/Paris mon-fri", "out of range"),
-                          ("digest 09:00 Mars/Olympus mon-fri", "not a time zone"),
-                          ("digest 09:00 ../../etc/passwd mon-fri", "not a time zone"),
-                          ("digest 09:00 UTC funday", "mon-fri"),
-                          ("holiday 2026-13-45", "YYYY-MM-DD")]:
-        reply = service.handle("lea", "/team " + words)
-        assert not reply.ok and expect in reply.text, (words, reply.text)
-    assert service.store.settings(SLUG) == {}
-    assert not service.handle("ann", "/team digest 09:30 UTC mon-fri").ok  # not a lead
-
-
-def test_a_new_schedule_without_until_goes_back_to_the_noon_limit(service):
-    configure(service, "digest 07:00 UTC mon-fri until 23:00")
-    assert service.digest_config(SLUG).cutoff.strftime("%H:%M") == "23:00"
-    configure(service, "digest 09:30 UTC mon-fri")
-    config = service.digest_config(SLUG)
-    assert (config.at.strftime("%H:%M"), config.cutoff.strftime("%H:%M")) == ("09:30", "12:00")

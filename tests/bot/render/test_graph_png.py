@@ -14,11 +14,10 @@ import pytest
 from bot.render.graph_png import FILL, geometry, render_png
 from planner.graph import PlanGraph
 from planner.model import Gate, Plan, Story
-from planner.reader import read_plan
 from planner.state import State, StoryStatus
+from tests.helpers.plans import ROOT as REPO
+from tests.helpers.plans import read_seed
 
-REPO = Path(__file__).resolve().parents[2]
-SEED = REPO / "plans" / "k3s-mono-pgsql.md"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_SIDE = 10_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -48,7 +47,7 @@ def wide_plan(n: int, *, seed: int = 2, per_epic: int = 10) -> Plan:
 
 @pytest.fixture(scope="module")
 def seed() -> PlanGraph:
-    return PlanGraph(read_plan(SEED.read_text(encoding="utf-8")))
+    return PlanGraph(read_seed())
 
 
 def decode(png: bytes):

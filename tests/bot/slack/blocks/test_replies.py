@@ -1,100 +1,29 @@
-"""Block Kit builders: what a person sees in Slack, and that Slack would accept it."""
+"""Replies, announcements and DMs as Block Kit: what a person sees in Slack, and that Slack would accept it."""
 
 import json
 
 import pytest
-from fakeslack.blocks import check_blocks as fake_check_blocks
 from fakeslack.blocks import check_view as fake_check_view
 
-from bot.render.mrkdwn import truncate
 from bot.service.replies import Notification, Reply
-from bot.slack import (
-    ACTION_APPROVE,
-    ACTION_CHANGES,
-    ACTION_DONE,
-    ACTION_REVIEW,
-    ACTION_START,
-    MODAL_CHANGES,
-    MODAL_DONE,
-    MODAL_REVIEW,
-)
+from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
 from bot.slack.blocks.home import home_view
-from bot.slack.blocks.limits import check_message, check_view
-from bot.slack.blocks.modals import changes_modal, done_modal, review_modal
 from bot.slack.blocks.replies import announcement_blocks, dm_blocks, reply_blocks
 from planner.board import board, story_card, unblocked
 from planner.graph import PlanGraph
-from planner.model import Checkpoint, Gate, Lane, Mode, Plan, Story
+from planner.model import Gate, Plan, Story
 from planner.staffing import Staffing
 from planner.state import State, StoryStatus
-from tests.bot.conftest import LINK
-
-NASTY = "<!channel> & co"
-NASTY_ESCAPED = "&lt;!channel&gt; &amp; co"
-
-
-# -- helpers ------------------------------------------------------------------------------------
-
-
-def slack_accepts(blocks, limit=50):
-    assert fake_check_blocks(blocks, limit) == []
-    return blocks
-
-
-def buttons(blocks):
-    """Every button in reading order, with its block index."""
-    out = []
-    for i, block in enumerate(blocks):
-        if block.get("accessory", {}).get("type") == "button":
-            out.append((i, block["accessory"]))
-        for el in block.get("elements", []):
-            if el.get("type") == "button":
-                out.append((i, el))
-    return out
-
-
-def mrkdwn_texts(blocks):
-    texts = []
-    for block in blocks:
-        for obj in [block.get("text"), *block.get("fields", []), *block.get("elements", [])]:
-            if isinstance(obj, dict) and obj.get("type") == "mrkdwn":
-                texts.append(obj["text"])
-    return texts
-
-
-def all_text(blocks):
-    return "\n".join(mrkdwn_texts(blocks) + [b["text"]["text"] for b in blocks if b["type"] == "header"])
-
-
-def value(button):
-    return json.loads(button["value"])
-
-
-def ids(n):
-    return [f"{1 + i // 100}.{1 + i % 100}" for i in range(n)]
-
-
-def make_plan(n, *, entry_gate=False, bindings=None, critical=0, checkpoint=0):
-    """n stories in 4 lanes; no edges (everything startable) unless an entry gate holds them."""
-    sids = ids(n)
-    stories = tuple(Story(sid, title=NASTY if i == 1 else f"task {i}") for i, sid in enumerate(sids))
-    lanes = tuple(Lane(key, f"lane {key.lower()}", tuple(sids[k::4])) for k, key in enumerate("ABCD"))
-    gates = (Gate(sids[0], "entry"),) if entry_gate else (Gate(sids[2], "data"),)
-    plan = Plan(
-        title="big",
-        stories=stories,
-        gates=gates,
-        critical_path=tuple(sids[:critical]),
-        modes=(Mode(devs=4, recommended=True, lanes=lanes),),
-        checkpoints=(Checkpoint("A", tuple(sids[:checkpoint])),) if checkpoint else (),
-    )
-    graph = PlanGraph(plan)
-    return Staffing(graph, 4, bindings if bindings is not None else {"A": "U0ALICE", "B": "U0BOB"})
-
-
-@pytest.fixture(scope="module")
-def small():
-    return make_plan(8, bindings={"A": "U0ALICE", "B": "U0BOB"}, critical=3)
+from tests.helpers.bot import LINK, NASTY, NASTY_ESCAPED
+from tests.helpers.slack import (
+    all_text,
+    buttons,
+    ids,
+    make_plan,
+    mrkdwn_texts,
+    slack_accepts,
+    value,
+)
 
 
 @pytest.fixture(scope="module")
@@ -454,135 +383,6 @@ def test_now_startable_dm_caps_start_buttons():
     starts = [b for _, b in buttons(blocks) if b["action_id"] == ACTION_START]
     assert [value(b)["story"] for b in starts] == sids[:10]
     assert "…and 30 more" in blocks[-1]["elements"][0]["text"]
-
-
-# -- App Home ----------------------------------------------------------------------------------
-
-
-def test_home_view(small):
-    statuses = {
-        "1.1": StoryStatus("1.1", State.IN_PROGRESS, assignee="U0ALICE"),
-        "1.2": StoryStatus("1.2", State.REVIEW, assignee="U0BOB", reviewer="U0ALICE"),
-    }
-    cards = {sid: story_card(sid, small, statuses) for sid in small.plan.story_ids}
-    data = {
-        "plan": "big",
-        "me": "U0ALICE",
-        "mine": [cards["1.1"]],
-        "next": {"story": "1.5", "why": "next in your lane (Dev A)", "kind": "lane", "label": "1.5 task 4"},
-        "reviews": [cards["1.2"]] * 60,
-        "gates": board(small, statuses)["gates"],
-        "counts": {"todo": 6, "in_progress": 1, "review": 1, "done": 0},
-        "total": 8,
-    }
-    view = home_view(data)
-    assert view["type"] == "home" and fake_check_view(view, ("home",)) == []
-    assert len(view["blocks"]) <= 100
-    found = [(b["action_id"], value(b)["story"]) for _, b in buttons(view["blocks"])]
-    assert (ACTION_REVIEW, "1.1") in found and (ACTION_START, "1.5") in found
-    assert found.count((ACTION_DONE, "1.2")) == 15 and found.count((ACTION_CHANGES, "1.2")) == 15
-    text = all_text(view["blocks"])
-    assert "*Your stories*" in text and "*Reviews waiting for you*" in text and "…and 45 more" in text
-    assert "*Gates*" in text and NASTY_ESCAPED in text
-    empty = home_view({"plan": "big", "me": "U0X", "mine": [], "next": None, "reviews": [], "gates": []})
-    assert "Nothing for you right now" in all_text(empty["blocks"])
-
-
-# -- modals ------------------------------------------------------------------------------------
-
-
-def _input(view, block_id):
-    return next(b for b in view["blocks"] if b.get("block_id") == block_id)
-
-
-def test_done_modal():
-    view = done_modal("p", f"1.2 {NASTY}", "1.2", "C0PLAN", initial_link=LINK)
-    assert fake_check_view(view, ("modal",)) == []
-    assert view["type"] == "modal" and view["callback_id"] == MODAL_DONE
-    assert json.loads(view["private_metadata"]) == {"plan": "p", "story": "1.2", "channel": "C0PLAN"}
-    element = _input(view, "evidence")["element"]
-    assert element["action_id"] == "link" and element["type"] == "plain_text_input"
-    assert element["placeholder"]["text"] == "https://…" and element["initial_value"] == LINK
-    assert NASTY_ESCAPED in all_text(view["blocks"])
-
-
-def test_changes_modal():
-    view = changes_modal(plan="p", story_label="1.2", story_id="1.2", channel=None)
-    assert fake_check_view(view, ("modal",)) == []
-    assert view["callback_id"] == MODAL_CHANGES
-    assert json.loads(view["private_metadata"]) == {"plan": "p", "story": "1.2", "channel": None}
-    element = _input(view, "reason")["element"]
-    assert element["action_id"] == "text" and element["multiline"] is True
-
-
-def test_review_modal():
-    view = review_modal(plan=None, story_label="1.2", story_id="1.2", channel="C1")
-    assert fake_check_view(view, ("modal",)) == []
-    assert view["callback_id"] == MODAL_REVIEW
-    assert json.loads(view["private_metadata"]) == {"plan": None, "story": "1.2", "channel": "C1"}
-    assert _input(view, "evidence")["element"]["action_id"] == "link"
-    reviewer = _input(view, "reviewer")
-    assert reviewer["optional"] is True
-    assert reviewer["element"] == {**reviewer["element"], "type": "users_select", "action_id": "user"}
-
-
-# -- limits ------------------------------------------------------------------------------------
-
-
-def _sec(text="x"):
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _btn(action_id="a", value="v"):
-    return {
-        "type": "button",
-        "text": {"type": "plain_text", "text": "b"},
-        "action_id": action_id,
-        "value": value,
-    }
-
-
-@pytest.mark.parametrize(
-    ("blocks", "message"),
-    [
-        ([_sec()] * 51, "/blocks: 51 blocks, limit 50"),
-        ([_sec("x" * 3001)], "/blocks/0/text/text: 3001 characters, limit 3000"),
-        ([{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}], "/blocks/0/text/text: 151"),
-        ([{"type": "actions", "elements": [_btn(value="v" * 2001)]}], "/blocks/0/elements/0/value: 2001"),
-        (
-            [{"type": "section", "fields": [{"type": "mrkdwn", "text": "f"}] * 11}],
-            "/blocks/0/fields: 11 fields",
-        ),
-        ([{"type": "actions", "elements": [_btn(f"a{i}") for i in range(26)]}], "26 elements, limit 25"),
-        ([{"type": "actions", "elements": [_btn("start"), _btn("start")]}], "duplicate action_id 'start'"),
-        ([_sec(" ")], "empty section text"),
-        ([_sec("x" * 2900) for _ in range(20)], "sanity bound"),
-    ],
-)
-def test_check_message_refuses(blocks, message):
-    with pytest.raises(ValueError, match="Block Kit limit broken|sanity") as err:
-        check_message(blocks)
-    assert message in str(err.value)
-
-
-def test_check_message_and_view_accept_at_the_limit():
-    assert check_message([_sec("x" * 3000)] * 10)
-    assert check_message([_sec()] * 50)
-    check_view({"type": "home", "blocks": [_sec()] * 100})
-    with pytest.raises(ValueError, match="/view/blocks: 101 blocks, limit 100"):
-        check_view({"type": "home", "blocks": [_sec()] * 101})
-    with pytest.raises(ValueError, match="/view/title/text: 25 characters"):
-        check_view({"type": "modal", "title": {"type": "plain_text", "text": "t" * 25}, "blocks": []})
-
-
-def test_truncate():
-    assert truncate("short", 10) == "short"
-    cut = truncate("a" * 50, 10)
-    assert cut == "a" * 9 + "…" and len(cut) == 10
-    assert truncate("ab &amp; cd", 6) == "ab…"  # never half an escape
-    assert truncate("hi <@U0ALICE> there", 10) == "hi…"  # never half a mention
-    with pytest.raises(ValueError):
-        truncate("x", 0)
 
 
 # -- on the real service -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from tests.bot.slack.harness import sign
+from tests.helpers.slack import sign
 
 SLUG = "k3s-mono-pgsql"
 

@@ -5,7 +5,6 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from fakeslack import FakeSlack
@@ -13,9 +12,8 @@ from fakeslack import FakeSlack
 from bot.bootstrap import import_plan
 from bot.service.delivery import DeliveryService
 from storage.store import Store
-
-SEED = Path(__file__).resolve().parents[2] / "plans" / "k3s-mono-pgsql.md"
-SLUG = "k3s-mono-pgsql"
+from tests.helpers.bot import SEED, SLUG, STORIES
+from tests.helpers.plans import ROOT
 
 
 def free_port() -> int:
@@ -49,7 +47,7 @@ def test_two_processes_one_digest(new_db_url, slack, tmp_path):
     store.close()
     env = {"PATH": os.environ["PATH"], "DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-two-procs",
            "SLACK_SIGNING_SECRET": "two-procs-secret", "SLACK_API_URL": slack.api_url,
-           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+           "PYTHONPATH": str(ROOT)}
     logs = [tmp_path / f"run{i}.log" for i in range(2)]
     procs = [subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path,
                               env={**env, "PORT": str(free_port())}, stdout=subprocess.DEVNULL,
@@ -65,7 +63,7 @@ def test_two_processes_one_digest(new_db_url, slack, tmp_path):
         assert sum("this process does not post it" in t for t in texts) == 1, texts
         mains = [c for c in slack.calls_to("chat.postMessage", ok=True) if "thread_ts" not in c.args]
         assert len(mains) == 1 and mains[0].args["channel"] == "C0PLAN"
-        assert "0/18 done" in mains[0].args["text"]
+        assert f"0/{STORIES} done" in mains[0].args["text"]
         runs = Store(url).digest_runs(SLUG)
         assert [r.status for r in runs] == ["sent"]
     finally:

@@ -1,0 +1,78 @@
+"""DeliveryService.handle end to end on the seed plan and a real SQLite file: one entry point that
+never raises, dispatches from the command table and writes a change atomically."""
+
+import pytest
+
+from planner.state import fold_events
+from tests.helpers.bot import LINK, SLUG, STORIES, count_events, startable
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("", "Type a command"),
+    ("/start 9.9", "no story 9.9"),
+    ("/start 1.1; DROP TABLE events", "not a story id"),
+    ("/done 1.1 ; DROP TABLE events", "Too many words"),
+    ("/done " + "x" * 10_000, "limit is 4,000"),
+    ("/start 1.1\x00", "NUL"),
+    ("/start 1.1\u200b", "not a story id"),
+    ("/start \u202e1.1", "not a story id"),
+    ("/frobnicate", "Unknown command"),
+    ("/unblocked everything", "Usage: /unblocked"),
+    ("/team lane Z @ann", "Usage"),
+    ("/team mode \u00b2", "Usage: /team mode N"),
+    ("/team digest 09:00 Europe mon-fri", "not a time zone"),
+    ("/team digest 09:00 " + "A" * 300 + " mon-fri", "not a time zone"),
+    ("/team channel <!channel>", "not a channel"),
+])
+def test_bad_input_is_a_clear_message_and_writes_nothing(service, text, expect):
+    before = count_events(service)
+    reply = service.handle("lea", text)
+    assert not reply.ok
+    assert expect in reply.text
+    assert count_events(service) == before
+    assert "\x00" not in reply.text and "\u202e" not in reply.text
+
+
+def test_whole_seed_walk_ends_all_done_with_consistent_events(service, walk):
+    order = []
+    for _ in range(40):
+        ready = startable(service)
+        if not ready:
+            break
+        for sid in ready:
+            if sid == "5.4" and len(ready) > 1:
+                continue
+            walk.ok("dev", f"/start {sid}")
+            walk.ok("dev", f"/review {sid} {LINK}")
+            reply = service.handle("rev", f"/done {sid} {LINK}")
+            if sid == "5.4" and not reply.ok:
+                continue
+            assert reply.ok, reply.text
+            order.append(sid)
+    st = service.store.statuses(SLUG)
+    remaining = [s for s, v in st.items() if v.state != "done"]
+    if remaining == ["5.4"]:
+        walk.ok("rev", f"/done 5.4 {LINK}")
+        order.append("5.4")
+    st = service.store.statuses(SLUG)
+    assert all(v.state == "done" for v in st.values()) and len(st) == STORIES
+    assert order[-1] == "5.4"
+    folded = fold_events(st.keys(), service.store.events(SLUG))
+    assert {k: v.state for k, v in folded.items()} == {k: v.state for k, v in st.items()}
+    assert count_events(service) == STORIES * 3  # start, review, done
+    assert startable(service) == []
+
+
+def test_a_team_change_and_its_audit_event_land_together_or_not_at_all(service, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("database went away between the change and its audit event")
+
+    monkeypatch.setattr(service.store, "record_audit", crash)
+    failed = service.handle("lea", "/team lane A @ann")
+    assert not failed.ok and failed.data["error"] == "internal"
+    assert f"ref {failed.data['ref']}" in failed.text and "database went away" not in failed.text
+    monkeypatch.undo()
+    assert service.store.lane_bindings(SLUG) == {}  # no half-applied change
+    reply = service.handle("lea", "/team digest 08:15 Europe/Paris mon-thu")
+    assert reply.ok and "08:15 Europe/Paris on mon,tue,wed,thu" in reply.text  # reads its own writes
+    assert [a.action for a in service.store.audit(SLUG)] == ["team-digest"]
