@@ -1,12 +1,10 @@
 """The command-line contract of DESIGN §5, as scripts and CI pipelines use it."""
 
-import io
 import json
 
 import pytest
 
 from bot.cli import main
-from bot.console import run_console
 from tests.helpers.bot import SEED, SEED_EDGES, SEED_TEXT
 from tests.helpers.plans import named_ids
 
@@ -98,21 +96,3 @@ def test_plan_import_with_channel_and_lead_then_list(db, capsys):
     code, out, _ = run(capsys, "cmd", "--as", "lea", "--channel", "C0PLAN", "/team mode 2")
     assert code == 0 and "2-dev plan" in out
 
-
-def test_console_switches_people_and_shows_notifications(db):
-    from bot.bootstrap import ensure_ready, open_store
-    from bot.service.delivery import DeliveryService
-    from bot.settings import Settings
-
-    settings = Settings()
-    store = open_store(settings)
-    ensure_ready(store, settings, quiet=True)
-    out = io.StringIO()
-    script = io.StringIO(f"/start 1.1\n/review 1.1 {LINK} @bob\n/as bob\n/done 1.1 {LINK}\n/quit\n/unblocked\n")
-    assert run_console(DeliveryService(store), actor="ann", stdin=script, stdout=out) == 0
-    text = out.getvalue()
-    assert "you, @ann, are the first lead" in text
-    assert "@ann started 1.1" in text and "you are now @bob" in text
-    assert "→ DM @bob: @ann asks you to review 1.1" in text
-    assert "Gate passed (entry)" in text
-    assert "Startable now" not in text  # nothing runs after /quit
