@@ -1,10 +1,12 @@
 """DeliveryService.handle end to end on the seed plan and a real SQLite file: one entry point that
-never raises, dispatches from the command table and writes a change atomically."""
+never raises, finds the plan, dispatches from the command table and writes a change atomically."""
 
 import pytest
 
+from bot.bootstrap import import_plan
+from bot.service.delivery import DeliveryService
 from planner.state import fold_events
-from tests.helpers.bot import LINK, SLUG, STORIES, count_events, startable
+from tests.helpers.bot import LINK, SEED, SLUG, STORIES, count_events, startable
 
 
 @pytest.mark.parametrize("text,expect", [
@@ -76,3 +78,36 @@ def test_a_team_change_and_its_audit_event_land_together_or_not_at_all(service, 
     reply = service.handle("lea", "/team digest 08:15 Europe/Paris mon-thu")
     assert reply.ok and "08:15 Europe/Paris on mon,tue,wed,thu" in reply.text  # reads its own writes
     assert [a.action for a in service.store.audit(SLUG)] == ["team-digest"]
+
+
+# -- which plan a command is about --------------------------------------------------------------
+
+
+def test_without_a_plan_a_command_says_how_to_import_one_and_help_still_answers(store):
+    service = DeliveryService(store)
+    reply = service.handle("ann", "/unblocked")
+    assert not reply.ok and reply.data["error"] == "no-plan"
+    assert "deliverybot plan import FILE" in reply.text
+    assert service.handle("ann", "/help").ok  # /help needs no plan
+
+
+def test_with_several_plans_the_channel_or_the_name_decides(store):
+    import_plan(store, SEED, slug="first", channel="C0FIRST")
+    import_plan(store, SEED, slug="second")
+    service = DeliveryService(store)
+    unbound = service.handle("ann", "/status")
+    assert not unbound.ok and unbound.data["error"] == "no-plan"
+    assert "Several plans (first, second)" in unbound.text and "--plan" in unbound.text
+    assert service.handle("ann", "/status", channel="C0FIRST").data["plan"] == "first"
+    assert service.handle("ann", "/status", plan="second").data["plan"] == "second"
+    unknown = service.handle("ann", "/status", plan="third")
+    assert not unknown.ok and "No plan named 'third'" in unknown.text
+
+
+def test_a_move_made_by_another_process_is_seen_by_the_next_command(service, store):
+    assert service.handle("ann", "/status 1.1").data["state"] == "todo"  # the plan, read and cached
+    other = DeliveryService(store)  # another process on the same database
+    assert other.handle("bob", "/start 1.1").ok
+    seen = service.handle("ann", "/status 1.1")
+    assert seen.data["state"] == "in_progress" and seen.data["assignee"] == "bob"
+    assert not service.handle("ann", "/start 1.1").ok  # held by bob, not startable from a stale view

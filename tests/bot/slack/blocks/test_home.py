@@ -37,3 +37,12 @@ def test_home_view(small):
     assert "*Gates*" in text and NASTY_ESCAPED in text
     empty = home_view({"plan": "big", "me": "U0X", "mine": [], "next": None, "reviews": [], "gates": []})
     assert "Nothing for you right now" in all_text(empty["blocks"])
+
+
+def test_home_of_the_seed_on_the_real_service_is_a_view_slack_accepts(service, walk):
+    walk.ok("dev", "/start 1.1")
+    walk.ok("dev", "/review 1.1 https://git.example.com/pr/1 @rev")
+    view = home_view(service.home("rev"))
+    assert fake_check_view(view, ("home",)) == []
+    found = [(b["action_id"], value(b)["story"]) for _, b in buttons(view["blocks"])]
+    assert (ACTION_DONE, "1.1") in found and (ACTION_CHANGES, "1.1") in found  # rev's review waits
