@@ -15,7 +15,6 @@ from storage.store import Store
 from tests.helpers.bot import SEED
 from tests.helpers.slack import CHANNEL, SECRET, SlackHttp, start_site
 
-__all__ = ["CHANNEL"]  # still imported from here by listeners/test_boundary.py
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import re
 
 import bot.service.queries
 import bot.slack.gateway
-from tests.bot.slack.conftest import CHANNEL
+from tests.helpers.slack import CHANNEL
 
 SLUG = "k3s-mono-pgsql"
 ANN = "U0ANN"
