@@ -16,7 +16,6 @@ from tests.helpers.bot import SEED
 from tests.helpers.slack import CHANNEL, SECRET, SlackHttp, start_site
 
 
-
 @pytest.fixture
 async def fake_slack():
     async with FakeSlack() as slack:
