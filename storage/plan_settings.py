@@ -3,8 +3,8 @@
 Each setting has one name, one type and one default here, where callers used to repeat the key,
 the parsing and the fallback. The table keeps the format it always had (one row per key, the
 value as JSON text: times "HH:MM", holidays sorted ISO dates), so existing databases and
-export/import backups read as before, and keys this version does not know are ignored on read.
-A key that is absent or holds JSON null means "use the default".
+export/import backups read as before. Keys this version does not know are ignored on read and
+left as they are on write. A key that is absent or holds JSON null means "use the default".
 """
 
 from __future__ import annotations
@@ -67,7 +67,10 @@ class PlanSettingsChanges(TypedDict, total=False):
 
 def read(session: Session, slug: str) -> PlanSettings:
     """The plan's settings; ValueError naming the key when a stored value is not of its type."""
-    return from_stored(raw_settings(session, slug))
+    rows = session.exec(
+        select(SettingRow).where(SettingRow.plan_id == plan_id(session, slug)).order_by(col(SettingRow.key))
+    )
+    return from_stored({row.key: json.loads(row.value) for row in rows})
 
 
 def from_stored(stored: Mapping[str, object]) -> PlanSettings:
@@ -100,36 +103,15 @@ def encode_changes(changes: Mapping[str, object]) -> dict[str, str | None]:
 
 
 def write(session: Session, slug: str, encoded: Mapping[str, str | None]) -> None:
-    """Store each key's JSON text, deleting the keys given None."""
+    """Store each key's JSON text, deleting the keys given None; the plan's other rows stay."""
     plan = plan_id(session, slug)
     cleared = [key for key, value in encoded.items() if value is None]
     if cleared:
         session.exec(delete(SETTINGS).where(SETTINGS.c.plan_id == plan, SETTINGS.c.key.in_(cleared)))
     for key, value in encoded.items():
         if value is not None:
-            set_raw(session, plan, key, value)
-
-
-# -- untyped access, kept while bot/ still calls Store.get_setting/set_setting/settings -------
-
-
-def raw_settings(session: Session, slug: str) -> dict[str, Any]:
-    """Every stored key of the plan with its decoded JSON value, by key."""
-    rows = session.exec(
-        select(SettingRow).where(SettingRow.plan_id == plan_id(session, slug)).order_by(col(SettingRow.key))
-    )
-    return {row.key: json.loads(row.value) for row in rows}
-
-
-def raw_setting(session: Session, slug: str, key: str) -> tuple[bool, Any]:
-    """(found, decoded value): a stored JSON null is found, unlike an absent key."""
-    row = session.get(SettingRow, (plan_id(session, slug), key))
-    return (True, json.loads(row.value)) if row else (False, None)
-
-
-def set_raw(session: Session, plan: int, key: str, encoded: str) -> None:
-    stmt = insert_on_conflict(session, SETTINGS).values(plan_id=plan, key=key, value=encoded)
-    session.exec(stmt.on_conflict_do_update(index_elements=["plan_id", "key"], set_={"value": encoded}))
+            stmt = insert_on_conflict(session, SETTINGS).values(plan_id=plan, key=key, value=value)
+            session.exec(stmt.on_conflict_do_update(index_elements=["plan_id", "key"], set_={"value": value}))
 
 
 # -- one codec per field: its type check, and its form in JSON --------------------------------

@@ -11,13 +11,12 @@ leak out of its transaction and the bot never depends on the schema.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Unpack
+from typing import Unpack
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
@@ -296,35 +295,12 @@ class Store:
 
     def update_plan_settings(self, slug: str, /, **changes: Unpack[PlanSettingsChanges]) -> PlanSettings:
         """Change some settings in one transaction and return them all; None clears a field back
-        to its default. Raises TypeError for an unknown field or a wrongly typed value, before
-        anything is written."""
+        to its default. Raises TypeError for an unknown field or a wrongly typed value, ValueError
+        for a time the stored format cannot hold (seconds), before anything is written."""
         encoded = plan_settings.encode_changes(changes)
         with self._write() as session:
             plan_settings.write(session, slug, encoded)
             return plan_settings.read(session, slug)
-
-    def get_setting(self, slug: str, key: str, default: Any = None) -> Any:
-        """Deprecated: use `plan_settings(slug)`; kept until bot/ stops calling it.
-
-        The decoded JSON value of `key`, or `default` when the key is absent (a stored null is None)."""
-        with self._read() as session:
-            found, value = plan_settings.raw_setting(session, slug, key)
-        return value if found else default
-
-    def set_setting(self, slug: str, key: str, value: Any) -> None:
-        """Deprecated: use `update_plan_settings(slug, **changes)`; kept until bot/ stops calling it.
-
-        Stores any JSON-serialisable value (TypeError otherwise, before anything is written)."""
-        encoded = json.dumps(value)
-        with self._write() as session:
-            plan_settings.set_raw(session, plans.plan_id(session, slug), key, encoded)
-
-    def settings(self, slug: str) -> dict[str, Any]:
-        """Deprecated: use `plan_settings(slug)`; kept until bot/ stops calling it.
-
-        Every stored key with its decoded JSON value, by key (unknown keys included)."""
-        with self._read() as session:
-            return plan_settings.raw_settings(session, slug)
 
     # -- the digest log -----------------------------------------------------------------------
 

@@ -8,11 +8,15 @@ where pytest put the repository root (`pythonpath` in pyproject.toml).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, insert, select
 
 from planner.state import Action, Event, fold_events
 from planner.workflow import MOVES
 from storage.store import Store
+from storage.tables import PLANS, SETTINGS
 
 SLUG = "k3s"
 STORY_IDS = ["1.1", "1.2", "2.1", "3.12", "4.1"]
@@ -50,6 +54,29 @@ def assert_states_follow_events(store: Store, slug: str = SLUG) -> None:
         assert status == replayed[story_id], (
             f"{story_id}: stored {status} but events say {replayed[story_id]}"
         )
+
+
+def write_setting_rows(store: Store, slug: str, rows: Mapping[str, str]) -> None:
+    """Put settings rows in the table as an older release left them: JSON text by key, any key,
+    any JSON value (null included), replacing rows of the same keys. Plain SQL on the store's
+    engine, past the typed API, which would refuse most of what an old database can hold."""
+    with store.engine.begin() as conn:
+        plan = conn.execute(select(PLANS.c.id).where(PLANS.c.slug == slug)).scalar_one()
+        conn.execute(delete(SETTINGS).where(SETTINGS.c.plan_id == plan, SETTINGS.c.key.in_(list(rows))))
+        if rows:
+            conn.execute(insert(SETTINGS), [{"plan_id": plan, "key": k, "value": v} for k, v in rows.items()])
+
+
+def setting_rows(store: Store, slug: str) -> dict[str, str]:
+    """The plan's settings rows exactly as stored: JSON text by key, unknown keys included."""
+    query = (
+        select(SETTINGS.c.key, SETTINGS.c.value)
+        .join(PLANS, PLANS.c.id == SETTINGS.c.plan_id)
+        .where(PLANS.c.slug == slug)
+        .order_by(SETTINGS.c.key)
+    )
+    with store.engine.connect() as conn:
+        return {key: value for key, value in conn.execute(query)}
 
 
 def done_event(actor: str, story_id: str = "1.1") -> Event:

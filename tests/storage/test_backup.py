@@ -8,7 +8,15 @@ from datetime import date, time
 import pytest
 
 from planner.state import Action, State
-from tests.helpers.storage import SLUG, assert_states_follow_events, done_event, make_event, walk_to_review
+from tests.helpers.storage import (
+    SLUG,
+    assert_states_follow_events,
+    done_event,
+    make_event,
+    setting_rows,
+    walk_to_review,
+    write_setting_rows,
+)
 
 
 def _fill(store) -> None:
@@ -29,8 +37,11 @@ def _fill(store) -> None:
     store.add_lead("U42", "lead")
     store.bind_lane(SLUG, "A", "alice")
     store.bind_lane(SLUG, "B", "bob")
-    store.set_setting(SLUG, "four_eyes", False)
-    store.set_setting("side", "digest", {"time": "09:30", "days": ["mon"]})
+    # Keys this version does not know, as an older release left them: a backup carries them too.
+    write_setting_rows(store, SLUG, {"four_eyes": "false"})
+    write_setting_rows(
+        store, "side", {"digest": '{"time": "09:30", "days": ["mon"]}', "digest_cutoff": "null"}
+    )
     store.update_plan_settings(SLUG, mode=2, digest_time=time(9, 15), holidays=[date(2026, 5, 1)])
 
 
@@ -43,12 +54,24 @@ def test_export_then_import_into_an_empty_database_reproduces_it_exactly(open_st
     restored.import_(json.loads(json.dumps(exported)))  # through real JSON, as the CLI does
 
     assert restored.export() == exported
+    # The settings rows come back as they were, key by key and as JSON text.
+    assert exported["plans"][0]["settings"] == {
+        "digest_time": "09:15",
+        "four_eyes": False,
+        "holidays": ["2026-05-01"],
+        "mode": 2,
+    }
+    assert exported["plans"][1]["settings"] == {
+        "digest": {"time": "09:30", "days": ["mon"]},
+        "digest_cutoff": None,
+    }
     for slug in (SLUG, "side"):
         assert restored.statuses(slug) == source.statuses(slug)
         assert restored.events(slug) == source.events(slug)  # same ids, times, request ids
         assert restored.audit(slug) == source.audit(slug)
         assert restored.get_plan(slug) == source.get_plan(slug)
         assert restored.plan_settings(slug) == source.plan_settings(slug)
+        assert setting_rows(restored, slug) == setting_rows(source, slug)
         assert_states_follow_events(restored, slug)
     assert restored.lead_records() == source.lead_records()
     assert restored.plan_for_channel("C1").slug == SLUG

@@ -1,4 +1,9 @@
-"""Per-plan settings: typed PlanSettings over the key -> JSON rows, and the untyped API bot/ still uses."""
+"""Per-plan settings: typed PlanSettings over the key -> JSON rows.
+
+Rows "as an older release stored them" (JSON text by key, keys this version does not know, JSON
+null) are written and read with plain SQL on the store's engine (`write_setting_rows`,
+`setting_rows`): that is what an existing database holds, whatever API wrote it.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,11 @@ import dataclasses
 from datetime import date, datetime, time
 
 import pytest
+from sqlalchemy import event
 
 from storage import plan_settings
 from storage.plan_settings import PlanSettings, PlanSettingsChanges
-from tests.helpers.storage import SLUG
+from tests.helpers.storage import SLUG, setting_rows, write_setting_rows
 
 EVERYTHING = PlanSettings(
     mode=2,
@@ -39,37 +45,43 @@ def test_every_field_round_trips_in_the_stored_format(new_db_url, open_store):
     assert store.update_plan_settings(SLUG, **changes) == EVERYTHING
     assert store.plan_settings(SLUG) == EVERYTHING
     assert open_store(url).plan_settings(SLUG) == EVERYTHING  # another process reads the same
-    # The rows keep today's format, so older code, other replicas and backups read them as before.
-    assert store.settings(SLUG) == {
-        "allow_solo": True,
-        "digest_cutoff": "11:00",
-        "digest_skip_quiet": True,
-        "digest_time": "09:30",
-        "digest_tz": "Europe/Paris",
-        "digest_workdays": "mon-fri",
-        "holidays": ["2026-05-01", "2026-12-25"],
-        "mode": 2,
-        "stale_after": 4,
+    # The rows keep the format older releases wrote (json.dumps of the value, one row per key),
+    # so older code, other replicas and backups read them as before.
+    assert setting_rows(store, SLUG) == {
+        "allow_solo": "true",
+        "digest_cutoff": '"11:00"',
+        "digest_skip_quiet": "true",
+        "digest_time": '"09:30"',
+        "digest_tz": '"Europe/Paris"',
+        "digest_workdays": '"mon-fri"',
+        "holidays": '["2026-05-01", "2026-12-25"]',
+        "mode": "2",
+        "stale_after": "4",
     }
 
 
-def test_rows_written_by_set_setting_read_back_typed(plan_store):
-    """What the bot stored through set_setting before PlanSettings existed, including the JSON
-    null `/team digest` writes for "no catch-up limit" and keys this version does not know."""
-    for key, value in {
-        "mode": 3,
-        "allow_solo": True,
-        "digest_time": "08:45",
-        "digest_tz": "America/New_York",
-        "digest_workdays": "sun-thu",
-        "digest_cutoff": None,
-        "holidays": ["2026-12-25", "2026-05-01", "2026-05-01"],
-        "digest_skip_quiet": False,
-        "four_eyes": False,
-        "digest": {"time": "09:00"},
-    }.items():
-        plan_store.set_setting(SLUG, key, value)
-    assert plan_store.plan_settings(SLUG) == PlanSettings(
+OLDER_ROWS = {
+    "mode": "3",
+    "allow_solo": "true",
+    "digest_time": '"08:45"',
+    "digest_tz": '"America/New_York"',
+    "digest_workdays": '"sun-thu"',
+    "digest_cutoff": "null",
+    "holidays": '["2026-12-25", "2026-05-01", "2026-05-01"]',
+    "digest_skip_quiet": "false",
+    "four_eyes": "false",
+    "digest": '{"time": "09:00"}',
+}
+
+
+def test_rows_an_older_release_stored_read_back_typed(new_db_url, open_store):
+    """What the bot stored before PlanSettings existed, including the JSON null `/team digest`
+    writes for "no catch-up limit" and keys this version does not know."""
+    url = new_db_url()
+    store = open_store(url)
+    store.save_plan(SLUG, "K3s", "# plan\n", ["1.1"])
+    write_setting_rows(store, SLUG, OLDER_ROWS)
+    expected = PlanSettings(
         mode=3,
         allow_solo=True,
         digest_time=time(8, 45),
@@ -79,14 +91,25 @@ def test_rows_written_by_set_setting_read_back_typed(plan_store):
         holidays=(date(2026, 5, 1), date(2026, 12, 25)),
         digest_skip_quiet=False,
     )
-    assert plan_store.get_setting(SLUG, "four_eyes") is False  # unknown keys are left alone
+    assert store.plan_settings(SLUG) == expected
+    assert open_store(url).plan_settings(SLUG) == expected  # another process reads the same
+    assert setting_rows(store, SLUG) == OLDER_ROWS  # reading rewrites nothing
+
+    # A typed write changes its own keys only: unknown keys and the others keep their text.
+    assert store.update_plan_settings(SLUG, mode=2) == dataclasses.replace(expected, mode=2)
+    assert setting_rows(store, SLUG) == OLDER_ROWS | {"mode": "2"}
+
+
+def test_a_stored_null_is_the_default_like_an_absent_key(plan_store):
+    write_setting_rows(plan_store, SLUG, {name: "null" for name in PlanSettingsChanges.__annotations__})
+    assert plan_store.plan_settings(SLUG) == PlanSettings()
 
 
 def test_none_deletes_the_key_so_the_default_applies(plan_store):
     plan_store.update_plan_settings(SLUG, mode=2, allow_solo=True, stale_after=5, digest_time=time(10, 0))
     after = plan_store.update_plan_settings(SLUG, mode=None, allow_solo=None, stale_after=None)
     assert after == PlanSettings(digest_time=time(10, 0))
-    assert plan_store.settings(SLUG) == {"digest_time": "10:00"}
+    assert setting_rows(plan_store, SLUG) == {"digest_time": '"10:00"'}
     assert plan_store.update_plan_settings(SLUG) == after  # no changes: just a read
 
 
@@ -96,9 +119,9 @@ def test_holidays_are_kept_sorted_without_repeats(plan_store):
         date(2026, 5, 1),
         date(2026, 12, 25),
     )
-    assert plan_store.settings(SLUG)["holidays"] == ["2026-05-01", "2026-12-25"]
+    assert setting_rows(plan_store, SLUG) == {"holidays": '["2026-05-01", "2026-12-25"]'}
     assert plan_store.update_plan_settings(SLUG, holidays=()).holidays == ()
-    assert plan_store.settings(SLUG)["holidays"] == []
+    assert setting_rows(plan_store, SLUG) == {"holidays": "[]"}
 
 
 @pytest.mark.parametrize(
@@ -118,37 +141,43 @@ def test_a_bad_change_raises_before_anything_is_written(plan_store, changes, err
     plan_store.update_plan_settings(SLUG, stale_after=5)
     with pytest.raises(error, match=message):
         plan_store.update_plan_settings(SLUG, **changes)
-    assert plan_store.settings(SLUG) == {"stale_after": 5}
+    assert setting_rows(plan_store, SLUG) == {"stale_after": "5"}
 
 
-def test_an_update_is_one_transaction(plan_store, monkeypatch):
-    real_set = plan_settings.set_raw
+def test_an_update_is_one_transaction(plan_store):
+    written: list[str] = []
 
-    def fail_on_the_second_key(session, plan, key, encoded):
-        if key == "allow_solo":
-            raise RuntimeError("connection lost half-way")
-        real_set(session, plan, key, encoded)
+    def fail_on_the_second_write(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO SETTINGS"):
+            written.append(statement)
+            if len(written) == 2:
+                raise RuntimeError("connection lost half-way")
 
     plan_store.update_plan_settings(SLUG, mode=2)
-    monkeypatch.setattr(plan_settings, "set_raw", fail_on_the_second_key)
-    with pytest.raises(RuntimeError):
-        plan_store.update_plan_settings(SLUG, mode=None, stale_after=7, allow_solo=True)
-    monkeypatch.undo()
-    assert plan_store.settings(SLUG) == {"mode": 2}  # neither the delete nor the first write stayed
+    event.listen(plan_store.engine, "before_cursor_execute", fail_on_the_second_write)
+    try:
+        with pytest.raises(RuntimeError, match="half-way"):
+            plan_store.update_plan_settings(SLUG, mode=None, stale_after=7, allow_solo=True)
+    finally:
+        event.remove(plan_store.engine, "before_cursor_execute", fail_on_the_second_write)
+    assert len(written) == 2  # the delete of mode and the write of stale_after had reached the database
+    assert setting_rows(plan_store, SLUG) == {"mode": "2"}  # neither the delete nor the first write stayed
 
 
 @pytest.mark.parametrize(
     "key, stored",
     [
-        ("mode", "two"),
-        ("allow_solo", 1),
-        ("digest_time", "9h30"),
-        ("holidays", ["2026-13-01"]),
-        ("holidays", 5),
+        ("mode", '"two"'),
+        ("mode", "2.5"),
+        ("allow_solo", "1"),
+        ("digest_time", '"9h30"'),
+        ("digest_time", "930"),
+        ("holidays", '["2026-13-01"]'),
+        ("holidays", "5"),
     ],
 )
 def test_a_stored_value_of_the_wrong_type_is_reported_by_key(plan_store, key, stored):
-    plan_store.set_setting(SLUG, key, stored)
+    write_setting_rows(plan_store, SLUG, {key: stored})
     with pytest.raises(ValueError, match=f"plan setting '{key}'"):
         plan_store.plan_settings(SLUG)
 
@@ -168,23 +197,16 @@ def test_the_field_lists_agree():
     assert names == set(PlanSettingsChanges.__annotations__) == set(plan_settings._CODECS)
 
 
-def test_settings_hold_json_values_per_plan(plan_store):
-    """The deprecated untyped API, kept until bot/ moves to plan_settings/update_plan_settings."""
+def test_settings_are_per_plan_and_a_write_replaces_the_value(plan_store):
     plan_store.save_plan("other", "Other", "o", ["1.1"])
-    assert plan_store.get_setting(SLUG, "mode") is None
-    assert plan_store.get_setting(SLUG, "mode", 3) == 3
-    plan_store.set_setting(SLUG, "mode", 2)
-    plan_store.set_setting(SLUG, "four_eyes", False)
-    plan_store.set_setting(SLUG, "digest", {"time": "09:00", "days": ["mon", "tue"]})
-    plan_store.set_setting(SLUG, "mode", 4)
-    assert plan_store.get_setting(SLUG, "mode") == 4
-    assert plan_store.get_setting(SLUG, "four_eyes", True) is False  # a stored False is not "unset"
-    assert plan_store.settings(SLUG) == {
-        "digest": {"time": "09:00", "days": ["mon", "tue"]},
-        "four_eyes": False,
-        "mode": 4,
-    }
-    assert plan_store.settings("other") == {}
-    with pytest.raises(TypeError):
-        plan_store.set_setting(SLUG, "bad", object())
-    assert "bad" not in plan_store.settings(SLUG)
+    plan_store.update_plan_settings(SLUG, mode=2, allow_solo=False)
+    assert plan_store.update_plan_settings(SLUG, mode=4).mode == 4
+    # A False that was set is stored, not taken for "unset": the row is there, as older releases wrote it.
+    assert setting_rows(plan_store, SLUG) == {"allow_solo": "false", "mode": "4"}
+    assert plan_store.plan_settings("other") == PlanSettings()
+    assert setting_rows(plan_store, "other") == {}
+    plan_store.update_plan_settings("other", stale_after=9)
+    assert plan_store.plan_settings(SLUG) == PlanSettings(mode=4)
+    assert setting_rows(plan_store, "other") == {"stale_after": "9"}
+    with pytest.raises(KeyError, match="nope"):
+        plan_store.update_plan_settings("nope", mode=2)
