@@ -6,7 +6,6 @@ a fresh machine: the bundled plan is imported the first time, and install-time l
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from bot.settings import Settings
@@ -27,16 +26,18 @@ def import_plan(store: Store, path: Path, *, slug: str | None = None, channel: s
     return record, plan
 
 
-def ensure_ready(store: Store, settings: Settings, *, quiet: bool = False) -> None:
-    """First run: import the bundled plan; every run: add the leads named in DELIVERYBOT_LEADS."""
+def ensure_ready(store: Store, settings: Settings) -> str | None:
+    """First run: import the bundled plan; every run: add the leads named in DELIVERYBOT_LEADS.
+
+    Returns what a person should hear about it (the first-run import), or None: the command line
+    prints it, `run` in a Slack mode logs it."""
     for name in settings.lead_names:
         if not store.is_lead(name):
             store.add_lead(name, "install")
     if store.list_plans():
-        return
+        return None
     path = Path(settings.default_plan)
     if not path.exists():
-        return
+        return None
     record, plan = import_plan(store, path)
-    if not quiet:
-        print(f"(first run: imported the bundled plan '{record.slug}', {len(plan.stories)} stories)", file=sys.stderr)
+    return f"first run: imported the bundled plan '{record.slug}', {len(plan.stories)} stories"

@@ -94,12 +94,20 @@ def _settings() -> Settings:
         raise BadConfiguration("\n".join(f"  {line}" for line in configuration_problems(err))) from None
 
 
-def _service(settings: Settings, *, quiet: bool = False) -> DeliveryService:
+def _service(settings: Settings, *, quiet: bool = False, log: bool = False) -> DeliveryService:
+    """The service on the configured store, the bundled plan imported on first run. What the first
+    run did is printed on stderr (a terminal), logged (`log`, a Slack process) or kept quiet."""
     from bot.bootstrap import ensure_ready, open_store
     from bot.service.delivery import DeliveryService
 
     store = open_store(settings)
-    ensure_ready(store, settings, quiet=quiet)
+    said = ensure_ready(store, settings)
+    if said and log:
+        from bot.logs import get_logger
+
+        get_logger("").info(said)
+    elif said and not quiet:
+        print(f"({said})", file=sys.stderr)
     return DeliveryService(store, settings=settings)
 
 
@@ -134,9 +142,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.console import run_console
 
         return run_console(_service(settings), actor="me")
+    from bot.logs import configure as configure_logging
     from bot.slack.runner import run_slack
 
-    return run_slack(settings, _service(settings))
+    configure_logging()
+    return run_slack(settings, _service(settings, log=True))
 
 
 def _plan(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,7 +10,6 @@ from aiohttp import web
 
 from bot.digest.job import DigestJob
 from bot.digest.scheduler import start_scheduler
-from bot.logs import configure as configure_logging
 from bot.logs import get_logger
 from bot.service.delivery import DeliveryService
 from bot.settings import Settings
@@ -60,7 +59,7 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
 
 
 def run_slack(settings: Settings, service: DeliveryService) -> int:
-    configure_logging()
+    """Serve until SIGTERM or Ctrl-C; logging is configured by the entry point."""
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings, service))
     return 0
