@@ -7,7 +7,7 @@ import pytest
 from bot.bootstrap import import_plan
 from bot.service.delivery import DeliveryService
 from storage.store import Store
-from tests.helpers.bot import SEED, Walker
+from tests.helpers.bot import SEED, Walker, big_digest, seed_mid_delivery
 
 
 @pytest.fixture
@@ -25,3 +25,15 @@ def service(store):
 @pytest.fixture
 def walk(service):
     return Walker(service)
+
+
+@pytest.fixture
+def seed(store):
+    """A digest of the seed plan mid-delivery, at a given time (the digest text and block tests)."""
+    return seed_mid_delivery(store)
+
+
+@pytest.fixture(scope="module")
+def big():
+    """The digest of a generated 2,000-story plan, built once per module."""
+    return big_digest()

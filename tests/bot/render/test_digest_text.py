@@ -8,8 +8,6 @@ tests/bot/slack/blocks/test_digest.py.
 
 from datetime import timedelta
 
-import pytest
-
 from bot.render.digest_text import digest_details_text, digest_summary_text
 from tests.helpers.bot import (
     CRITICAL_STEPS,
@@ -20,22 +18,10 @@ from tests.helpers.bot import (
     SLUG,
     STORIES,
     behind,
-    big_digest,
-    seed_mid_delivery,
 )
 from tests.helpers.plans import read_seed
 
 SEED_FINDINGS = read_seed().findings  # what the digest reports, not what it is tested on
-
-
-@pytest.fixture
-def seed(store):
-    return seed_mid_delivery(store)
-
-
-@pytest.fixture(scope="module")
-def big():
-    return big_digest()
 
 
 # -- the seed plan, mid-delivery ----------------------------------------------------------------

@@ -14,22 +14,20 @@ from tests.helpers.plans import statuses, tiny_plan
 LINK = "https://git.example.com/pr/1"
 
 
-@pytest.fixture
-def graph() -> PlanGraph:
-    return PlanGraph(tiny_plan())
+GRAPH = PlanGraph(tiny_plan())  # plans and their graphs are immutable: one for the module
 
 
-def test_open_prerequisites_are_named_with_their_holder(graph):
+def test_open_prerequisites_are_named_with_their_holder():
     sts = statuses(**{"1_1": ("done", "ann"), "1_2": ("in_progress", "U0BOB")})
-    text = refusal_text(decide(Request(Action.START, "2.1", "cid"), graph, sts))
+    text = refusal_text(decide(Request(Action.START, "2.1", "cid"), GRAPH, sts))
     reason, hint = text.split("\n")
     assert reason == "2.1 can't start yet: it waits for 1.2 (in progress, &lt;@U0BOB&gt;)."
     assert hint == "Take a startable story (/unblocked), or a lead can force it: /start 2.1 force &lt;reason&gt;."
 
 
-def test_a_console_name_is_an_at_name_and_the_hint_can_be_left_out(graph):
+def test_a_console_name_is_an_at_name_and_the_hint_can_be_left_out():
     sts = statuses(**{"1_1": ("in_progress", "ann")})
-    d = decide(Request(Action.START, "1.1", "bob"), graph, sts)
+    d = decide(Request(Action.START, "1.1", "bob"), GRAPH, sts)
     assert refusal_text(d) == "1.1 is already in progress, held by @ann.\nPick another story: /unblocked or /next."
     assert refusal_text(d, with_hint=False) == "1.1 is already in progress, held by @ann."
 
@@ -38,9 +36,9 @@ def test_a_console_name_is_an_at_name_and_the_hint_can_be_left_out(graph):
     (Action.FORCE_START, "Only a lead can force a story past its prerequisites."),
     (Action.REOPEN, "Only a lead can reopen a done story."),
 ])
-def test_the_same_code_is_worded_for_its_action(graph, action, said):
+def test_the_same_code_is_worded_for_its_action(action, said):
     state = "todo" if action == Action.FORCE_START else "done"
-    d = decide(Request(action, "1.1", "bob", reason="why"), graph, statuses(**{"1_1": (state, "ann")}))
+    d = decide(Request(action, "1.1", "bob", reason="why"), GRAPH, statuses(**{"1_1": (state, "ann")}))
     assert d.code == "lead-only" and refusal_text(d).startswith(said)
 
 
@@ -51,10 +49,10 @@ def test_the_same_code_is_worded_for_its_action(graph, action, said):
     ("https://x.example/a b", "spaces, control or invisible characters"),
     ("https://x.example/" + "a" * 2000, "2018 characters long; the limit is 2000"),
 ])
-def test_every_link_problem_reads_as_a_clause(graph, link, said):
+def test_every_link_problem_reads_as_a_clause(link, said):
     problem = link_problem(link)
     assert problem is not None and said in link_problem_text(problem)
-    d = decide(Request(Action.DONE, "1.1", "bob", evidence=link), graph, statuses(**{"1_1": ("review", "ann")}))
+    d = decide(Request(Action.DONE, "1.1", "bob", evidence=link), GRAPH, statuses(**{"1_1": ("review", "ann")}))
     assert refusal_text(d).startswith(f"Can't mark 1.1 done: {link_problem_text(problem)}")
 
 

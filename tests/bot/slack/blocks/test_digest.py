@@ -5,13 +5,12 @@ tests/bot/render/test_digest_text.py."""
 import json
 from datetime import timedelta
 
-import pytest
 from fakeslack.blocks import check_blocks as fake_check_blocks
 
 from bot.render.digest_text import summary_lines
 from bot.slack.blocks.digest import digest_main_blocks, digest_thread_blocks
 from bot.slack.blocks.limits import MESSAGE_JSON_MAX, check_message
-from tests.helpers.bot import MON, NASTY, SLUG, big_digest, seed_mid_delivery
+from tests.helpers.bot import MON, NASTY, SLUG
 from tests.helpers.plans import read_seed
 
 SEED_FINDINGS = len(read_seed().findings)
@@ -52,16 +51,6 @@ def rows_and_more(text):
     shown = text.count("\n• ")
     more = [line for line in text.split("\n") if line.startswith("…and ")]
     return shown, int(more[0].split()[1].replace(",", "")) if more else 0
-
-
-@pytest.fixture
-def seed(store):
-    return seed_mid_delivery(store)
-
-
-@pytest.fixture(scope="module")
-def big():
-    return big_digest()
 
 
 # -- the seed plan, mid-delivery ----------------------------------------------------------------
