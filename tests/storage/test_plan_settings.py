@@ -81,16 +81,10 @@ def test_rows_an_older_release_stored_read_back_typed(new_db_url, open_store):
     store = open_store(url)
     store.save_plan(SLUG, "K3s", "# plan\n", ["1.1"])
     write_setting_rows(store, SLUG, OLDER_ROWS)
-    expected = PlanSettings(
-        mode=3,
-        allow_solo=True,
-        digest_time=time(8, 45),
-        digest_tz="America/New_York",
-        digest_workdays="sun-thu",
-        digest_cutoff=None,
-        holidays=(date(2026, 5, 1), date(2026, 12, 25)),
-        digest_skip_quiet=False,
-    )
+    # Same solo switch and holidays as EVERYTHING (the repeated 2026-05-01 read once), the rest as stored.
+    expected = dataclasses.replace(EVERYTHING, mode=3, digest_time=time(8, 45), digest_tz="America/New_York",
+                                   digest_workdays="sun-thu", digest_cutoff=None, digest_skip_quiet=False,
+                                   stale_after=PlanSettings().stale_after)
     assert store.plan_settings(SLUG) == expected
     assert open_store(url).plan_settings(SLUG) == expected  # another process reads the same
     assert setting_rows(store, SLUG) == OLDER_ROWS  # reading rewrites nothing
