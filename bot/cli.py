@@ -145,7 +145,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.logs import configure as configure_logging
     from bot.slack.runner import run_slack
 
-    configure_logging()
+    configure_logging(settings)
     return run_slack(settings, _service(settings, log=True))
 
 

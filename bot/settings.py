@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -39,6 +39,19 @@ class Settings(BaseSettings):
     digest_timezone: ZoneInfo = Field(default=ZoneInfo("UTC"), alias="DELIVERYBOT_DIGEST_TZ")
     digest_workdays: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(range(5)),
                                                                  alias="DELIVERYBOT_DIGEST_WORKDAYS")
+    # Logs (bot/logs.py): "text" lines or one JSON object a line; the root level.
+    log_format: Literal["text", "json"] = Field(default="text", alias="DELIVERYBOT_LOG_FORMAT")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="DELIVERYBOT_LOG_LEVEL")
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value  # JSON, " json " read as json
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value  # debug reads as DEBUG
 
     @classmethod
     def defaults(cls) -> Settings:

@@ -31,7 +31,7 @@ def card_line(card: dict) -> str:
 def capped(lines: list[str], limit: int = MAX_LINES) -> list[str]:
     if len(lines) <= limit:
         return lines
-    return lines[:limit] + [f"… and {len(lines) - limit} more (use --json or /status ID for details)"]
+    return lines[:limit] + [f"… and {len(lines) - limit} more (use --json or /board ID for details)"]
 
 
 def owner_heading(card: dict) -> str:

@@ -88,5 +88,5 @@ class Call:
         """A story id of this plan, or InputError with the command's usage."""
         sid = story_id(word, self.usage)
         if not self.ctx.plan.has(sid):
-            raise InputError(f"There is no story {sid} in {self.ctx.slug}. /status lists the stories.")
+            raise InputError(f"There is no story {sid} in {self.ctx.slug}. /board lists the stories.")
         return sid

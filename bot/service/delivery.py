@@ -85,11 +85,12 @@ class DeliveryService:
     def _dispatch(self, actor: str, text: str, *, channel: str | None, plan: str | None,
                   request_id: str | None) -> Reply:
         words = split_command(text)
-        command = table.find(words.name)
+        name, args = table.unwrap(words.name, words.args)
+        command = table.find(name)
         if command is None:
-            return refusal(f"Unknown command /{T.esc(words.name[:30])}. {T.esc(help_text(table.COMMANDS))}",
+            return refusal(f"Unknown command /{T.esc(name[:30])}. {T.esc(help_text(table.COMMANDS))}",
                            "unknown-command")
-        run, usage, args = command.run, command.usage, words.args
+        run, usage = command.run, command.usage
         sub = command.subcommand(args[0]) if args and command.subcommands else None
         if sub is not None:
             run, usage, args = sub.run, sub.usage, args[1:]

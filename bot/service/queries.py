@@ -1,4 +1,4 @@
-"""Commands that only read: /unblocked, /status (board, one story, the picture), /next, and App Home's data.
+"""Commands that only read: /unblocked, /board (the board, one story, the picture), /next, and App Home's data.
 
 Person-independent answers are memoised with the plan's context, so the same /unblocked asked by
 twenty people in a minute costs one computation.
@@ -29,7 +29,7 @@ def unblocked_command(call: Call) -> Reply:
     return answer() if scope == "mine" else call.memo(f"unblocked:{scope}", answer)
 
 
-def status_command(call: Call) -> Reply:
+def board_command(call: Call) -> Reply:
     ctx = call.ctx
     if not call.args:
         data = call.memo("board", lambda: board(ctx.staffing, ctx.statuses))
@@ -40,7 +40,7 @@ def status_command(call: Call) -> Reply:
 
 
 def graph_command(call: Call) -> Reply:
-    """/status graph: the transport draws the picture (Slack uploads it, a terminal names the CLI)."""
+    """/board graph: the transport draws the picture (Slack uploads it, a terminal names the CLI)."""
     return Reply(True, T.graph_text(call.ctx.slug), kind="graph", data={"plan": call.ctx.slug})
 
 

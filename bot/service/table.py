@@ -24,6 +24,7 @@ Handler = Callable[[Call], Reply]
 
 ANYONE = "anyone"
 LEAD = "lead"
+UMBRELLA = "delivery"  # `/delivery start 4.1` is `/start 4.1`
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,11 @@ COMMANDS: tuple[Command, ...] = (
             forms=(Form("/review ID changes <what>", "as reviewer, send it back to in progress", "the reviewer"),)),
     Command("done", transitions.done_command, "/done ID LINK",
             "approve a story in review, with the evidence (not your own story)", who="not the author"),
-    Command("status", queries.status_command, "/status [ID | graph]",
+    Command("board", queries.board_command, "/board [ID | graph]",
             "the board, or one story with its history and why it is blocked",
-            subcommands=(SubCommand("graph", queries.graph_command, "/status graph",
-                                    "the dependency graph as a picture"),)),
+            subcommands=(SubCommand("graph", queries.graph_command, "/board graph",
+                                    "the dependency graph as a picture"),),
+            aliases=("status",)),  # its first name; Slack reserves /status, the console and scripts keep it
     Command("next", queries.next_command, "/next", "what you should do next"),
     Command("team", team.show, "/team [mode N | lane A @person | lane A none | lead @person | solo on|off | "
             "channel | digest HH:MM ZONE DAYS | holiday YYYY-MM-DD | quiet on|off]",
@@ -127,6 +129,9 @@ COMMANDS: tuple[Command, ...] = (
                                     lead_only=True, denied="post the digest in the channel",
                                     denied_hint="/digest shows it to you."),)),
     Command("help", _help, "/help", "this list", needs_plan=False),
+    Command(UMBRELLA, _help, f"/{UMBRELLA} <command> …",
+            "any command under one name, for workspaces where another app owns /start or /next",
+            needs_plan=False, brief=f"/{UMBRELLA} done 4.1 https://…"),
 )
 
 _BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
@@ -137,13 +142,21 @@ def find(name: str) -> Command | None:
     return _BY_NAME.get(name.lower())
 
 
+def unwrap(name: str, args: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """`/delivery done 4.1 …` -> ("done", ("4.1", …)); any other command as it is. The umbrella
+    with no command, or with itself, stays the umbrella (it answers with the help)."""
+    if name.lower() == UMBRELLA and args and args[0].lstrip("/").lower() not in ("", UMBRELLA):
+        return args[0].lstrip("/").lower(), args[1:]
+    return name, args
+
+
 def slack_commands() -> tuple[str, ...]:
     """The slash commands the Slack app registers: manifest.yaml must list exactly these."""
     return tuple(c.slash for c in COMMANDS if c.in_slack)
 
 
 def completions() -> list[str]:
-    """Every command and sub-command as the console completes them: "/team mode", "/status graph", ..."""
+    """Every command and sub-command as the console completes them: "/team mode", "/board graph", ..."""
     words = [f"/{name}" for name in _BY_NAME]
-    words += [f"{c.slash} {s.word}" for c in COMMANDS for s in c.subcommands]
+    words += [f"/{name} {s.word}" for name, c in _BY_NAME.items() for s in c.subcommands]
     return sorted(words)

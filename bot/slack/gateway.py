@@ -105,7 +105,7 @@ class Gateway:
         return await post_digest(self.client, self.service, slug, channel, data)
 
     async def post_graph(self, slug: str, channel: str, user: str) -> None:
-        """/status graph: the picture of the plan, uploaded where it was asked for."""
+        """/board graph: the picture of the plan, uploaded where it was asked for."""
         png = await plan_png(self.service, slug)
         await upload_png(self.client, channel, png, slug=slug, comment=f"<@{user}> asked for the plan's graph")
 

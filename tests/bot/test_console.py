@@ -19,9 +19,9 @@ WORDS = completions()
     ("/te", ["/team"]),
     ("/team m", ["mode"]),
     ("/team ", sorted(s.word for s in next(c for c in COMMANDS if c.name == "team").subcommands)),
-    ("/d", ["/digest", "/done"]),
-    ("/status ", ["graph"]),
-    ("/status g", ["graph"]),
+    ("/d", ["/delivery", "/digest", "/done"]),
+    ("/board ", ["graph"]),
+    ("/status g", ["graph"]),  # the board's first name, which the console still takes
     ("/next ", []),
     ("/nope", []),
     ("/team mode 3", []),  # nothing completes a free word
@@ -30,8 +30,8 @@ def test_completion_offers_commands_then_their_sub_commands(line, expected):
     assert candidates(WORDS, line) == expected
 
 
-def test_completion_knows_every_command():
-    assert candidates(WORDS, "/") == sorted(c.slash for c in COMMANDS)
+def test_completion_knows_every_command_and_alias():
+    assert candidates(WORDS, "/") == sorted(f"/{name}" for c in COMMANDS for name in (c.name, *c.aliases))
 
 
 def test_plain_drops_bold_and_slack_escapes():

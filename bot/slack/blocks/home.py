@@ -62,7 +62,7 @@ def home_view(data: dict) -> dict:
     if gates:
         blocks.append(DividerBlock())
         blocks.append(section(bullets("*Gates*", [gate_line(g) for g in gates])))
-    blocks.append(context("`/unblocked` what can start · `/status` the board · `/help` all commands"))
+    blocks.append(context("`/unblocked` what can start · `/board` the board · `/help` all commands"))
     view = View(type="home", blocks=blocks).to_dict()
     return check_view(view)
 
@@ -83,7 +83,7 @@ def _mine(plan: str | None, mine: list[dict]) -> list[Block]:
         else:
             out.append(section(text, review_button(plan, card["id"], card.get("label"))))
     if len(mine) > MAX_MINE:
-        out.append(context(f"…and {len(mine) - MAX_MINE:,} more: `/status` shows the board."))
+        out.append(context(f"…and {len(mine) - MAX_MINE:,} more: `/board` shows the board."))
     return out
 
 

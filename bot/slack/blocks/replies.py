@@ -215,7 +215,7 @@ def _unblocked(reply: Reply) -> list[Block]:
             section(
                 "Nothing startable in your lane right now; `/unblocked` shows everything startable."
                 if scope == "mine"
-                else "Nothing is startable right now. `/status` shows what is in progress."
+                else "Nothing is startable right now. `/board` shows what is in progress."
             )
         )
 
@@ -308,7 +308,7 @@ def _board(reply: Reply) -> list[Block]:
             for f in forced
         ]
         blocks.append(section(bullets("⚠ *Forced starts still open*", lines)))
-    blocks.append(context("`/status ID` for one story · `/unblocked` for what can start"))
+    blocks.append(context("`/board ID` for one story · `/unblocked` for what can start"))
     return blocks
 
 
@@ -418,7 +418,7 @@ def _refusal(reply: Reply) -> list[Block]:
     d = reply.data
     blocks: list[Block] = list(text_sections(reply.text, limit=3))
     if d.get("open_prerequisites"):
-        story = f" `/status {T.esc(d['story'])}` shows why." if d.get("story") else ""
+        story = f" `/board {T.esc(d['story'])}` shows why." if d.get("story") else ""
         blocks.append(context(f"⚠ Still open: {id_list(d['open_prerequisites'])}.{story}"))
     elif d.get("error") == "conflict":
         blocks.append(context("⚠ Someone moved it first: nothing of yours was applied."))

@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.service import table
 from bot.slack import COMMANDS
 from bot.slack.blocks.modals import done_modal
 from bot.slack.gateway import Gateway
@@ -22,8 +23,8 @@ async def on_command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     await ack()
     name, text = body["command"], (body.get("text") or "").strip()
     user, channel = body["user_id"], body.get("channel_id")
-    words = text.split()
-    if name == "/done" and len(words) == 1 and body.get("trigger_id"):
+    command, words = table.unwrap(name.lstrip("/"), tuple(text.split()))
+    if command == "done" and len(words) == 1 and body.get("trigger_id"):  # no link yet: ask for it
         view = done_modal(plan=None, story_id=words[0][:20], story_label=words[0][:20], channel=channel)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
         return

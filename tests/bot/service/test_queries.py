@@ -42,7 +42,7 @@ def test_unblocked_mine_only_my_lane(service, walk):
 
 def test_status_board_and_story_history(service, walk):
     walk.finish("1.1")
-    board = service.handle("ann", "/status")
+    board = service.handle("ann", "/board")
     assert board.data["counts"]["done"] == 1
     assert f"1/{STORIES} done" in board.text
     assert "Checkpoint" in board.text or "Checkpoints" in board.text

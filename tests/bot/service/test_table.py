@@ -103,3 +103,40 @@ def test_manifest_usage_hints_name_every_sub_command():
     for command in COMMANDS:
         for sub in command.subcommands:
             assert sub.word in hints[command.slash], (command.slash, sub.word)
+
+
+# Built-in names Slack keeps for itself: one of them in the manifest and Slack rejects the whole
+# slash_commands list, so the app installs with no commands at all.
+SLACK_RESERVED = ("status", "me", "join", "away", "dnd", "shrug", "remind", "msg", "feed", "who", "collapse",
+                  "expand", "leave", "open", "search", "topic", "mute", "pro", "shortcuts")
+
+
+def test_no_command_slack_registers_has_a_reserved_name():
+    registered = {c["command"].lstrip("/") for c in manifest_commands()} | {s.lstrip("/") for s in slack_commands()}
+    assert not registered & set(SLACK_RESERVED)
+    assert {"unblocked", "done", "board", "delivery"} <= registered
+
+
+def test_status_stays_an_alias_for_the_console_and_scripts(service):
+    board = find("board")
+    assert board is not None and find("status") is board and "/status" not in slack_commands()
+    assert service.handle("ann", "/status").kind == service.handle("ann", "/board").kind == "board"
+
+
+@pytest.mark.parametrize(("typed", "same_as"), [
+    ("/delivery unblocked all", "/unblocked all"),
+    ("/delivery board 1.1", "/board 1.1"),
+    ("/delivery /next", "/next"),
+    ("/delivery team", "/team"),
+])
+def test_the_umbrella_reaches_every_command(service, typed, same_as):
+    through, direct = service.handle("ann", typed), service.handle("ann", same_as)
+    assert (through.ok, through.kind, through.text) == (direct.ok, direct.kind, direct.text)
+
+
+def test_the_umbrella_moves_stories_like_the_command_itself(service):
+    before = count_events(service)
+    moved = service.handle("ann", "/delivery start 1.1")
+    assert moved.ok and moved.data["story"] == "1.1" and count_events(service) == before + 1
+    assert service.handle("ann", "/delivery").kind == "help"  # alone: what it can reach
+    assert service.handle("ann", "/delivery frobnicate").data["error"] == "unknown-command"

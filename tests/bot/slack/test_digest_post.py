@@ -46,8 +46,8 @@ async def test_lead_posts_the_digest_from_slack_and_others_see_it_privately(work
     assert main.args["channel"] == CHANNEL
 
 
-async def test_status_graph_uploads_the_picture_where_asked(workspace):
-    result = await workspace.command("U0ANN", "/status", "graph")
+async def test_board_graph_uploads_the_picture_where_asked(workspace):
+    result = await workspace.command("U0ANN", "/board", "graph")
     assert "dependency graph" in result["reply"].text
     done = await workspace.slack.wait_for("files.completeUploadExternal", 1, timeout=30)
     assert done[0].args["channel_id"] == CHANNEL

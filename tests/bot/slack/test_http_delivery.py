@@ -137,7 +137,7 @@ async def test_the_whole_seed_plan_over_http(workspace, seeded_service):
     assert {k: v.state for k, v in fold_events(statuses, events).items()} == {k: v.state for k, v in statuses.items()}
     final = await workspace.command(ANN, "/unblocked")
     assert "Nothing is startable right now" in final["reply"].text
-    board = await workspace.command(ANN, "/status")
+    board = await workspace.command(ANN, "/board")
     assert f"{STORIES}/{STORIES} done" in board["reply"].text
     # nothing was ever posted that Slack would reject, and no call failed
     assert not [c for c in slack.calls if c.failed]

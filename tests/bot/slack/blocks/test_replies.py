@@ -157,7 +157,7 @@ def test_2000_story_board_is_compact(huge):
     assert "*Critical path*: at 1.1 (in progress), step 1 of 300" in text
 
 
-# -- /status -----------------------------------------------------------------------------------
+# -- /board ------------------------------------------------------------------------------------
 
 
 def test_board_shows_forced_starts_and_checkpoints(small):
@@ -395,8 +395,8 @@ def test_every_reply_of_a_real_walk_renders(service, walk):
             "/unblocked",
             "/unblocked all",
             "/unblocked mine",
-            "/status",
-            "/status 1.1",
+            "/board",
+            "/board 1.1",
             "/next",
             "/team",
             "/start 2.2",
@@ -405,10 +405,10 @@ def test_every_reply_of_a_real_walk_renders(service, walk):
     ]
     replies.append(walk.ok("dev", "/start 1.1"))
     replies.append(walk.ok("dev", f"/review 1.1 {LINK} @rev"))
-    replies.append(service.handle("rev", "/status 1.1"))
+    replies.append(service.handle("rev", "/board 1.1"))
     replies.append(service.handle("rev", "/next"))
     replies.append(walk.ok("rev", f"/done 1.1 {LINK}"))
-    replies.append(service.handle("lea", "/status 1.1"))
+    replies.append(service.handle("lea", "/board 1.1"))
     for reply in replies:
         slack_accepts(reply_blocks(reply))
         for note in reply.notifications:
