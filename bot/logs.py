@@ -116,14 +116,14 @@ class ContextFilter(logging.Filter):
 TOKEN_PATTERN = re.compile(r"(?:xox[a-z](?:\.xox[a-z])?|xapp)-[A-Za-z0-9-]+")
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (TOKEN_PATTERN, REDACTED),
-    # An Authorization header's credential, whatever it is.
-    (re.compile(r"\b(Bearer|Basic)(\s+)[^\s'\",;}\]]+", re.IGNORECASE), rf"\1\2{REDACTED}"),
+    # An Authorization header's credential, whatever it is (slack_sdk writes "(redacted)" itself).
+    (re.compile(r"\b(Bearer\s+)[^\s'\",;}\]]+"), rf"\1{REDACTED}"),
     # Socket Mode URLs (wss://…/link/?ticket=…): the ticket opens the app's connection.
     (re.compile(r"([?&]ticket=)[^&\s'\"]+"), rf"\1{REDACTED}"),
     # Incoming webhooks and response_urls post as the app to whoever holds them.
     (re.compile(r"(https?://hooks\.slack(?:-gov)?\.com/)[^\s'\",;)}\]>]+"), rf"\1{REDACTED}"),
     # token=…, 'token': '…', "client_secret": "…" in form bodies and dict/JSON reprs (the legacy
-    # verification token is in every slash command body Bolt logs).
+    # verification token is in the request bodies Bolt logs when no listener matched).
     (re.compile(r"((?:token|secret|password)['\"]?\s*[:=]\s*['\"]?)[^\s'\"&,}]+",
                 re.IGNORECASE), rf"\1{REDACTED}"),
 )
@@ -280,9 +280,11 @@ def _log_uncaught() -> None:
         if args.exc_type is SystemExit:
             return
         name = args.thread.name if args.thread else "?"
-        exc = args.exc_value if args.exc_value is not None else args.exc_type()
+        if args.exc_value is None:
+            log.error("uncaught %s in thread %s", args.exc_type.__name__, name)
+            return
         log.error("uncaught exception in thread %s", name,
-                  exc_info=(args.exc_type, exc, args.exc_traceback or exc.__traceback__))
+                  exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
 
     sys.excepthook = main_hook
     threading.excepthook = thread_hook

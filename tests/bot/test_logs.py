@@ -320,14 +320,15 @@ def test_secrets_in_the_arguments_are_redacted(jsonlog):
 
 def test_a_token_inside_a_dict_repr_is_redacted(jsonlog):
     # What slack_sdk, slack_bolt and aiohttp pass to a log call: headers, bodies, responses.
-    request = {"headers": {"Authorization": f"Bearer {BOT_TOKEN}", "X-Other": "xoxp-1234-5678-abcdef"},
+    request = {"headers": {"Authorization": f"Bearer {BOT_TOKEN}", "X-Other": "xoxp-1234-5678-abcdef",
+                           "Proxy-Authorization": "Bearer eyJhbGciOi.eyJzdWIi.SflKxwRJ"},
                "data": {"token": "legacy-verification-token", "client_secret": SIGNING_SECRET}}
     jsonlog.logger.debug("Sending a request - %s", request)
     jsonlog.logger.debug(request)  # a dict as the message itself, as Bolt does with bodies
     for entry in jsonlog.entries():
         assert "Bearer [redacted]" in entry["message"]
         assert "'X-Other': '[redacted]'" in entry["message"]
-        assert "legacy-verification-token" not in entry["message"]
+        assert "legacy-verification-token" not in entry["message"] and "SflKxwRJ" not in entry["message"]
     assert_no_secret(jsonlog.text)
 
 
