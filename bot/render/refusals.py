@@ -29,6 +29,12 @@ def lead_only_text(what: str, instead: str = "") -> str:
     return f"Only a lead can {what}. {LEAD_HINT}" + (f" {instead}" if instead else "")
 
 
+def guest_text() -> str:
+    """To someone of another workspace in a shared (Slack Connect) channel."""
+    return ("You are in this channel from another workspace: you can read the plan here, but only people of "
+            "the workspace that installed deliverybot move stories or change the team.")
+
+
 def link_problem_text(problem: LinkProblem) -> str:
     """Why a link is not evidence, as a clause: "that link has no host name"."""
     return {

@@ -21,7 +21,7 @@ from bot.digest.schedule import DigestConfig, plan_digest_config
 from bot.logs import get_logger
 from bot.render import text as T
 from bot.render.help import help_text
-from bot.render.refusals import lead_only_text
+from bot.render.refusals import guest_text, lead_only_text
 from bot.service import queries, table
 from bot.service.context import Call, Context, PlanNotFound
 from bot.service.digest import digest_data
@@ -69,10 +69,14 @@ class DeliveryService:
         channel: str | None = None,
         plan: str | None = None,
         request_id: str | None = None,
+        guest: bool = False,
     ) -> Reply:
-        """Run one command. Never raises: bad input is a refusal, our own fault an error with a reference."""
+        """Run one command. Never raises: bad input is a refusal, our own fault an error with a reference.
+
+        `guest`: the person belongs to another workspace than the one that installed the app (a
+        Slack Connect channel); they may read the plan but not act on it."""
         try:
-            return self._dispatch(actor, text, channel=channel, plan=plan, request_id=request_id)
+            return self._dispatch(actor, text, channel=channel, plan=plan, request_id=request_id, guest=guest)
         except InputError as err:
             return refusal(T.esc(str(err)), "bad-input")
         except PlanNotFound as err:
@@ -83,7 +87,7 @@ class DeliveryService:
             return something_went_wrong(ref)
 
     def _dispatch(self, actor: str, text: str, *, channel: str | None, plan: str | None,
-                  request_id: str | None) -> Reply:
+                  request_id: str | None, guest: bool) -> Reply:
         words = split_command(text)
         name, args = table.unwrap(words.name, words.args)
         command = table.find(name)
@@ -97,6 +101,8 @@ class DeliveryService:
         call = Call(actor=actor, args=args, usage=usage, request_id=request_id or uuid.uuid4().hex,
                     store=self.store, settings=self.settings, clock=self.clock, here=channel,
                     context=self.context(plan, channel) if command.needs_plan else None)
+        if guest and (command.acts or (sub is not None and sub.lead_only)):
+            return refusal(guest_text(), "guest")
         if sub is not None and sub.lead_only and not call.is_lead:
             return refusal(lead_only_text(sub.denied, sub.denied_hint), "lead-only")
         if sub is not None and sub.writes:

@@ -64,6 +64,7 @@ class Command:
     needs_plan: bool = True
     in_slack: bool = True  # registered as a Slack slash command (and listed in manifest.yaml)
     brief: str = ""  # the short form /help shows when `usage` spells out every form
+    acts: bool = False  # moves stories: refused to a guest from another workspace, like lead-only sub-commands
 
     @property
     def synopsis(self) -> str:
@@ -94,15 +95,16 @@ COMMANDS: tuple[Command, ...] = (
     Command("unblocked", queries.unblocked_command, "/unblocked [mine|all]",
             "what can start now and who should take it"),
     Command("start", transitions.start_command, "/start ID [force <reason> | reopen <reason>]", "take a story",
-            brief="/start ID",
+            brief="/start ID", acts=True,
             forms=(Form("/start ID force <reason>", "start past open prerequisites (shown until they are done)", LEAD),
                    Form("/start ID reopen <reason>", "reopen a done story", LEAD))),
     Command("review", transitions.review_command,
             "/review ID LINK [@reviewer]  or  /review ID changes <what to change>",
             "send your story to review with its pull request", who="the holder", brief="/review ID LINK [@reviewer]",
+            acts=True,
             forms=(Form("/review ID changes <what>", "as reviewer, send it back to in progress", "the reviewer"),)),
     Command("done", transitions.done_command, "/done ID LINK",
-            "approve a story in review, with the evidence (not your own story)", who="not the author"),
+            "approve a story in review, with the evidence (not your own story)", who="not the author", acts=True),
     Command("board", queries.board_command, "/board [ID | graph]",
             "the board, or one story with its history and why it is blocked",
             subcommands=(SubCommand("graph", queries.graph_command, "/board graph",

@@ -22,6 +22,7 @@ from bot.service.delivery import DeliveryService
 from bot.service.replies import Reply
 from bot.slack.blocks.replies import reply_blocks
 from bot.slack.digest_post import plan_png, post_digest, upload_png
+from bot.slack.identity import Actor
 from bot.slack.metrics import LATENCY, REQUESTS
 from bot.slack.notify import Notifier
 from bot.slack.retries import SeenEvents
@@ -50,17 +51,18 @@ class Gateway:
         self.seen_events = SeenEvents()  # Events API deliveries already handled (Slack retries)
 
     async def run(
-        self, user: str, text: str, *, channel: str | None = None, plan: str | None = None,
+        self, actor: Actor, text: str, *, channel: str | None = None, plan: str | None = None,
         request_id: str | None = None, kind: str = "command",
     ) -> Answer:
         started = time.perf_counter()
-        call = partial(self._answer, user, text, channel=channel, plan=plan, request_id=request_id)
+        call = partial(self._answer, actor.user, text, channel=channel, plan=plan, request_id=request_id,
+                       guest=actor.guest)
         answer = await asyncio.get_running_loop().run_in_executor(self.workers, call)
         LATENCY.observe(time.perf_counter() - started)
         REQUESTS.labels(kind=kind, outcome="ok" if answer.reply.ok else "refused").inc()
         return answer
 
-    def _answer(self, user: str, text: str, **where) -> Answer:
+    def _answer(self, user: str, text: str, **where: Any) -> Answer:
         """In a worker thread: the service's reply and its blocks, so no CPU work lands on the loop."""
         reply = self.service.handle(user, text, **where)
         cached = self._blocks.get(id(reply))

@@ -52,9 +52,12 @@ class SlackHttp:
             await resp.read()
             return resp
 
-    async def command(self, user: str, command: str, text: str = "", channel: str = CHANNEL) -> dict:
+    async def command(self, user: str, command: str, text: str = "", channel: str = CHANNEL,
+                      user_team: str | None = None) -> dict:
         """Send a slash command; returns {"status", "payload", "reply"} with the respond() post."""
         payload = self.slack.slash_command(command, text, user_id=user, user_name=user.lower(), channel_id=channel)
+        if user_team:
+            payload["team_id"] = user_team
         resp = await self.post(urlencode(payload), "application/x-www-form-urlencoded")
         result = {"status": resp.status, "payload": payload, "reply": None}
         if resp.status == 200 and not (command == "/done" and len(text.split()) == 1):
@@ -63,11 +66,12 @@ class SlackHttp:
         return result
 
     async def click(self, user: str, action_id: str, value: str, channel: str | None = CHANNEL,
-                    response_url: bool = True) -> dict:
+                    response_url: bool = True, user_team: str | None = None) -> dict:
+        """Click a button; `user_team` other than the installing workspace's is a Slack Connect guest."""
         payload = {
             "type": "block_actions",
-            "user": {"id": user, "username": user.lower(), "team_id": "T0FAKE"},
-            "api_app_id": "A0FAKE", "token": "legacy", "team": {"id": "T0FAKE", "domain": "fake"},
+            "user": {"id": user, "username": user.lower(), "team_id": user_team or self.slack.team_id},
+            "api_app_id": "A0FAKE", "token": "legacy", "team": {"id": self.slack.team_id, "domain": "fake"},
             "trigger_id": self.slack.new_trigger_id(),
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value,
                          "action_ts": f"{time.time():.6f}"}],
@@ -82,11 +86,12 @@ class SlackHttp:
         resp = await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
         return {"status": resp.status, "payload": payload}
 
-    async def submit(self, user: str, view: dict, values: dict) -> tuple[int, dict | None]:
+    async def submit(self, user: str, view: dict, values: dict,
+                     user_team: str | None = None) -> tuple[int, dict | None]:
         """Submit a modal the app opened, with state values {block: {action: {...}}}."""
         payload = {
-            "type": "view_submission", "team": {"id": "T0FAKE", "domain": "fake"},
-            "user": {"id": user, "username": user.lower(), "team_id": "T0FAKE"},
+            "type": "view_submission", "team": {"id": self.slack.team_id, "domain": "fake"},
+            "user": {"id": user, "username": user.lower(), "team_id": user_team or self.slack.team_id},
             "api_app_id": "A0FAKE", "token": "legacy", "trigger_id": self.slack.new_trigger_id(),
             "view": {**view, "id": "V0MODAL", "state": {"values": values}},
         }
@@ -98,7 +103,7 @@ class SlackHttp:
 
     async def event(self, event: dict, event_id: str | None = None, retry: int | None = None) -> int:
         body = json.dumps({
-            "token": "legacy", "team_id": "T0FAKE", "api_app_id": "A0FAKE", "type": "event_callback",
+            "token": "legacy", "team_id": self.slack.team_id, "api_app_id": "A0FAKE", "type": "event_callback",
             "event": event, "event_id": event_id or f"Ev{next(_ids):06d}", "event_time": int(time.time()),
         })
         headers = {"Content-Type": "application/json", **sign(body)}

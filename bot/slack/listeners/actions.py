@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
 from bot.slack.blocks.modals import changes_modal, done_modal, review_modal
 from bot.slack.gateway import Answer, Gateway
+from bot.slack.identity import Actor
 from bot.slack.listeners.boundary import guarded
 from bot.slack.payloads import ButtonValue
 
@@ -40,11 +41,11 @@ async def answer(body: dict[str, Any], gateway: Gateway, answered: Answer) -> No
         await gateway.client.chat_postMessage(channel=channel, text=reply.text, blocks=answered.blocks)
 
 
-async def on_start(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+async def on_start(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
+                 actor: Actor) -> None:
     await ack()
     value, channel = clicked(body), origin_channel(body)
-    answered = await gateway.run(body["user"]["id"], f"/start {value.story}", channel=channel, plan=value.plan,
-                                 kind="button")
+    answered = await gateway.run(actor, f"/start {value.story}", channel=channel, plan=value.plan, kind="button")
     await answer(body, gateway, answered)
     await gateway.deliver(answered.reply, channel)
 
@@ -58,19 +59,23 @@ async def open_modal(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-async def on_done(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+async def on_done(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
+                 actor: Actor) -> None:
     await open_modal(ack, body, client, done_modal)
 
 
-async def on_approve(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+async def on_approve(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
+                 actor: Actor) -> None:
     await open_modal(ack, body, client, done_modal)
 
 
-async def on_changes(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+async def on_changes(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
+                 actor: Actor) -> None:
     await open_modal(ack, body, client, changes_modal)
 
 
-async def on_review(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+async def on_review(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
+                 actor: Actor) -> None:
     await open_modal(ack, body, client, review_modal)
 
 

@@ -12,33 +12,38 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import get_logger
 from bot.render.text import internal_error_text
 from bot.service.delivery import new_ref
 from bot.slack.gateway import Gateway
+from bot.slack.identity import Actor, actor_of
 
 log = get_logger("slack.listeners")
 
-Listener = Callable[[AsyncAck, dict[str, Any], AsyncWebClient, Gateway], Awaitable[None]]
-BoltListener = Callable[[AsyncAck, dict[str, Any], AsyncWebClient], Awaitable[None]]
+Listener = Callable[[AsyncAck, dict[str, Any], AsyncWebClient, Gateway, Actor], Awaitable[None]]
+BoltListener = Callable[[AsyncAck, dict[str, Any], AsyncWebClient, AsyncBoltContext], Awaitable[None]]
 
 
 def user_of(body: dict[str, Any]) -> str | None:
-    """Who sent this request: a slash command's user_id, an interaction's user, an event's user."""
-    user = body.get("user")
-    if isinstance(user, dict):
-        return user.get("id")
-    return body.get("user_id") or (body.get("event") or {}).get("user")
+    return actor_of(body, None).user or None
+
+
+def home_team(context: AsyncBoltContext) -> str | None:
+    """The installing workspace: Bolt's auth.test result for our bot token."""
+    authorized = context.authorize_result
+    return authorized.team_id if authorized is not None else None
 
 
 def guarded(listener: Listener, gateway: Gateway) -> BoltListener:
-    """`listener` as Bolt calls it (by argument name: ack, body, client), behind the boundary."""
+    """`listener` as Bolt calls it (by argument name: ack, body, client, context), behind the
+    boundary, with the person who asked resolved once for every listener."""
 
-    async def run(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def run(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
         try:
-            await listener(ack, body, client, gateway)
+            await listener(ack, body, client, gateway, actor_of(body, home_team(context)))
         except Exception:
             ref = new_ref()
             log.exception("%s failed (ref %s) for %s", listener.__name__, ref, user_of(body))

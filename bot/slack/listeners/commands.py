@@ -15,10 +15,12 @@ from bot.service import table
 from bot.slack import COMMANDS
 from bot.slack.blocks.modals import done_modal
 from bot.slack.gateway import Gateway
+from bot.slack.identity import Actor
 from bot.slack.listeners.boundary import guarded
 
 
-async def on_command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+async def on_command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
+                 actor: Actor) -> None:
     """Any of our slash commands: the body is the command's form (command, text, user_id, ...)."""
     await ack()
     name, text = body["command"], (body.get("text") or "").strip()
@@ -28,7 +30,7 @@ async def on_command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
         view = done_modal(plan=None, story_id=words[0][:20], story_label=words[0][:20], channel=channel)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
         return
-    answer = await gateway.run(user, f"{name} {text}", channel=channel)
+    answer = await gateway.run(actor, f"{name} {text}", channel=channel)
     reply = answer.reply
     await gateway.respond(body.get("response_url"), answer)
     if reply.kind == "graph" and channel:

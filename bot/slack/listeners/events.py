@@ -11,10 +11,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks.home import home_view
 from bot.slack.gateway import Gateway
+from bot.slack.identity import Actor
 from bot.slack.listeners.boundary import guarded
 
 
-async def on_home(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+async def on_home(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
+                 actor: Actor) -> None:
     event = body["event"]
     if event.get("tab", "home") != "home" or not gateway.seen_events.first_time(body.get("event_id")):
         return

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import MODAL_CHANGES, MODAL_DONE, MODAL_REVIEW
 from bot.slack.gateway import Gateway
+from bot.slack.identity import Actor
 from bot.slack.listeners.boundary import guarded
 from bot.slack.payloads import ModalMetadata
 
@@ -23,10 +24,10 @@ def field(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:
     return values.get(action) or {}
 
 
-async def submit(ack: AsyncAck, body: dict[str, Any], gateway: Gateway, meta: ModalMetadata, text: str,
+async def submit(ack: AsyncAck, gateway: Gateway, actor: Actor, meta: ModalMetadata, text: str,
                  error_block: str) -> None:
-    user, channel = body["user"]["id"], meta.channel
-    work = asyncio.ensure_future(gateway.run(user, text, channel=channel, plan=meta.plan, kind="modal"))
+    user, channel = actor.user, meta.channel
+    work = asyncio.ensure_future(gateway.run(actor, text, channel=channel, plan=meta.plan, kind="modal"))
     # A refusal belongs next to the field, but Slack waits 3 s for the ack: when the service is
     # slower than MODAL_WAIT, close the modal and tell the person the outcome in a message.
     done, _ = await asyncio.wait({work}, timeout=MODAL_WAIT)
@@ -47,27 +48,30 @@ async def submit(ack: AsyncAck, body: dict[str, Any], gateway: Gateway, meta: Mo
     await gateway.deliver(reply, channel)
 
 
-async def on_done(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+async def on_done(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
+                 actor: Actor) -> None:
     view = body["view"]
     meta = ModalMetadata.decode(view.get("private_metadata"))
     link = (field(view, "evidence", "link").get("value") or "").strip()
-    await submit(ack, body, gateway, meta, f"/done {meta.story} {link}", "evidence")
+    await submit(ack, gateway, actor, meta, f"/done {meta.story} {link}", "evidence")
 
 
-async def on_changes(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+async def on_changes(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
+                 actor: Actor) -> None:
     view = body["view"]
     meta = ModalMetadata.decode(view.get("private_metadata"))
     reason = " ".join((field(view, "reason", "text").get("value") or "").split())
-    await submit(ack, body, gateway, meta, f"/review {meta.story} changes {reason}", "reason")
+    await submit(ack, gateway, actor, meta, f"/review {meta.story} changes {reason}", "reason")
 
 
-async def on_review(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway) -> None:
+async def on_review(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
+                 actor: Actor) -> None:
     view = body["view"]
     meta = ModalMetadata.decode(view.get("private_metadata"))
     link = (field(view, "evidence", "link").get("value") or "").strip()
     reviewer = field(view, "reviewer", "user").get("selected_user")
     text = f"/review {meta.story} {link}" + (f" <@{reviewer}>" if reviewer else "")
-    await submit(ack, body, gateway, meta, text, "evidence")
+    await submit(ack, gateway, actor, meta, text, "evidence")
 
 
 def register(app: AsyncApp, gateway: Gateway) -> None:
