@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import html
-import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from bot.render.plain import plain
+
 if TYPE_CHECKING:
     from bot.service.delivery import DeliveryService
     from bot.service.replies import Notification
-
-_BOLD = re.compile(r"\*(\S(?:[^*\n]*\S)?)\*")
-
-
-def plain(text: str) -> str:
-    """Slack mrkdwn to terminal text: no bold stars, entities back to characters."""
-    return html.unescape(_BOLD.sub(r"\1", text))
-
 
 def note_line(note: Notification) -> str:
     """What a notification would be, where it would go: shown under the reply in a terminal."""

@@ -32,6 +32,7 @@ import logging
 import re
 import sys
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -289,3 +290,8 @@ def _log_uncaught() -> None:
     sys.excepthook = main_hook
     threading.excepthook = thread_hook
 
+
+
+def new_ref() -> str:
+    """A short reference that a person is given and the log line carries, to find one another."""
+    return uuid.uuid4().hex[:8]

@@ -16,9 +16,19 @@ from planner.state import State, StoryStatus
 
 @dataclass(frozen=True)
 class Suggestion:
+    """What someone should do next, and the facts of why (worded by the bot).
+
+    kind: "continue" (they hold it), "review" (it waits for their review), "lane" (next in
+    `lane`, or floating when `lane` is None), "elsewhere" (their lane is blocked or they have
+    none: `has_lane`; `critical` when it is on the critical path; `owner` whose lane it is in),
+    "nothing" (nothing is startable)."""
+
     story_id: str | None
-    why: str
-    kind: str  # "continue", "review", "lane", "elsewhere", "nothing"
+    kind: str
+    lane: str | None = None
+    owner: str | None = None
+    critical: bool = False
+    has_lane: bool = False
 
 
 class Staffing:
@@ -77,29 +87,25 @@ class Staffing:
         held = [s for s in self.plan.story_ids if _status(statuses, s).state == State.IN_PROGRESS
                 and _status(statuses, s).assignee == person]
         if held:
-            return Suggestion(held[0], f"you hold {held[0]}; finish it and send it to review", "continue")
+            return Suggestion(held[0], "continue")
         reviews = [s for s in self.plan.story_ids if _status(statuses, s).state == State.REVIEW
                    and _status(statuses, s).reviewer == person]
         if reviews:
-            return Suggestion(reviews[0], f"{reviews[0]} waits for your review", "review")
+            return Suggestion(reviews[0], "review")
         startable = self.graph.startable(statuses)
         for lane in self.lanes_of(person):
             for sid in lane.stories:
                 if sid in startable:
-                    return Suggestion(sid, f"next in your lane (Dev {lane.key})", "lane")
+                    return Suggestion(sid, "lane", lane=lane.key)
         floating = [s for s in startable if self.is_floating(s) and self.may_take(person, s)]
         if floating:
-            return Suggestion(floating[0], "a floating story your lane may take", "lane")
+            return Suggestion(floating[0], "lane")
         unclaimed = [s for s in startable if self.owner_of(s) is None]
         pool = unclaimed or startable
         if pool:
-            mine = self.lanes_of(person)
-            why = "your lane is blocked" if mine else "you have no lane in this mode"
-            extra = "on the critical path" if self.graph.is_critical(pool[0]) else "the best startable story"
-            owner = self.owner_of(pool[0])
-            taken = f" (in the lane of {owner})" if owner else ""
-            return Suggestion(pool[0], f"{why}; {pool[0]} is {extra}{taken}", "elsewhere")
-        return Suggestion(None, "nothing is startable right now", "nothing")
+            return Suggestion(pool[0], "elsewhere", owner=self.owner_of(pool[0]),
+                              critical=self.graph.is_critical(pool[0]), has_lane=bool(self.lanes_of(person)))
+        return Suggestion(None, "nothing")
 
 
 def _status(statuses: Mapping[str, StoryStatus], story_id: str) -> StoryStatus:

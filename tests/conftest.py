@@ -1,6 +1,7 @@
 """Suite-wide fixtures: no test may reach Slack or read a developer's real tokens, and every
 database test runs on SQLite and, when CI provides one, on PostgreSQL."""
 
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,6 +17,18 @@ def _no_slack_env(monkeypatch):
         if name.startswith("SLACK_") or name.startswith("DELIVERYBOT_") and name != POSTGRES_ENV:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_fault_of_ours(request, caplog):
+    """A test fails when the error boundary caught a fault of ours ("… (ref 1a2b3c4d)" with a
+    traceback), unless it is marked `faults`: a refusal and a crash must never look alike."""
+    yield
+    if request.node.get_closest_marker("faults"):
+        return
+    caught = [r.getMessage() for r in caplog.get_records("call")
+              if r.name.startswith("deliverybot") and r.levelno >= logging.ERROR and r.exc_info and "(ref " in r.getMessage()]
+    assert not caught, f"the error boundary caught a fault of ours: {caught}"
 
 
 POSTGRES_ENV = "DELIVERYBOT_TEST_POSTGRES_URL"

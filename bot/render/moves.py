@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.render.mrkdwn import esc, mention
-from planner.state import Action
+from planner.state import STATE_WORDS, Action, State
 
 
 def headline(action: Action, *, actor: str, label: str, evidence: str | None, reviewer: str | None,
@@ -37,9 +37,13 @@ def now_startable_for_channel(owners: Mapping[str, str | None]) -> str:
     return f"\nNow startable: {listed}."
 
 
-def now_startable_for_actor(newly: Sequence[str], owners_told: bool) -> str:
-    told = "their lane owners were told" if owners_told else "no lane owner to tell: /team lane X @person"
-    return f"\nNow startable: {', '.join(newly)} — {told}."
+def owners_told(told: bool) -> str:
+    """Whether the lane owners of the stories a move unblocked were told."""
+    return "their lane owners were told" if told else "no lane owner to tell: /team lane X @person"
+
+
+def now_startable_for_actor(newly: Sequence[str], told: bool) -> str:
+    return f"\nNow startable: {', '.join(newly)} — {owners_told(told)}."
 
 
 def lane_owner_dm(labels: Sequence[str], first: str) -> str:
@@ -62,6 +66,12 @@ def already_recorded(story: str, action: str) -> str:
 
 
 def lost_race(*, story: str, state_word: str, by: str | None, action: str, why: str) -> str:
-    """Someone else moved the story between our read and our write."""
+    """Someone else moved the story between our read and our write; `why` is already mrkdwn."""
     moved_by = f" by {mention(by)}" if by else ""
-    return f"{story} was just moved to {state_word}{moved_by}; your {action} was not applied.\n{esc(why)}"
+    return f"{story} was just moved to {state_word}{moved_by}; your {action} was not applied.\n{why}"
+
+
+def recorded_without_news(story: str, state: State, ref: str) -> str:
+    """A move that was recorded but whose announcements failed on our side."""
+    return (f"{story} is now {STATE_WORDS[state]}: that is recorded. Telling the channel and the lane owners failed on "
+            f"our side (ref {ref}); tell them yourself this time.")

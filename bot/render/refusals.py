@@ -16,12 +16,13 @@ FINALISATION_SHOWN = 10
 
 
 def refusal_text(decision: Decision, *, with_hint: bool = True) -> str:
-    """The reason, then what to do instead on its own line (mrkdwn, escaped)."""
+    """The reason, then what to do instead on its own line, as mrkdwn. The reason holds ids,
+    state words and mentions (which must stay mentions); the hint holds literal placeholders
+    such as <reason>, escaped so Slack shows them."""
     reason, hint = reason_and_hint(decision)
-    text = esc(reason)
     if with_hint and hint:
-        text += f"\n{esc(hint)}"
-    return text
+        return f"{reason}\n{esc(hint)}"
+    return reason
 
 
 def lead_only_text(what: str, instead: str = "") -> str:

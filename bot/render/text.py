@@ -7,7 +7,8 @@ message a person can read (the full list is in --json / the data).
 
 from __future__ import annotations
 
-from bot.render.mrkdwn import esc, who
+from bot.render.mrkdwn import esc, mention, who
+from planner.staffing import Suggestion
 from planner.state import STATE_WORDS
 
 MAX_LINES = 40
@@ -154,18 +155,48 @@ def graph_text(plan: str) -> str:
             "in a terminal, deliverybot graph --out graph.png writes it.")
 
 
-def nothing_next_text(why: str) -> str:
-    return f"Nothing for you right now: {why}."
+def why_next(s: Suggestion) -> str:
+    """Why /next suggests this story, as mrkdwn: "next in your lane (Dev A)"."""
+    if s.kind == "continue":
+        return f"you hold {s.story_id}; finish it and send it to review"
+    if s.kind == "review":
+        return f"{s.story_id} waits for your review"
+    if s.kind == "lane":
+        return f"next in your lane (Dev {esc(s.lane)})" if s.lane else "a floating story your lane may take"
+    if s.kind == "elsewhere":
+        why = "your lane is blocked" if s.has_lane else "you have no lane in this mode"
+        extra = "on the critical path" if s.critical else "the best startable story"
+        taken = f" (in the lane of {mention(s.owner)})" if s.owner else ""
+        return f"{why}; {s.story_id} is {extra}{taken}"
+    return "nothing is startable right now"
 
 
-def next_text(story: str, label: str, why: str, kind: str) -> str:
+def next_text(s: Suggestion, label: str | None) -> str:
     """/next: the story, why it is yours, and the command that moves it."""
+    if s.story_id is None or label is None:
+        return f"Nothing for you right now: {why_next(s)}."
+    story = s.story_id
     action = {"continue": f"/review {story} <link> when ready",
               "review": f"/done {story} <evidence link> or /review {story} changes <what>"}
-    todo = esc(action.get(kind, f"/start {story}"))
-    return f"Next for you: *{esc(label)}* — {esc(why)}.\n{todo}"
+    todo = esc(action.get(s.kind, f"/start {story}"))
+    return f"Next for you: *{esc(label)}* — {why_next(s)}.\n{todo}"
 
 
 def internal_error_text(ref: str) -> str:
-    return (f"Something went wrong on our side (ref {ref}); nothing you typed was applied. "
-            "Try again, and if it keeps happening give this reference to whoever runs deliverybot.")
+    return (f"Something went wrong on our side (ref {ref}). If you were changing something, /board shows "
+            "whether it was recorded before you try again; if it keeps happening, give this reference to "
+            "whoever runs deliverybot.")
+
+
+def graph_not_posted_text(error: str) -> str:
+    """/board graph when Slack refused the upload: most often the bot is not in the channel."""
+    if error in ("not_in_channel", "channel_not_found"):
+        return "I can't post the graph here: I'm not in this channel. Invite me with /invite @deliverybot, then try again."
+    return f"The graph could not be posted here (Slack said {error}); deliverybot graph --out graph.png draws it."
+
+
+def digest_not_posted_text(why: str) -> str:
+    """/digest post when Slack took nothing (`why` says what Slack answered)."""
+    invite = (" Invite me to the channel (/invite @deliverybot), then /digest post again."
+              if "not_in_channel" in why or "channel_not_found" in why else "")
+    return f"The digest was not posted: {esc(why)}.{invite}"

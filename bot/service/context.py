@@ -62,7 +62,6 @@ class Call:
     store: Store
     settings: Settings
     clock: Callable[[], datetime]
-    here: str | None = None
     context: Context | None = None  # None only for commands the table marks plan-free (/help)
 
     @property

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.digest.schedule import DigestConfig, plan_digest_config
-from bot.logs import get_logger
+from bot.logs import bind, current_context, get_logger, log_context, new_ref
 from bot.render import text as T
 from bot.render.help import help_text
 from bot.render.refusals import guest_text, lead_only_text
@@ -41,10 +41,6 @@ log = get_logger("service")
 def something_went_wrong(ref: str) -> Reply:
     """What a person sees when the fault is ours: the reference finds the traceback in the log."""
     return Reply(False, T.internal_error_text(ref), kind="error", data={"error": "internal", "ref": ref})
-
-
-def new_ref() -> str:
-    return uuid.uuid4().hex[:8]
 
 
 class DeliveryService:
@@ -75,19 +71,21 @@ class DeliveryService:
 
         `guest`: the person belongs to another workspace than the one that installed the app (a
         Slack Connect channel); they may read the plan but not act on it."""
-        try:
-            return self._dispatch(actor, text, channel=channel, plan=plan, request_id=request_id, guest=guest)
-        except InputError as err:
-            return refusal(T.esc(str(err)), "bad-input")
-        except PlanNotFound as err:
-            return refusal(T.esc(err.args[0] if err.args else str(err)), "no-plan")
-        except Exception:
-            ref = new_ref()
-            log.exception("command failed (ref %s): %s by %s", ref, text.split(" ", 1)[0][:30], actor[:40])
-            return something_went_wrong(ref)
+        request_id = request_id or current_context().get("request_id") or uuid.uuid4().hex
+        with log_context(plan=plan, request_id=request_id):
+            try:
+                return self._dispatch(actor, text, channel=channel, plan=plan, request_id=request_id, guest=guest)
+            except InputError as err:
+                return refusal(T.esc(str(err)), "bad-input")
+            except PlanNotFound as err:
+                return refusal(T.esc(err.args[0] if err.args else str(err)), "no-plan")
+            except Exception:
+                ref = new_ref()
+                log.exception("command failed (ref %s): %s by %s", ref, text.split(" ", 1)[0][:30], actor[:40])
+                return something_went_wrong(ref)
 
     def _dispatch(self, actor: str, text: str, *, channel: str | None, plan: str | None,
-                  request_id: str | None, guest: bool) -> Reply:
+                  request_id: str, guest: bool) -> Reply:
         words = split_command(text)
         name, args = table.unwrap(words.name, words.args)
         command = table.find(name)
@@ -98,9 +96,13 @@ class DeliveryService:
         sub = command.subcommand(args[0]) if args and command.subcommands else None
         if sub is not None:
             run, usage, args = sub.run, sub.usage, args[1:]
-        call = Call(actor=actor, args=args, usage=usage, request_id=request_id or uuid.uuid4().hex,
-                    store=self.store, settings=self.settings, clock=self.clock, here=channel,
+        call = Call(actor=actor, args=args, usage=usage, request_id=request_id,
+                    store=self.store, settings=self.settings, clock=self.clock,
                     context=self.context(plan, channel) if command.needs_plan else None)
+        if call.context is not None:
+            bind(plan=call.context.slug)
+        if sub is not None and args and not sub.takes_words:
+            raise InputError(f"Usage: {command.usage}")
         if guest and (command.acts or (sub is not None and sub.lead_only)):
             return refusal(guest_text(), "guest")
         if sub is not None and sub.lead_only and not call.is_lead:

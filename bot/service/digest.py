@@ -37,7 +37,7 @@ def digest_data(store: Store, settings: Settings, ctx: Context, now: datetime) -
 
 def show(call: Call) -> Reply:
     """/digest: the digest now, just for the person who asked."""
-    if call.args:
+    if call.args:  # a word that is not "post"
         raise InputError(f"Usage: {call.usage}")
     data = digest_data(call.store, call.settings, call.ctx, call.clock())
     return Reply(True, digest_summary_text(data) + "\n\n" + digest_details_text(data), kind="digest",
@@ -46,8 +46,6 @@ def show(call: Call) -> Reply:
 
 def post(call: Call) -> Reply:
     """/digest post: a lead posts it in the plan's channel (or here when the plan has none)."""
-    if call.args:
-        raise InputError(f"Usage: {call.usage}")
     ctx = call.ctx
     data = digest_data(call.store, call.settings, ctx, call.clock())
     where = ctx.channel or ctx.here

@@ -28,7 +28,6 @@ class InputError(ValueError):
 class Command:
     name: str  # "done"
     args: tuple[str, ...]
-    raw: str  # the text after the command name, normalised
 
 
 def show(text: str, limit: int = 40) -> str:
@@ -40,7 +39,7 @@ def show(text: str, limit: int = 40) -> str:
     return "".join(out) + ("…" if len(text) > limit else "")
 
 
-def split_command(text: str | None, default: str | None = None) -> Command:
+def split_command(text: str | None) -> Command:
     """'/done 4.1 https://x' -> Command('done', ('4.1', 'https://x')). Raises InputError."""
     text = text or ""
     if len(text) > MAX_COMMAND_LENGTH:
@@ -51,15 +50,11 @@ def split_command(text: str | None, default: str | None = None) -> Command:
         raise InputError("That command contains control characters; please retype it.")
     words = text.split()
     if not words:
-        if default:
-            return Command(default, (), "")
         raise InputError("Type a command, e.g. /unblocked. /help lists them all.")
     name = words[0]
     if not name.startswith("/"):
-        if default:
-            return Command(default, tuple(words), " ".join(words))
         raise InputError(f"'{show(name)}' is not a command; commands start with / (try /help).")
-    return Command(name[1:].lower(), tuple(words[1:]), " ".join(words[1:]))
+    return Command(name[1:].lower(), tuple(words[1:]))
 
 
 def story_id(word: str | None, usage: str) -> str:

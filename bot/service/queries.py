@@ -47,11 +47,9 @@ def graph_command(call: Call) -> Reply:
 def next_command(call: Call) -> Reply:
     ctx = call.ctx
     suggestion = ctx.staffing.next_for(call.actor, ctx.statuses)
-    data = {"plan": ctx.slug, "story": suggestion.story_id, "why": suggestion.why, "reason": suggestion.kind}
-    if suggestion.story_id is None:
-        return Reply(True, T.nothing_next_text(suggestion.why), kind="next", data=data)
-    label = ctx.story(suggestion.story_id).label
-    return Reply(True, T.next_text(suggestion.story_id, label, suggestion.why, suggestion.kind), kind="next", data=data)
+    data = {"plan": ctx.slug, "story": suggestion.story_id, "why": T.why_next(suggestion), "reason": suggestion.kind}
+    label = ctx.story(suggestion.story_id).label if suggestion.story_id else None
+    return Reply(True, T.next_text(suggestion, label), kind="next", data=data)
 
 
 def home_data(ctx: Context, actor: str) -> dict[str, Any]:
@@ -63,7 +61,7 @@ def home_data(ctx: Context, actor: str) -> dict[str, Any]:
         "plan": ctx.slug,
         "me": actor,
         "mine": [c for c in cards.values() if c["assignee"] == actor and c["state"] in ("in_progress", "review")],
-        "next": {"story": suggestion.story_id, "why": suggestion.why, "kind": suggestion.kind,
+        "next": {"story": suggestion.story_id, "why": T.why_next(suggestion), "kind": suggestion.kind,
                  "label": cards[suggestion.story_id]["label"] if suggestion.story_id else None},
         "reviews": [c for c in cards.values() if c["state"] == "review" and c["reviewer"] == actor],
         "gates": overview["gates"],

@@ -49,6 +49,7 @@ class SubCommand:
     denied: str = ""  # "change the team (mode)": what a non-lead is told they can't do
     denied_hint: str = ""  # what they can do instead
     writes: bool = False  # the change and its audit event in one transaction
+    takes_words: bool = True  # False: anything after the word is a usage error, before any permission
 
 
 @dataclass(frozen=True)
@@ -100,13 +101,14 @@ COMMANDS: tuple[Command, ...] = (
                    Form("/start ID reopen <reason>", "reopen a done story", LEAD))),
     Command("review", transitions.review_command,
             "/review ID LINK [@reviewer]  or  /review ID changes <what to change>",
-            "send your story to review with its pull request", who="the holder", brief="/review ID LINK [@reviewer]",
+            "send your story to review with its pull request", who="the holder or a lead",
+            brief="/review ID LINK [@reviewer]",
             acts=True,
             forms=(Form("/review ID changes <what>", "as reviewer, send it back to in progress", "the reviewer"),)),
     Command("done", transitions.done_command, "/done ID LINK",
-            "approve a story in review, with the evidence (not your own story)", who="not the author", acts=True),
+            "approve a story in review, with the evidence", who="not the author", acts=True),
     Command("board", queries.board_command, "/board [ID | graph]",
-            "the board, or one story with its history and why it is blocked",
+            "the board, one story with its history and why it is blocked, or the picture",
             subcommands=(SubCommand("graph", queries.graph_command, "/board graph",
                                     "the dependency graph as a picture"),),
             aliases=("status",)),  # its first name; Slack reserves /status, the console and scripts keep it
@@ -126,10 +128,11 @@ COMMANDS: tuple[Command, ...] = (
                 _team_change("holiday", team.holiday, "/team holiday YYYY-MM-DD", "a day without digest"),
                 _team_change("quiet", team.quiet, "/team quiet on|off", "skip the digest on days nothing moved"),
             )),
-    Command("digest", digest.show, "/digest [post]", "the daily gate digest now, for you",
+    Command("digest", digest.show, "/digest (just for you) or /digest post (a lead: in the plan's channel)",
+            "the daily gate digest now, for you", brief="/digest [post]",
             subcommands=(SubCommand("post", digest.post, "/digest post", "post it in the plan's channel", who=LEAD,
                                     lead_only=True, denied="post the digest in the channel",
-                                    denied_hint="/digest shows it to you."),)),
+                                    denied_hint="/digest shows it to you.", takes_words=False),)),
     Command("help", _help, "/help", "this list", needs_plan=False),
     Command(UMBRELLA, _help, f"/{UMBRELLA} <command> …",
             "any command under one name, for workspaces where another app owns /start or /next",

@@ -22,7 +22,7 @@ from planner.calendar import parse_holidays, parse_time, parse_workdays, parse_z
 def show(call: Call) -> Reply:
     """/team with no words: the staffing mode, its lanes and who holds them, the leads."""
     if call.args:  # a word that is no sub-command: the table routes known words before this
-        raise InputError(f"'{T.esc(call.args[0][:30])}' is not a /team command. Usage: {call.usage}")
+        raise InputError(f"'{T.esc(call.args[0].lower()[:30])}' is not a /team command. Usage: {call.usage}")
     ctx = call.ctx
     mode = ctx.staffing.mode
     lanes: list[dict[str, Any]] = []

@@ -7,15 +7,18 @@ became startable, the named reviewer, and the author when changes are asked.
 
 from __future__ import annotations
 
+from bot.logs import get_logger, new_ref
 from bot.render import moves
 from bot.render import text as T
 from bot.render.refusals import refusal_text
 from bot.service.context import Call, Context
 from bot.service.parsing import InputError, free_text, link, person
 from bot.service.replies import Notification, Reply, refusal
-from planner.state import Action, Event
+from planner.state import Action, Event, State
 from planner.workflow import MOVES, Decision, Request, decide, wrong_state
 from storage.store import TransitionResult
+
+log = get_logger("service.transitions")
 
 
 def start_command(call: Call) -> Reply:
@@ -76,7 +79,13 @@ def transition(call: Call, req: Request) -> Reply:
         return Reply(True, moves.already_recorded(req.story_id, str(stored.action)), kind="duplicate",
                      data={"story": req.story_id, "duplicate": True})
     after = {**before, req.story_id: result.status}
-    return moved(ctx, req, stored, ctx.graph.newly_startable(before, after))
+    try:
+        return moved(ctx, req, stored, ctx.graph.newly_startable(before, after))
+    except Exception:  # the move is committed: say so, even though its announcements could not be made
+        ref = new_ref()
+        log.exception("%s %s recorded, but its reply failed (ref %s)", req.action.value, req.story_id, ref)
+        return Reply(True, moves.recorded_without_news(req.story_id, State(stored.to_state), ref), kind="transition",
+                     data={"plan": ctx.slug, "story": req.story_id, "action": req.action.value, "ref": ref})
 
 
 def refused(req: Request, decision: Decision) -> Reply:
@@ -131,5 +140,5 @@ def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
     reply_text = headline + (moves.now_startable_for_actor(newly, bool(by_owner)) if newly else "")
     data = {"plan": ctx.slug, "story": req.story_id, "action": req.action.value,
             "from": str(event.from_state), "to": str(event.to_state), "event_id": event.id,
-            "newly_startable": newly, "gate": gate.kind if gate else None}
+            "newly_startable": newly, "owners_told": bool(by_owner), "gate": gate.kind if gate else None}
     return Reply(True, reply_text, kind="transition", data=data, notifications=tuple(notes))

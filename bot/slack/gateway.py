@@ -15,9 +15,13 @@ from functools import partial
 from typing import Any
 
 import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.digest.job import NotPosted
+from bot.logs import carry_context, get_logger
+from bot.render.text import digest_not_posted_text, graph_not_posted_text
 from bot.service.delivery import DeliveryService
 from bot.service.replies import Reply
 from bot.slack.blocks.replies import reply_blocks
@@ -28,6 +32,7 @@ from bot.slack.notify import Notifier
 from bot.slack.retries import SeenEvents
 
 SERVICE_THREADS = 2
+log = get_logger("slack.gateway")
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,10 @@ class Gateway:
         started = time.perf_counter()
         call = partial(self._answer, actor.user, text, channel=channel, plan=plan, request_id=request_id,
                        guest=actor.guest)
-        answer = await asyncio.get_running_loop().run_in_executor(self.workers, call)
+        answer = await asyncio.get_running_loop().run_in_executor(self.workers, carry_context(call))
         LATENCY.observe(time.perf_counter() - started)
-        REQUESTS.labels(kind=kind, outcome="ok" if answer.reply.ok else "refused").inc()
+        reply = answer.reply
+        REQUESTS.labels(kind=kind, outcome="ok" if reply.ok else "error" if reply.kind == "error" else "refused").inc()
         return answer
 
     def _answer(self, user: str, text: str, **where: Any) -> Answer:
@@ -95,24 +101,39 @@ class Gateway:
             await self._session.close()
         self.workers.shutdown(wait=False)
 
-    async def deliver(self, reply: Reply, channel: str | None) -> None:
-        """Post what the reply says must be told; a digest goes out with its thread and picture."""
+    async def deliver(self, reply: Reply, channel: str | None, response_url: str | None = None) -> None:
+        """Post what the reply says must be told; a digest goes out with its thread and picture.
+        A digest Slack would not take (the bot is not in the channel) is said to the person who
+        asked, through `response_url`."""
         for note in reply.notifications:
             if note.kind == "digest":
-                await self.post_digest(note.data["plan"], note.to or channel, note.data["digest"])
+                try:
+                    await self.post_digest(note.data["plan"], note.to or channel, note.data["digest"])
+                except NotPosted as err:
+                    log.warning("%s", err)
+                    if response_url:
+                        await self.respond_text(response_url, digest_not_posted_text(str(err)))
         await self.notifier.deliver(replace(reply, notifications=tuple(
             n for n in reply.notifications if n.kind != "digest")), channel)
 
     async def post_digest(self, slug: str, channel: str | None, data: dict) -> str | None:
         return await post_digest(self.client, self.service, slug, channel, data)
 
-    async def post_graph(self, slug: str, channel: str, user: str) -> None:
-        """/board graph: the picture of the plan, uploaded where it was asked for."""
+    async def post_graph(self, slug: str, channel: str, user: str, response_url: str | None = None) -> None:
+        """/board graph: the picture of the plan, uploaded where it was asked for. Where the bot may
+        not post (not invited), the person is told how to invite it."""
         png = await plan_png(self.service, slug)
-        await upload_png(self.client, channel, png, slug=slug, comment=f"<@{user}> asked for the plan's graph")
+        try:
+            await upload_png(self.client, channel, png, slug=slug, comment=f"<@{user}> asked for the plan's graph")
+        except SlackApiError as err:
+            error = str(err.response.get("error"))
+            log.warning("graph of %s not uploaded in %s: %s", slug, channel, error)
+            if response_url:
+                await self.respond_text(response_url, graph_not_posted_text(error))
 
     async def home(self, user: str) -> dict | None:
         try:
-            return await asyncio.get_running_loop().run_in_executor(self.workers, self.service.home, user)
+            return await asyncio.get_running_loop().run_in_executor(self.workers, carry_context(self.service.home),
+                                                                    user)
         except LookupError:
             return None

@@ -16,6 +16,14 @@ from bot.slack.blocks.limits import BUTTON_VALUE_MAX
 STORY_MAX = 20  # a story id is short; anything longer is not one of ours
 
 
+def command_text(raw: str | None) -> str:
+    """A slash command's text as the person typed it. With should_escape (the manifest asks for it,
+    so mentions arrive as <@U123|name>), Slack sends a typed &, < and > as &amp;, &lt; and &gt;;
+    decoded here once, so the reply's own escaping doesn't show "&amp;amp;"."""
+    text = (raw or "").strip()
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _loads(raw: str | None) -> dict[str, Any]:
     try:
         data = json.loads(raw or "{}")

@@ -253,6 +253,7 @@ def test_json_is_one_line_whatever_the_message(jsonlog):
     assert jsonlog.entries()[0]["message"] == "two\nlines, a line separator\u2028and é"
 
 
+@pytest.mark.faults
 def test_json_carries_the_traceback_as_exc(jsonlog):
     try:
         raise RuntimeError("boom")

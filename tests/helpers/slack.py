@@ -22,6 +22,7 @@ import aiohttp
 from aiohttp import web
 from fakeslack.blocks import check_blocks as fake_check_blocks
 
+from bot.service.table import unwrap
 from planner.graph import PlanGraph
 from planner.model import Checkpoint, Gate, Lane, Mode, Plan, Story
 from planner.staffing import Staffing
@@ -60,7 +61,8 @@ class SlackHttp:
             payload["team_id"] = user_team
         resp = await self.post(urlencode(payload), "application/x-www-form-urlencoded")
         result = {"status": resp.status, "payload": payload, "reply": None}
-        if resp.status == 200 and not (command == "/done" and len(text.split()) == 1):
+        name, words = unwrap(command.lstrip("/"), tuple(text.split()))
+        if resp.status == 200 and not (name == "done" and len(words) == 1):  # that one opens the modal
             posts = await self.slack.wait_for_responses(payload["response_url"], timeout=20)
             result["reply"] = posts[0]
         return result

@@ -91,7 +91,7 @@ def _next(plan: str | None, nxt: dict | None) -> list[Block]:
     out: list[Block] = [section("*Your next story*")]
     nxt = nxt or {}
     sid = nxt.get("story")
-    why = T.esc(truncate(nxt.get("why") or "nothing is startable right now", 500))
+    why = truncate(nxt.get("why") or "nothing is startable right now", 500)  # mrkdwn from bot.render.text
     if not sid:
         out.append(context(f"Nothing for you right now: {why}."))
         return out

@@ -29,6 +29,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.render import text as T
+from bot.render.moves import owners_told
 from bot.render.mrkdwn import person, truncate
 from bot.service.replies import Notification, Reply
 from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
@@ -405,7 +406,8 @@ def _transition(reply: Reply) -> list[Block]:
     newly = d.get("newly_startable") or []
     if newly:
         blocks.append(
-            context(f"Now startable ({len(newly):,}): {id_list(newly, 20)} — their owners were told.")
+            context(f"Now startable ({len(newly):,}): {id_list(newly, 20)} — "
+                    f"{owners_told(bool(d.get('owners_told')))}.")
         )
     if sid and to == "review":
         blocks.append(ActionsBlock(elements=[done_button(plan, sid), changes_button(plan, sid)]))

@@ -47,7 +47,7 @@ async def on_start(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, 
     value, channel = clicked(body), origin_channel(body)
     answered = await gateway.run(actor, f"/start {value.story}", channel=channel, plan=value.plan, kind="button")
     await answer(body, gateway, answered)
-    await gateway.deliver(answered.reply, channel)
+    await gateway.deliver(answered.reply, channel, body.get("response_url"))
 
 
 async def open_modal(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, build: ModalBuilder) -> None:

@@ -15,9 +15,8 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.logs import get_logger
+from bot.logs import get_logger, new_ref
 from bot.render.text import internal_error_text
-from bot.service.delivery import new_ref
 from bot.slack.gateway import Gateway
 from bot.slack.identity import Actor, actor_of
 
@@ -56,7 +55,10 @@ def guarded(listener: Listener, gateway: Gateway) -> BoltListener:
 
 
 async def tell(gateway: Gateway, body: dict[str, Any], text: str) -> None:
-    """Say `text` to the person behind `body`; a failure to say it is logged, never raised."""
+    """Say `text` to the person behind `body`; a failure to say it is logged, never raised.
+    Events (App Home opened) are nobody's request: their faults are only logged."""
+    if body.get("type") == "event_callback":
+        return
     try:
         if body.get("response_url"):
             await gateway.respond_text(body["response_url"], text)

@@ -17,13 +17,14 @@ from bot.slack.blocks.modals import done_modal
 from bot.slack.gateway import Gateway
 from bot.slack.identity import Actor
 from bot.slack.listeners.boundary import guarded
+from bot.slack.payloads import command_text
 
 
 async def on_command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
                  actor: Actor) -> None:
     """Any of our slash commands: the body is the command's form (command, text, user_id, ...)."""
     await ack()
-    name, text = body["command"], (body.get("text") or "").strip()
+    name, text = body["command"], command_text(body.get("text"))
     user, channel = body["user_id"], body.get("channel_id")
     command, words = table.unwrap(name.lstrip("/"), tuple(text.split()))
     if command == "done" and len(words) == 1 and body.get("trigger_id"):  # no link yet: ask for it
@@ -34,8 +35,8 @@ async def on_command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     reply = answer.reply
     await gateway.respond(body.get("response_url"), answer)
     if reply.kind == "graph" and channel:
-        await gateway.post_graph(reply.data["plan"], channel, user)
-    await gateway.deliver(reply, channel)
+        await gateway.post_graph(reply.data["plan"], channel, user, body.get("response_url"))
+    await gateway.deliver(reply, channel, body.get("response_url"))
 
 
 def register(app: AsyncApp, gateway: Gateway) -> None:

@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.render.plain import modal_error
 from bot.slack import MODAL_CHANGES, MODAL_DONE, MODAL_REVIEW
 from bot.slack.gateway import Gateway
 from bot.slack.identity import Actor
@@ -34,7 +35,7 @@ async def submit(ack: AsyncAck, gateway: Gateway, actor: Actor, meta: ModalMetad
     if done:
         reply = work.result().reply
         if not reply.ok:
-            await ack(response_action="errors", errors={error_block: reply.text[:150]})
+            await ack(response_action="errors", errors={error_block: modal_error(reply.text)})
             return
         await ack()
     else:

@@ -21,7 +21,7 @@ def test_open_prerequisites_are_named_with_their_holder():
     sts = statuses(**{"1_1": ("done", "ann"), "1_2": ("in_progress", "U0BOB")})
     text = refusal_text(decide(Request(Action.START, "2.1", "cid"), GRAPH, sts))
     reason, hint = text.split("\n")
-    assert reason == "2.1 can't start yet: it waits for 1.2 (in progress, &lt;@U0BOB&gt;)."
+    assert reason == "2.1 can't start yet: it waits for 1.2 (in progress, <@U0BOB>)."  # a mention, in Slack
     assert hint == "Take a startable story (/unblocked), or a lead can force it: /start 2.1 force &lt;reason&gt;."
 
 

@@ -65,6 +65,7 @@ def test_whole_seed_walk_ends_all_done_with_consistent_events(service, walk):
     assert startable(service) == []
 
 
+@pytest.mark.faults
 def test_a_team_change_and_its_audit_event_land_together_or_not_at_all(service, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("database went away between the change and its audit event")

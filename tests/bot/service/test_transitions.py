@@ -57,3 +57,20 @@ def test_unowned_startable_stories_are_named_in_the_channel(service, walk):
     reply = service.handle("bob", f"/done 1.1 {LINK}")
     assert not [n for n in reply.notifications if n.kind == "dm"]
     assert "1.3 (unclaimed)" in reply.notifications[0].text
+
+
+def test_a_lost_race_names_the_winner_once_escaped(service):
+    """Two people read the plan, one writes first: the other hears who, as a mention, and nothing is written."""
+    from bot.service.context import Call
+    from bot.service.transitions import start_command
+
+    stale = service.context()  # what the loser's command read, before the winner's write landed
+    assert service.handle("U0WIN", "/start 1.1").ok
+    before = len(service.store.events(stale.slug))
+    call = Call(actor="U0LATE", args=("1.1",), usage="/start ID", request_id="late-1", store=service.store,
+                settings=service.settings, clock=service.clock, context=stale)
+    lost = start_command(call)
+    assert lost.data["error"] == "conflict" and lost.data["by"] == "U0WIN"
+    assert lost.text == ("1.1 was just moved to in progress by <@U0WIN>; your start was not applied.\n"
+                         "1.1 is already in progress, held by <@U0WIN>.")
+    assert len(service.store.events(stale.slug)) == before

@@ -15,6 +15,7 @@ import uuid
 import pytest
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+from bot.render.plain import modal_error
 from bot.render.refusals import link_problem_text
 from bot.settings import Settings
 from bot.slack import ACTION_START, MODAL_DONE
@@ -163,7 +164,7 @@ async def test_done_modal_by_the_author_is_refused_like_the_command(socket_slack
     # Exactly what the command says (the command is refused too, so running it changes nothing).
     command = seeded_service.handle(AUTHOR, f"/done 1.1 {LINK}", channel=CHANNEL)
     assert not command.ok
-    assert reason == command.text[:150]
+    assert reason == modal_error(command.text)
     assert changes(store) == before
     assert store.status(PLAN, "1.1").state.value == "review"
     assert socket_slack.calls_to("chat.postMessage") == []
@@ -205,7 +206,7 @@ async def test_done_modal_with_a_javascript_link_writes_nothing(socket_slack, se
     assert link_problem_text(link_problem(bad)) in ack["payload"]["errors"]["evidence"]
     # the service decides, so the modal says exactly what the command says
     command = seeded_service.handle(REVIEWER, f"/done 1.1 {bad}", channel=CHANNEL)
-    assert ack["payload"]["errors"]["evidence"] == command.text[:150]
+    assert ack["payload"]["errors"]["evidence"] == modal_error(command.text)
     assert changes(store) == before
     assert store.status(PLAN, "1.1").state.value == "review"
     assert socket_slack.calls_to("chat.postMessage") == []

@@ -8,9 +8,13 @@ import json
 import logging
 import re
 
+import pytest
+
 import bot.service.queries
 import bot.slack.gateway
 from tests.helpers.slack import CHANNEL
+
+pytestmark = pytest.mark.faults  # every test here injects a fault of ours
 
 SLUG = "k3s-mono-pgsql"
 ANN = "U0ANN"
