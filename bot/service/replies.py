@@ -28,6 +28,7 @@ class Reply:
     data: dict = field(default_factory=dict)
     response_type: str = "ephemeral"  # Slack: "ephemeral" (only the caller) or "in_channel"
     notifications: tuple[Notification, ...] = ()
+    concerns: tuple[str, ...] = ()  # people whose own view (App Home) this change altered
 
     def to_json(self, blocks: list | None = None) -> dict:
         """The `deliverybot cmd --json` contract (DESIGN §5)."""

@@ -138,7 +138,11 @@ def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
                                                                     reason=event.reason),
                                   {"story": req.story_id, "plan": ctx.slug}))
     reply_text = headline + (moves.now_startable_for_actor(newly, bool(by_owner)) if newly else "")
+    # Whose App Home shows something else now: who moved it, who holds it, who reviews it, and
+    # the lane owners who were just told their story opened.
+    concerns = dict.fromkeys(p for p in (req.actor, assignee, event.reviewer, *by_owner) if p)
     data = {"plan": ctx.slug, "story": req.story_id, "action": req.action.value,
             "from": str(event.from_state), "to": str(event.to_state), "event_id": event.id,
             "newly_startable": newly, "owners_told": bool(by_owner), "gate": gate.kind if gate else None}
-    return Reply(True, reply_text, kind="transition", data=data, notifications=tuple(notes))
+    return Reply(True, reply_text, kind="transition", data=data, notifications=tuple(notes),
+                 concerns=tuple(concerns))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
@@ -21,9 +22,11 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.digest.job import NotPosted
 from bot.logs import carry_context, get_logger
+from bot.render.mrkdwn import is_slack_id
 from bot.render.text import digest_not_posted_text, graph_not_posted_text
 from bot.service.delivery import DeliveryService
 from bot.service.replies import Reply
+from bot.slack.blocks.home import home_view
 from bot.slack.blocks.replies import reply_blocks
 from bot.slack.digest_post import plan_png, post_digest, upload_png
 from bot.slack.identity import Actor
@@ -115,6 +118,20 @@ class Gateway:
                         await self.respond_text(response_url, digest_not_posted_text(str(err)))
         await self.notifier.deliver(replace(reply, notifications=tuple(
             n for n in reply.notifications if n.kind != "digest")), channel)
+        await self.refresh_homes(reply.concerns)
+
+    async def refresh_homes(self, people: Iterable[str]) -> None:
+        """Re-publish the App Home of each person a change concerns, so it never shows yesterday's
+        state. A Home that can't be published is logged; the change itself is done."""
+        for person in people:
+            if not is_slack_id(person):
+                continue
+            try:
+                data = await self.home(person)
+                if data is not None:
+                    await self.client.views_publish(user_id=person, view=home_view(data))
+            except SlackApiError as err:
+                log.warning("App Home of %s not refreshed: %s", person, err.response.get("error"))
 
     async def post_digest(self, slug: str, channel: str | None, data: dict) -> str | None:
         return await post_digest(self.client, self.service, slug, channel, data)

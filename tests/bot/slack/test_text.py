@@ -52,3 +52,20 @@ async def test_the_graph_where_the_bot_is_not_invited_says_to_invite_it(workspac
     result = await workspace.command(ANN, "/board", "graph", channel=CHANNEL)
     posts = await workspace.slack.wait_for_responses(result["payload"]["response_url"], count=2, timeout=20)
     assert "/invite @deliverybot" in posts[1].text
+
+
+async def test_app_home_follows_a_change_for_the_people_it_concerns(workspace, seeded_service):
+    """Actor, reviewer and the lane owners told get their Home re-published after a move."""
+    cat = "U0CAT"
+    for lane, user in (("A", cat), ("B", BOB)):
+        await workspace.command("U0LEAD", "/team", f"lane {lane} <@{user}|{user.lower()}>")
+    await workspace.command(ANN, "/start", "1.1")
+    [first] = await workspace.slack.wait_for("views.publish", 1, timeout=20)
+    assert first.args["user_id"] == ANN and "1.1" in json.dumps(first.args["view"])
+    await workspace.command(ANN, "/review", f"1.1 {LINK} <@{BOB}|bob>")
+    published = await workspace.slack.wait_for("views.publish", 3, timeout=20)
+    assert {c.args["user_id"] for c in published[1:]} == {ANN, BOB}  # BOB's Home now lists the review
+    await workspace.command(BOB, "/done", f"1.1 {LINK}")
+    published = await workspace.slack.wait_for("views.publish", 6, timeout=20)
+    # BOB approved, ANN held it, and CAT owns lane A where 1.3 just opened (BOB's lane B opened too).
+    assert {c.args["user_id"] for c in published[3:]} == {ANN, BOB, cat}
