@@ -47,7 +47,7 @@ ROOT = "deliverybot"
 FIELDS = ("plan", "story", "request_id")  # what the context (or extra=) may add to a line
 REDACTED = "[redacted]"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-QUIET_LOGGERS = ("apscheduler",)  # every-minute INFO chatter, shown only at DEBUG
+QUIET_LOGGERS = ("apscheduler", "alembic")  # every-minute ticks, migration plumbing: shown only at DEBUG
 MIN_SECRET_LENGTH = 8  # a shorter "secret" would redact half of every line; real ones are 32+
 
 T = TypeVar("T")

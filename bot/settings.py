@@ -84,6 +84,20 @@ class Settings(BaseSettings):
         return list(self.leads)
 
     @property
+    def slack_incomplete(self) -> str | None:
+        """What is missing when Slack is half configured (a token without its pair), else None.
+        Starting the console instead would exit 0 at once: a restart loop in a pod."""
+        bot, app, secret = self.slack_bot_token, self.slack_app_token, self.slack_signing_secret
+        if bot and not (app or secret):
+            return ("SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET "
+                    "(HTTP mode) is")
+        if not bot and (app or secret):
+            given = " and ".join(name for name, value in (("SLACK_APP_TOKEN", app),
+                                                          ("SLACK_SIGNING_SECRET", secret)) if value)
+            return f"{given} {'is' if ' and ' not in given else 'are'} set but SLACK_BOT_TOKEN is missing"
+        return None
+
+    @property
     def slack_mode(self) -> str:
         """"socket", "http" or "console": what `deliverybot run` starts."""
         if self.slack_bot_token and self.slack_app_token:

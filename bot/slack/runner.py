@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Coroutine
+from typing import Any
 
 from aiohttp import web
 
@@ -14,7 +16,7 @@ from bot.logs import get_logger
 from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 from bot.slack.app import build_app
-from bot.slack.web import build_web_app
+from bot.slack.web import Readiness, build_web_app
 
 log = get_logger("")
 
@@ -28,7 +30,9 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         loop.add_signal_handler(signal.SIGTERM, stop.set)
     app, gateway = build_app(settings, service)
-    runner = web.AppRunner(build_web_app(app, service))
+    readiness = Readiness(service)
+    readiness.socket_mode = settings.slack_mode == "socket"
+    runner = web.AppRunner(build_web_app(app, service, readiness))
     await runner.setup()
     site = web.TCPSite(runner, "0.0.0.0", settings.port)
     await site.start()
@@ -38,8 +42,12 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
-            await handler.connect_async()
-            log.info("connected to Slack in Socket Mode (health on :%s/healthz)", settings.port)
+            readiness.socket = handler.client
+            log.info("connecting to Slack in Socket Mode (health on :%s/healthz, readiness on /readyz)",
+                     settings.port)
+            if not await _until_stopped(handler.connect_async(), stop):
+                return  # SIGTERM while Slack could not be reached: stop now, not after its retries
+            log.info("connected to Slack in Socket Mode")
         else:
             log.info("HTTP mode, Slack request URL http://<host>:%s/slack/events", settings.port)
         scheduler = start_scheduler(DigestJob(service, gateway.post_digest))
@@ -56,6 +64,21 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
             await handler.close_async()
         await runner.cleanup()
         await gateway.close()
+
+
+async def _until_stopped(work: Coroutine[Any, Any, Any], stop: asyncio.Event) -> bool:
+    """Run `work` unless `stop` is set first (then cancel it): True when the work finished."""
+    task = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    done, _ = await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if task in done:
+        task.result()  # a failure to connect is raised here, as before
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+    return False
 
 
 def run_slack(settings: Settings, service: DeliveryService) -> int:

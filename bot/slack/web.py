@@ -1,4 +1,5 @@
-"""The HTTP server: POST /slack/events (commands, interactivity, events), GET /healthz, GET /metrics.
+"""The HTTP server: POST /slack/events (commands, interactivity, events), GET /healthz (liveness),
+GET /readyz (readiness), GET /metrics.
 
 Signature headers are checked for shape before Bolt sees them: Bolt's verifier calls int() on
 the timestamp and compare_digest on the signature, which raise (a 500) on garbage such as
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -17,6 +19,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.service.delivery import DeliveryService
+
+if TYPE_CHECKING:
+    from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from bot.slack.metrics import REGISTRY, REJECTED
 
 _TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
@@ -34,7 +39,32 @@ def well_formed(request: web.Request) -> bool:
     return bool(_TIMESTAMP.match(timestamps[0]) and _SIGNATURE.match(signatures[0]))
 
 
-def build_web_app(bolt: AsyncApp, service: DeliveryService) -> web.Application:
+class Readiness:
+    """What /readyz checks: the database answers and, in Socket Mode, the connection to Slack is up.
+    The runner hands it the Socket Mode client once it exists (`socket`)."""
+
+    def __init__(self, service: DeliveryService) -> None:
+        self.service = service
+        self.socket: AsyncBaseSocketModeClient | None = None
+        self.socket_mode = False
+
+    async def check(self) -> tuple[bool, dict[str, object]]:
+        report: dict[str, object] = {}
+        try:
+            report["plans"] = len(await asyncio.to_thread(self.service.store.list_plans))
+            report["database"] = "ok"
+        except Exception as err:  # the probe must answer, whatever broke
+            report["database"] = type(err).__name__
+        if self.socket_mode:
+            connected = self.socket is not None and await self.socket.is_connected()
+            report["slack"] = "connected" if connected else "not connected"
+        ok = report["database"] == "ok" and report.get("slack", "connected") == "connected"
+        return ok, {"ok": ok, **report}
+
+
+def build_web_app(bolt: AsyncApp, service: DeliveryService, readiness: Readiness | None = None) -> web.Application:
+    readiness = readiness or Readiness(service)
+
     async def slack_events(request: web.Request) -> web.Response:
         if not well_formed(request):
             REJECTED.inc()
@@ -49,11 +79,13 @@ def build_web_app(bolt: AsyncApp, service: DeliveryService) -> web.Application:
         return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
 
     async def healthz(_request: web.Request) -> web.Response:
-        try:
-            plans = await asyncio.to_thread(service.store.list_plans)
-        except Exception as err:  # the probe must answer, whatever broke
-            return web.json_response({"ok": False, "error": type(err).__name__}, status=503)
-        return web.json_response({"ok": True, "plans": len(plans)})
+        """Liveness: the process answers. A database or Slack outage is /readyz's business, so a
+        cluster takes the pod out of service instead of restarting it in a loop."""
+        return web.json_response({"ok": True})
+
+    async def readyz(_request: web.Request) -> web.Response:
+        ok, report = await readiness.check()
+        return web.json_response(report, status=200 if ok else 503)
 
     async def metrics(_request: web.Request) -> web.Response:
         return web.Response(body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
@@ -61,5 +93,6 @@ def build_web_app(bolt: AsyncApp, service: DeliveryService) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY)
     app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
     return app

@@ -103,7 +103,9 @@ async def test_an_events_api_retry_has_no_second_effect(workspace):
 
 async def test_health_and_metrics(workspace):
     async with workspace.session.get(f"{workspace.base}/healthz") as resp:
-        assert resp.status == 200 and (await resp.json()) == {"ok": True, "plans": 1}
+        assert resp.status == 200 and (await resp.json()) == {"ok": True}
+    async with workspace.session.get(f"{workspace.base}/readyz") as resp:
+        assert resp.status == 200 and (await resp.json()) == {"ok": True, "plans": 1, "database": "ok"}
     await workspace.command("U0ANN", "/unblocked")
     async with workspace.session.get(f"{workspace.base}/metrics") as resp:
         text = await resp.text()
@@ -124,3 +126,14 @@ async def test_repeated_headers_and_undecodable_bodies_are_401(workspace, seeded
         body += b"&x=\xff\xfe"
     assert await raw_post(workspace.base, headers, body) == 401
     untouched(workspace, seeded_service)
+
+
+async def test_readyz_is_503_when_the_database_does_not_answer(workspace, seeded_service, monkeypatch):
+    def gone():
+        raise OSError("database went away")
+
+    monkeypatch.setattr(seeded_service.store, "list_plans", gone)
+    async with workspace.session.get(f"{workspace.base}/readyz") as resp:
+        assert resp.status == 503 and (await resp.json())["database"] == "OSError"
+    async with workspace.session.get(f"{workspace.base}/healthz") as resp:
+        assert resp.status == 200  # alive: the cluster takes it out of service rather than restarting it
