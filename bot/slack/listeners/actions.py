@@ -14,7 +14,7 @@ from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW
 from bot.slack.blocks.modals import changes_modal, done_modal, review_modal
 from bot.slack.gateway import Answer, Gateway
 from bot.slack.identity import Actor
-from bot.slack.listeners.boundary import guarded
+from bot.slack.listeners.boundary import Listener, guarded
 from bot.slack.payloads import ButtonValue
 
 ModalBuilder = Callable[..., dict[str, Any]]
@@ -59,24 +59,21 @@ async def open_modal(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-async def on_done(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
-                 actor: Actor) -> None:
-    await open_modal(ack, body, client, done_modal)
+def opens(build: ModalBuilder) -> Listener:
+    """A button listener that opens the modal `build` makes, for the story the button carries."""
+
+    async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
+                       actor: Actor) -> None:
+        await open_modal(ack, body, client, build)
+
+    listener.__name__ = listener.__qualname__ = f"open_{build.__name__}"
+    return listener
 
 
-async def on_approve(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
-                 actor: Actor) -> None:
-    await open_modal(ack, body, client, done_modal)
-
-
-async def on_changes(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
-                 actor: Actor) -> None:
-    await open_modal(ack, body, client, changes_modal)
-
-
-async def on_review(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
-                 actor: Actor) -> None:
-    await open_modal(ack, body, client, review_modal)
+on_done = opens(done_modal)  # the holder's or a reviewer's Done: the evidence modal
+on_approve = opens(done_modal)  # the reviewer's DM: the evidence modal, prefilled with the PR link
+on_changes = opens(changes_modal)
+on_review = opens(review_modal)
 
 
 def register(app: AsyncApp, gateway: Gateway) -> None:
