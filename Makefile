@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean lock
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "deliverybot needs Python 3.11+")'
@@ -21,6 +21,13 @@ test: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# requirements.lock and requirements-build.lock (what the image installs) from pyproject.toml:
+# after changing its dependencies; UPGRADE=1 moves every pin to the newest version in range.
+UV_VERSION ?= 0.13.9
+lock: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/python tools/lock.py $(if $(UPGRADE),--upgrade)
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/cli_startup.py
