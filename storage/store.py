@@ -21,10 +21,10 @@ from typing import Unpack
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from planner.state import Event, StoryStatus
-from storage import backup, digest_runs, events, plan_settings, plans, team, transitions
+from storage import backup, digest_runs, events, plan_settings, plans, schema, team, transitions
 from storage.db import READ_ONLY_OPTION, make_engine
 from storage.digest_runs import DigestRun
 from storage.events import AuditEntry
@@ -37,9 +37,6 @@ from storage.transitions import TransitionResult
 # Records callers may import from here, as they always could.
 __all__ = ["AuditEntry", "DigestRun", "LeadRecord", "PlanRecord", "PlanSettings", "Store", "TransitionResult"]
 
-_CREATE_LOCK = 4242001  # PostgreSQL advisory lock id serialising create_all across processes
-
-
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -48,7 +45,9 @@ class Store:
     """Persistence for every plan in one database (SQLite file or PostgreSQL).
 
     Build it with a URL (the store then owns and disposes its engine) or with an engine from
-    `storage.db.make_engine`; tables are created on construction unless create=False.
+    `storage.db.make_engine`. Unless create=False, construction brings the database to this
+    release's schema (`storage.schema.ensure`: created when empty, migrated when older, nothing
+    when current) and raises `storage.schema.SchemaError` for a database that is not ours.
     Plan-scoped methods raise KeyError for an unknown slug: the service checks slugs first,
     so reaching the store with one is a programming error.
     """
@@ -67,16 +66,16 @@ class Store:
         self._local = threading.local()  # the session of an atomic() block, per thread
         self._dialect = self.engine.dialect.name
         if create:
-            self.create_all()
+            try:
+                self.create_all()
+            except BaseException:
+                self.close()  # the caller never gets this store, so could not close it
+                raise
 
     def create_all(self) -> None:
-        """Create missing tables. Safe when several processes start on the same fresh database."""
-        with self.engine.begin() as conn:
-            if self._dialect == "postgresql":
-                # CREATE TABLE is not safe to race on PostgreSQL; SQLite's BEGIN IMMEDIATE already
-                # serialises this transaction.
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_CREATE_LOCK})")
-            SQLModel.metadata.create_all(conn)
+        """Bring the database to this release's schema (`storage.schema.ensure`, under the schema
+        lock): safe when several processes start on the same database, fresh or older."""
+        schema.ensure(self.engine)
 
     def close(self) -> None:
         """Release the connections of an engine the store made itself (a given engine is the caller's)."""
