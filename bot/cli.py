@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     graph = sub.add_parser("graph", help="draw the plan's dependency graph, coloured by state, as a PNG")
     graph.add_argument("--plan", help="plan slug (default: the only plan)")
     graph.add_argument("--out", type=Path, required=True, help="the PNG file to write")
+
+    db = sub.add_parser("db", help="the database schema: apply the migrations, or show its revision")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply the schema migrations (run does it at start); safe next to a running bot")
+    db_sub.add_parser("current", help="the database's schema revision and this release's; exit 1 unless up to date")
     return parser
 
 
@@ -73,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         handler = {"run": _run, "console": _console, "cmd": _cmd, "plan": _plan,
-                   "export": _export, "import": _import, "digest": _digest, "graph": _graph}[args.command]
+                   "export": _export, "import": _import, "digest": _digest, "graph": _graph,
+                   "db": _db}[args.command]
         return handler(args, _settings())
     except BadConfiguration as err:
         print(f"deliverybot: bad configuration, not started:\n{err}", file=sys.stderr)
@@ -134,6 +140,8 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if not _upgrade_schema(settings):  # schema migrations first, before anything opens the database
+        return EXIT_REFUSED
     mode = settings.slack_mode
     if mode == "console":
         print("No Slack tokens set: starting the local console on the bundled plan.\n"
@@ -296,6 +304,30 @@ def _graph(args: argparse.Namespace, settings: Settings) -> int:
     args.out.write_bytes(render_png(ctx.graph, ctx.statuses))
     print(args.out)
     return EXIT_OK
+
+
+def _upgrade_schema(settings: Settings) -> bool:
+    from bot.bootstrap import upgrade_schema
+
+    return upgrade_schema(settings)
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    """`deliverybot db upgrade`: the migrations, under the schema lock, saying what was done;
+    `deliverybot db current`: the revision. A database that can't be reached or isn't ours: one
+    sentence on stderr, exit 1."""
+    from storage.schema import SchemaError, inspect_url, upgrade_url
+
+    try:
+        if args.db_command == "upgrade":
+            print(upgrade_url(settings.database_url).describe())
+            return EXIT_OK
+        state = inspect_url(settings.database_url)
+    except SchemaError as err:
+        print(f"deliverybot: {err}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(state.describe())
+    return EXIT_OK if state.current else EXIT_REFUSED
 
 
 if __name__ == "__main__":
