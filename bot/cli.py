@@ -76,6 +76,8 @@ class BadConfiguration(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "plan" and args.plan_command == "check":  # reads a file: needs no configuration
+        return _plan_check(args)
     try:
         handler = {"run": _run, "console": _console, "cmd": _cmd, "plan": _plan,
                    "export": _export, "import": _import, "digest": _digest, "graph": _graph,
@@ -125,7 +127,8 @@ def _cmd(args: argparse.Namespace, settings: Settings) -> int:
 
         print(json.dumps(reply.to_json(reply_blocks(reply)), ensure_ascii=False, default=str))
     else:
-        from bot.console import note_line, plain
+        from bot.console import note_line
+        from bot.render.plain import plain
 
         print(plain(reply.text))
         for note in reply.notifications:
@@ -140,6 +143,11 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    missing = settings.slack_incomplete
+    if missing:
+        print(f"deliverybot: incomplete Slack configuration, not started: {missing}. See README 'Connect to Slack'.",
+              file=sys.stderr)
+        return EXIT_USAGE
     if not _upgrade_schema(settings):  # schema migrations first, before anything opens the database
         return EXIT_REFUSED
     mode = settings.slack_mode
@@ -242,8 +250,8 @@ def _digest(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             print(json.dumps(data, ensure_ascii=False, default=str))
         else:
-            from bot.console import plain
             from bot.render.digest_text import digest_details_text, digest_summary_text
+            from bot.render.plain import plain
 
             print(plain(digest_summary_text(data)) + "\n\n" + plain(digest_details_text(data)))
         return EXIT_OK

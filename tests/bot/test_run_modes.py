@@ -213,9 +213,11 @@ def test_bot_token_and_signing_secret_serve_http(tmp_path, fake_slack_thread):
         status, ctype, body = get(f"http://127.0.0.1:{port}/healthz")
         assert status == 200
         assert ctype.startswith("application/json")
-        health = json.loads(body)
-        assert health["ok"] is True
-        assert health["plans"] == 1  # the bundled plan, imported on first run
+        assert json.loads(body) == {"ok": True}  # liveness: the process answers
+        status, _ctype, body = get(f"http://127.0.0.1:{port}/readyz")
+        ready = json.loads(body)
+        assert status == 200 and ready["database"] == "ok" and "slack" not in ready  # HTTP mode: no socket
+        assert ready["plans"] == 1  # the bundled plan, imported on first run
 
         status, ctype, body = get(f"http://127.0.0.1:{port}/metrics")
         assert status == 200
@@ -265,9 +267,11 @@ def test_bot_and_app_tokens_connect_in_socket_mode(tmp_path, fake_slack_thread):
         posts = slack.sync(slack.wait_for_responses(payload["response_url"], timeout=WAIT), timeout=WAIT + 5)
         assert "1.1" in posts[0].body["text"]
 
-        # Health is served in Socket Mode too.
+        # Health is served in Socket Mode too, and readiness says the socket is up.
         status, _ctype, body = get(f"http://127.0.0.1:{port}/healthz")
         assert status == 200 and json.loads(body)["ok"] is True
+        status, _ctype, body = get(f"http://127.0.0.1:{port}/readyz")
+        assert status == 200 and json.loads(body)["slack"] == "connected"
 
         code = proc.stop(signal.SIGTERM)  # what `docker stop` sends (the image runs Socket Mode)
     finally:
@@ -276,3 +280,49 @@ def test_bot_and_app_tokens_connect_in_socket_mode(tmp_path, fake_slack_thread):
     assert "Traceback" not in proc.stderr
     wait_until(lambda: not slack._open_sockets(), "the app closes its WebSocket when it stops")
     assert_no_secret(proc)
+
+
+@pytest.mark.parametrize(("given", "named"), [
+    ({"SLACK_BOT_TOKEN": BOT_TOKEN}, ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")),
+    ({"SLACK_APP_TOKEN": APP_TOKEN}, ("SLACK_BOT_TOKEN",)),
+    ({"SLACK_SIGNING_SECRET": SIGNING_SECRET}, ("SLACK_BOT_TOKEN",)),
+])
+def test_a_half_slack_configuration_exits_2_naming_what_is_missing(tmp_path, given, named):
+    """Not the console (which would exit 0 at once: a restart loop in a pod)."""
+    proc = Proc(base_env(tmp_path, **given), cwd=tmp_path)
+    try:
+        code = proc.finish()
+    finally:
+        proc.kill()
+    assert code == 2, proc.stderr
+    assert "incomplete Slack configuration" in proc.stderr and all(name in proc.stderr for name in named)
+    assert "local console" not in proc.stderr and "Traceback" not in proc.stderr
+    assert_no_secret(proc)
+
+
+def test_sigterm_stops_socket_mode_within_10_s_while_slack_is_unreachable(tmp_path):
+    port, closed = free_port(), free_port()  # nothing listens on `closed`: Slack can't be reached
+    env = base_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN,
+                   SLACK_API_URL=f"http://127.0.0.1:{closed}/api/", PORT=str(port))
+    proc = Proc(env, cwd=tmp_path)
+    try:
+        proc.wait_stderr("connecting to Slack in Socket Mode")
+        wait_until(lambda: _status(f"http://127.0.0.1:{port}/readyz") == 503, "not ready while Slack is unreachable")
+        started = time.monotonic()
+        code = proc.stop(signal.SIGTERM, timeout=10)
+        took = time.monotonic() - started
+    finally:
+        proc.kill()
+    assert code == 0 and took < 10, (took, proc.stderr)
+    assert "connected to Slack in Socket Mode" not in proc.stderr
+    assert_no_secret(proc)
+
+
+def _status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.status
+    except urllib.error.HTTPError as err:
+        return err.code
+    except OSError:
+        return None
