@@ -1,6 +1,6 @@
 """Slack mrkdwn, the one markup every reply is written in: escaping, naming people, cutting text.
 
-The console and the CLI print the same mrkdwn through `bot.console.plain`, so these helpers are the
+The console and the CLI print the same mrkdwn through `bot.render.plain`, so these helpers are the
 only place that knows Slack's escapes (`&amp;`, `&lt;`, `&gt;`) and mention syntax (`<@U123>`).
 The domain (`planner/`) names people by id; this module words them.
 """
@@ -25,10 +25,11 @@ def is_slack_id(person: str | None) -> bool:
 
 
 def mention(person: str | None) -> str:
-    """How to name a person in a reply: a Slack mention for Slack ids, @name otherwise, "someone" for no one."""
+    """How to name a person in a reply, safe in mrkdwn: a Slack mention for Slack ids, an escaped
+    @name otherwise (a console name could be anything), "someone" for no one."""
     if not person:
         return "someone"
-    return f"<@{person}>" if is_slack_id(person) else f"@{person}"
+    return f"<@{person}>" if is_slack_id(person) else f"@{esc(person)}"
 
 
 def who(person: str | None) -> str:
@@ -37,9 +38,8 @@ def who(person: str | None) -> str:
 
 
 def person(name: str | None) -> str:
-    """A Slack mention for Slack ids, an escaped @name otherwise, "nobody" for no one: safe in mrkdwn."""
-    named = who(name)
-    return named if named.startswith("<@") else esc(named)
+    """`who`, under the name the Block Kit and digest builders use (already safe in mrkdwn)."""
+    return who(name)
 
 
 def truncate(text: str, n: int) -> str:

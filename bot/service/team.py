@@ -12,9 +12,9 @@ from typing import Any
 
 from bot.digest.schedule import plan_digest_config
 from bot.render import team as say
-from bot.render import text as T
 from bot.service.context import Call
 from bot.service.parsing import InputError, channel, person
+from bot.service.parsing import show as shown
 from bot.service.replies import Reply
 from planner.calendar import parse_holidays, parse_time, parse_workdays, parse_zone
 
@@ -22,7 +22,7 @@ from planner.calendar import parse_holidays, parse_time, parse_workdays, parse_z
 def show(call: Call) -> Reply:
     """/team with no words: the staffing mode, its lanes and who holds them, the leads."""
     if call.args:  # a word that is no sub-command: the table routes known words before this
-        raise InputError(f"'{T.esc(call.args[0].lower()[:30])}' is not a /team command. Usage: {call.usage}")
+        raise InputError(f"'{shown(call.args[0].lower(), 30)}' is not a /team command. Usage: {call.usage}")
     ctx = call.ctx
     mode = ctx.staffing.mode
     lanes: list[dict[str, Any]] = []
@@ -60,7 +60,7 @@ def lane(call: Call) -> Reply:
         return Reply(True, say.lane_bound(key, None), kind="team-changed", data={"lane": key, "person": None})
     who = person(rest[1])
     if not who:
-        raise InputError(f"'{T.esc(rest[1][:40])}' is not a person: write @name.")
+        raise InputError(f"'{shown(rest[1])}' is not a person: write @name.")
     call.store.bind_lane(ctx.slug, key, who)
     call.store.record_audit(ctx.slug, call.actor, "team-lane", f"lane {key} -> {who}")
     return Reply(True, say.lane_bound(key, who), kind="team-changed", data={"lane": key, "person": who})
@@ -147,7 +147,7 @@ def bind_channel(call: Call) -> Reply:
         raise InputError(usage)
     target = channel(rest[0]) if rest else ctx.here
     if rest and not target:
-        raise InputError(f"'{T.esc(rest[0][:40])}' is not a channel. {usage}")
+        raise InputError(f"'{shown(rest[0])}' is not a channel. {usage}")
     if not target:
         raise InputError(usage)
     call.store.set_plan_channel(ctx.slug, target)

@@ -12,7 +12,7 @@ from bot.render import moves
 from bot.render import text as T
 from bot.render.refusals import refusal_text
 from bot.service.context import Call, Context
-from bot.service.parsing import InputError, free_text, link, person
+from bot.service.parsing import InputError, free_text, link, person, show
 from bot.service.replies import Notification, Reply, refusal
 from planner.state import Action, Event, State
 from planner.workflow import MOVES, Decision, Request, decide, wrong_state
@@ -28,7 +28,7 @@ def start_command(call: Call) -> Reply:
     if rest:
         verb = rest[0].lower()
         if verb not in ("force", "reopen"):
-            raise InputError(f"'{T.esc(rest[0][:30])}' is not understood here. Usage: {call.usage}")
+            raise InputError(f"'{show(rest[0], 30)}' is not understood here. Usage: {call.usage}")
         action = Action.FORCE_START if verb == "force" else Action.REOPEN
         reason = free_text(rest[1:])
     return transition(call, Request(action, sid, call.actor, call.is_lead, reason=reason))

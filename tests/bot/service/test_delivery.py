@@ -112,3 +112,20 @@ def test_a_move_made_by_another_process_is_seen_by_the_next_command(service, sto
     seen = service.handle("ann", "/status 1.1")
     assert seen.data["state"] == "in_progress" and seen.data["assignee"] == "bob"
     assert not service.handle("ann", "/start 1.1").ok  # held by bob, not startable from a stale view
+
+
+@pytest.mark.parametrize(("text", "echoed"), [
+    ("/start 1.1 R&D", "'R&amp;D' is not understood here"),
+    ("/team <!channel>", "'&lt;!channel&gt;' is not a /team command"),
+    ("/team lane A <!channel>", "'&lt;!channel&gt;' is not a person"),
+    ("/team channel <!channel>", "'&lt;!channel&gt;' is not a channel"),
+])
+def test_words_echoed_in_a_refusal_are_escaped_once(service, text, echoed):
+    reply = service.handle("lea", text)
+    assert not reply.ok and echoed in reply.text and "&amp;amp;" not in reply.text and "&amp;lt;" not in reply.text
+
+
+def test_a_console_name_is_escaped_where_it_is_named(service):
+    assert service.handle("<!here>", "/start 1.1").ok  # `cmd --as` takes any name
+    refused = service.handle("bob", "/start 1.1")
+    assert "held by @&lt;!here&gt;" in refused.text and "<!here>" not in refused.text
