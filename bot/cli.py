@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -142,7 +143,14 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
     return run_console(_service(settings), actor=args.actor, plan=args.plan, channel=args.channel)
 
 
+def _stop_now(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    # PID 1 in a container ignores a signal it has no handler for: until the Slack server installs
+    # its own, a SIGTERM (migrations waiting on a lock, the console) stops the process at once.
+    signal.signal(signal.SIGTERM, _stop_now)
     missing = settings.slack_incomplete
     if missing:
         print(f"deliverybot: incomplete Slack configuration, not started: {missing}. See README 'Connect to Slack'.",

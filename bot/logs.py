@@ -233,7 +233,8 @@ def configure(settings: Settings | None = None, *, level: int | str | None = Non
         level = settings.log_level if level is None else level
         fmt = settings.log_format if fmt is None else fmt
         secrets = [*secrets, *(s.get_secret_value() if s else None for s in (
-            settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret))]
+            settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret)),
+                   _database_password(settings.database_url)]
     numeric = level_number(level)
     handler = build_handler(fmt or "text", numeric, secrets, stream if stream is not None else sys.stderr)
     root = logging.getLogger()
@@ -295,3 +296,14 @@ def _log_uncaught() -> None:
 def new_ref() -> str:
     """A short reference that a person is given and the log line carries, to find one another."""
     return uuid.uuid4().hex[:8]
+
+
+def _database_password(url: str) -> str | None:
+    """The password in DATABASE_URL, redacted like the tokens (a driver may print the URL)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        password = make_url(url).password
+        return str(password) if password else None
+    except Exception:  # not a URL we can read: nothing to redact from it
+        return None

@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.digest.job import NotPosted
-from bot.logs import carry_context, get_logger
+from bot.logs import carry_context, get_logger, new_ref
 from bot.render.mrkdwn import is_slack_id
 from bot.render.text import digest_not_posted_text, graph_not_posted_text
 from bot.service.delivery import DeliveryService
@@ -118,20 +118,23 @@ class Gateway:
                         await self.respond_text(response_url, digest_not_posted_text(str(err)))
         await self.notifier.deliver(replace(reply, notifications=tuple(
             n for n in reply.notifications if n.kind != "digest")), channel)
-        await self.refresh_homes(reply.concerns)
+        await self.refresh_homes(reply.concerns, reply.data.get("plan"))
 
-    async def refresh_homes(self, people: Iterable[str]) -> None:
+    async def refresh_homes(self, people: Iterable[str], plan: str | None = None) -> None:
         """Re-publish the App Home of each person a change concerns, so it never shows yesterday's
-        state. A Home that can't be published is logged; the change itself is done."""
+        state. A Home that can't be published is only logged: the change itself is done, and the
+        person who made it must not hear that it failed."""
         for person in people:
             if not is_slack_id(person):
                 continue
             try:
-                data = await self.home(person)
+                data = await self.home(person, plan)
                 if data is not None:
                     await self.client.views_publish(user_id=person, view=home_view(data))
             except SlackApiError as err:
                 log.warning("App Home of %s not refreshed: %s", person, err.response.get("error"))
+            except Exception:
+                log.exception("App Home of %s not refreshed (ref %s)", person, new_ref())
 
     async def post_digest(self, slug: str, channel: str | None, data: dict) -> str | None:
         return await post_digest(self.client, self.service, slug, channel, data)
@@ -148,9 +151,9 @@ class Gateway:
             if response_url:
                 await self.respond_text(response_url, graph_not_posted_text(error))
 
-    async def home(self, user: str) -> dict | None:
+    async def home(self, user: str, plan: str | None = None) -> dict | None:
         try:
-            return await asyncio.get_running_loop().run_in_executor(self.workers, carry_context(self.service.home),
-                                                                    user)
+            return await asyncio.get_running_loop().run_in_executor(
+                self.workers, carry_context(partial(self.service.home, user, plan=plan)))
         except LookupError:
             return None

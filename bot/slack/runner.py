@@ -20,6 +20,8 @@ from bot.slack.web import Readiness, build_web_app
 
 log = get_logger("")
 
+DRAIN_S = 2.0  # HTTP mode on SIGTERM: seconds not-ready before the listener stops, then to finish acked work
+
 
 async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.Event | None = None) -> None:
     """Run until cancelled or SIGTERM (what Docker and systemd send; as PID 1 in a container an
@@ -55,6 +57,10 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
         if ready:
             ready.set()
         await stop.wait()
+        if not handler:  # HTTP: let the Service notice /readyz is 503, then finish what was acked
+            readiness.draining = True
+            await asyncio.sleep(DRAIN_S)
+            await _finish_acked_work(DRAIN_S)
     finally:
         if scheduler:
             scheduler.shutdown(wait=False)
@@ -79,6 +85,13 @@ async def _until_stopped(work: Coroutine[Any, Any, Any], stop: asyncio.Event) ->
     with contextlib.suppress(asyncio.CancelledError, Exception):
         await task
     return False
+
+
+async def _finish_acked_work(timeout: float) -> None:
+    """Wait a little for listeners Slack already has an ack for (their replies and announcements)."""
+    pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
+    if pending:
+        await asyncio.wait(pending, timeout=timeout)
 
 
 def run_slack(settings: Settings, service: DeliveryService) -> int:

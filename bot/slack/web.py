@@ -27,6 +27,7 @@ from bot.slack.metrics import REGISTRY, REJECTED
 _TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
 _SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
 MAX_BODY = 1024 * 1024
+PROBE_TIMEOUT_S = 2.0  # /readyz answers within the manifests' 3 s probe timeout, database or not
 
 
 def well_formed(request: web.Request) -> bool:
@@ -47,18 +48,23 @@ class Readiness:
         self.service = service
         self.socket: AsyncBaseSocketModeClient | None = None
         self.socket_mode = False
+        self.draining = False  # set on SIGTERM: not ready, so the Service stops sending us requests
 
     async def check(self) -> tuple[bool, dict[str, object]]:
         report: dict[str, object] = {}
         try:
-            report["plans"] = len(await asyncio.to_thread(self.service.store.list_plans))
-            report["database"] = "ok"
+            plans = await asyncio.wait_for(asyncio.to_thread(self.service.store.list_plans), PROBE_TIMEOUT_S)
+            report["plans"], report["database"] = len(plans), "ok"
+        except TimeoutError:
+            report["database"] = "timeout"
         except Exception as err:  # the probe must answer, whatever broke
             report["database"] = type(err).__name__
+        if self.draining:
+            report["stopping"] = True
         if self.socket_mode:
             connected = self.socket is not None and await self.socket.is_connected()
             report["slack"] = "connected" if connected else "not connected"
-        ok = report["database"] == "ok" and report.get("slack", "connected") == "connected"
+        ok = report["database"] == "ok" and report.get("slack", "connected") == "connected" and not self.draining
         return ok, {"ok": ok, **report}
 
 

@@ -454,3 +454,13 @@ def test_an_uncaught_exception_is_logged_not_printed(root_restored):
         sys.excepthook(*sys.exc_info())
     [entry] = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert entry["level"] == "CRITICAL" and "RuntimeError: token [redacted]" in entry["exc"]
+
+
+def test_the_database_password_is_redacted_too(root_restored):
+    from bot.settings import Settings
+
+    stream = io.StringIO()
+    configure(Settings(DATABASE_URL="postgresql://deliverybot:s3cret-db-password@db.example:5432/delivery"),
+              stream=stream, hooks=False)
+    logging.getLogger("deliverybot.test.db").warning("connecting with %s", "password s3cret-db-password")
+    assert "s3cret-db-password" not in stream.getvalue() and "[redacted]" in stream.getvalue()

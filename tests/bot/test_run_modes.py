@@ -326,3 +326,40 @@ def _status(url: str) -> int | None:
         return err.code
     except OSError:
         return None
+
+
+def test_sigterm_in_http_mode_turns_not_ready_then_stops(tmp_path, fake_slack_thread):
+    """A rolling update: the pod says it is not ready before it stops listening."""
+    port = free_port()
+    env = base_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                   SLACK_API_URL=fake_slack_thread.api_url, PORT=str(port))
+    proc = Proc(env, cwd=tmp_path)
+    try:
+        proc.wait_stderr("HTTP mode")
+        assert _status(f"http://127.0.0.1:{port}/readyz") == 200
+        started = time.monotonic()
+        proc.popen.send_signal(signal.SIGTERM)
+        wait_until(lambda: _status(f"http://127.0.0.1:{port}/readyz") == 503, "not ready once stopping", timeout=5)
+        assert _status(f"http://127.0.0.1:{port}/healthz") == 200  # still alive while it drains
+        code = proc.finish(timeout=10)
+        took = time.monotonic() - started
+    finally:
+        proc.kill()
+    assert code == 0 and took < 10, (took, proc.stderr)
+
+
+def test_sigterm_before_the_server_is_up_stops_the_process(tmp_path):
+    """The console (or migrations waiting on a lock) must not ignore SIGTERM as PID 1 would."""
+    console = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=base_env(tmp_path),
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:  # stdin stays open: the console waits for a line, as it does in a container with a TTY
+        assert console.stdout is not None
+        while "deliverybot console" not in console.stdout.readline():
+            assert console.poll() is None, "the console exited before the signal"
+        console.send_signal(signal.SIGTERM)
+        code = console.wait(10)
+    finally:
+        if console.poll() is None:
+            console.kill()
+    assert code == 0
+    assert "Traceback" not in (console.stderr.read() if console.stderr else "")
