@@ -27,6 +27,9 @@ _POSTGRES_SCHEMES = {"postgresql", "postgres", "postgresql+psycopg"}
 _SQLITE_SCHEMES = {"sqlite", "sqlite+pysqlite"}
 
 
+CONNECT_TIMEOUT_S = 5
+
+
 def make_engine(url: str | URL) -> Engine:
     """An engine for `sqlite:///path` or a PostgreSQL URL, configured for the store's locking.
 
@@ -38,7 +41,10 @@ def make_engine(url: str | URL) -> Engine:
     if scheme in _SQLITE_SCHEMES:
         return _sqlite_engine(parsed)
     if scheme in _POSTGRES_SCHEMES:
-        return create_engine(parsed.set(drivername="postgresql+psycopg"), pool_pre_ping=True)
+        # A server that doesn't answer must not hold a probe, a command or a shutdown for minutes;
+        # the URL's own connect_timeout wins.
+        timeout = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT_S}
+        return create_engine(parsed.set(drivername="postgresql+psycopg"), pool_pre_ping=True, connect_args=timeout)
     if scheme.startswith("postgresql+"):
         raise ValueError(f"unsupported PostgreSQL driver {scheme!r}: use postgresql:// (psycopg 3 is used)")
     raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:///path or postgresql://...")
