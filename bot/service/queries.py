@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.render import text as T
+from bot.render.plain import plain
 from bot.service.context import Call, Context
 from bot.service.parsing import InputError
 from bot.service.replies import Reply
@@ -47,7 +48,8 @@ def graph_command(call: Call) -> Reply:
 def next_command(call: Call) -> Reply:
     ctx = call.ctx
     suggestion = ctx.staffing.next_for(call.actor, ctx.statuses)
-    data = {"plan": ctx.slug, "story": suggestion.story_id, "why": T.why_next(suggestion), "reason": suggestion.kind}
+    data = {"plan": ctx.slug, "story": suggestion.story_id, "why": plain(T.why_next(suggestion)),
+            "reason": suggestion.kind, "owner": suggestion.owner}
     label = ctx.story(suggestion.story_id).label if suggestion.story_id else None
     return Reply(True, T.next_text(suggestion, label), kind="next", data=data)
 

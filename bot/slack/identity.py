@@ -19,6 +19,8 @@ class Actor:
 
     @property
     def guest(self) -> bool:
+        """From another workspace. Unknown (no team in the payload, or Bolt had no auth.test result,
+        which a bot token always gives it) counts as the installing workspace's."""
         return bool(self.team and self.home and self.team != self.home)
 
 
