@@ -245,10 +245,26 @@ def configure(settings: Settings | None = None, *, level: int | str | None = Non
     root.setLevel(numeric)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(numeric if numeric <= logging.DEBUG else max(numeric, logging.WARNING))
+    access = logging.getLogger("aiohttp.access")
+    for old_filter in [f for f in access.filters if isinstance(f, QuietProbes)]:
+        access.removeFilter(old_filter)
+    if numeric > logging.DEBUG:
+        access.addFilter(QuietProbes())
     logging.captureWarnings(True)  # a library's warning is a log line too (one JSON object, redacted)
     if hooks:
         _log_uncaught()
     return handler
+
+
+class QuietProbes(logging.Filter):
+    """Drops the access-log line of a probe or a scrape that went well (GET /healthz, /readyz,
+    /metrics answered 200), which would otherwise be most of the log, every few seconds. A failing
+    probe is still logged; everything is at DEBUG."""
+
+    _PROBE = re.compile(r'"GET /(?:healthz|readyz|metrics)(?:\?[^" ]*)? HTTP/[0-9.]+" 200 ')
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self._PROBE.search(record.getMessage())
 
 
 def level_number(level: int | str | None) -> int:

@@ -464,3 +464,20 @@ def test_the_database_password_is_redacted_too(root_restored):
               stream=stream, hooks=False)
     logging.getLogger("deliverybot.test.db").warning("connecting with %s", "password s3cret-db-password")
     assert "s3cret-db-password" not in stream.getvalue() and "[redacted]" in stream.getvalue()
+
+
+def test_probes_that_went_well_are_not_logged_at_info(root_restored):
+    stream = io.StringIO()
+    configure(level="INFO", stream=stream, hooks=False)
+    access = logging.getLogger("aiohttp.access")
+    for line in ('127.0.0.1 [x] "GET /healthz HTTP/1.1" 200 171 "-" "kube-probe/1.31"',
+                 '127.0.0.1 [x] "GET /metrics HTTP/1.1" 200 9000 "-" "Prometheus/2"',
+                 '127.0.0.1 [x] "GET /readyz HTTP/1.1" 503 245 "-" "kube-probe/1.31"',
+                 '127.0.0.1 [x] "POST /slack/events HTTP/1.1" 200 2 "-" "Slackbot"'):
+        access.info("%s", line)
+    logged = stream.getvalue()
+    assert "/healthz" not in logged and "/metrics" not in logged
+    assert "/readyz HTTP/1.1\" 503" in logged and "/slack/events" in logged  # failures and Slack still show
+    configure(level="DEBUG", stream=stream, hooks=False)
+    access.info("%s", '127.0.0.1 [x] "GET /healthz HTTP/1.1" 200 171 "-" "kube-probe/1.31"')
+    assert "/healthz" in stream.getvalue()
