@@ -5,7 +5,6 @@ stops the others — it is counted as failed for the operator."""
 import logging
 
 import pytest
-from fakeslack import FakeSlack
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.service.replies import Notification, Reply
@@ -17,9 +16,8 @@ ORIGIN = "C0ORIGIN"
 
 
 @pytest.fixture
-async def slack():
-    async with FakeSlack() as fake:
-        yield fake
+def slack(fake_slack):
+    return fake_slack  # the fake Web API of tests/bot/slack/conftest.py
 
 
 @pytest.fixture
