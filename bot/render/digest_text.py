@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.render import text as T
-from bot.render.mrkdwn import person, truncate
+from bot.render.mrkdwn import truncate, who
 
 DETAIL_CAP = 15  # lines per section in the details (the rest: "… and N more")
 IDS_CAP = 8  # ids in an inline list
@@ -143,7 +143,7 @@ def _gate_inline(g: dict) -> str:
     head = f"{T.esc(g['story'])} ({T.esc(g['kind'])})"
     if g["state"] == "done":
         return f"{head} ✓"
-    holder = f", {person(g['holder'])}" if g.get("holder") else ""
+    holder = f", {who(g['holder'])}" if g.get("holder") else ""
     days = f", {workdays(g['days_in_state'])}" if g["state"] != "todo" and g.get("since") else ""
     ready = " (startable)" if g.get("startable") else ""
     return f"{head} {word(g['state'])}{ready}{holder}{days}, {g['waiting_behind']:,} waiting"
@@ -162,7 +162,7 @@ def _checkpoints_inline(checkpoints: list[dict]) -> str:
 def _critical_inline(cp: dict) -> str:
     if not cp["current"]:
         return f"all {len(cp['path']):,} done ✓"
-    holder = f", {person(cp['assignee'])}" if cp.get("assignee") else ""
+    holder = f", {who(cp['assignee'])}" if cp.get("assignee") else ""
     days = f", {workdays(cp['days_in_state'])}" if cp.get("days_in_state") is not None else ""
     return f"at {T.esc(cp['current'])} ({word(cp['state'])}{holder}{days}), step {cp['step']} of {len(cp['path'])}"
 
@@ -187,7 +187,7 @@ def _startable_inline(startable: dict) -> str:
     if not n:
         return "▶ *Startable*: nothing right now"
     owners = sorted(startable["by_owner"].items(), key=lambda kv: -len(kv[1]))
-    split = [f"{len(sids):,} for {person(owner)}" for owner, sids in owners[:4]]
+    split = [f"{len(sids):,} for {who(owner)}" for owner, sids in owners[:4]]
     if len(owners) > 4:
         split.append(f"{sum(len(s) for _, s in owners[4:]):,} for {len(owners) - 4} others")
     if unclaimed:
@@ -240,9 +240,9 @@ def detail_sections(data: dict) -> list[tuple[str, str, list[str]]]:
 def _gate_line(g: dict) -> str:
     head = f"{label(g)} ({T.esc(g['kind'])}): {word(g['state'])}"
     if g["state"] == "done":
-        by = f", approved by {person(g['done_by'])}" if g.get("done_by") else ""
+        by = f", approved by {who(g['done_by'])}" if g.get("done_by") else ""
         return f"{head} ✓{by}" + (f" on {when(g['since'])}" if g.get("since") else "")
-    holder = f", {person(g['holder'])}" if g.get("holder") else ""
+    holder = f", {who(g['holder'])}" if g.get("holder") else ""
     since = f" since {when(g['since'])} ({workdays(g['days_in_state'])})" if g.get("since") else ""
     ready = ", startable" if g.get("startable") else ""
     return f"{head}{ready}{holder}{since} — {g['waiting_behind']:,} waiting behind it"
@@ -273,23 +273,23 @@ def _change_lines(changes: dict) -> list[str]:
     for c in changes["done"]:
         gate = f" 🚦 gate {T.esc(c['gate'])} passed" if c.get("gate") else ""
         rows.append(
-            f"{when(c['at'])} ✅ {label(c)} done, approved by {person(c['actor'])}{gate}{link(c['evidence'])}"
+            f"{when(c['at'])} ✅ {label(c)} done, approved by {who(c['actor'])}{gate}{link(c['evidence'])}"
         )
     for c in changes["review"]:
-        reviewer = f", reviewer {person(c['reviewer'])}" if c.get("reviewer") else ""
+        reviewer = f", reviewer {who(c['reviewer'])}" if c.get("reviewer") else ""
         rows.append(
-            f"{when(c['at'])} 👀 {label(c)} sent to review by {person(c['actor'])}{reviewer}{link(c['evidence'])}"
+            f"{when(c['at'])} 👀 {label(c)} sent to review by {who(c['actor'])}{reviewer}{link(c['evidence'])}"
         )
     for c in changes["returned"]:
         what = "reopened" if c.get("action") == "reopen" else "sent back for changes"
         why = f" — {T.esc(truncate(c['reason'], 200))}" if c.get("reason") else ""
-        rows.append(f"{when(c['at'])} ↩ {label(c)} {what} by {person(c['actor'])}{why}")
+        rows.append(f"{when(c['at'])} ↩ {label(c)} {what} by {who(c['actor'])}{why}")
     for c in changes["started"]:
         if c.get("forced"):
             why = f" — {T.esc(truncate(c['reason'], 200))}" if c.get("reason") else ""
-            rows.append(f"{when(c['at'])} ⚠ {label(c)} force-started by {person(c['actor'])}{why}")
+            rows.append(f"{when(c['at'])} ⚠ {label(c)} force-started by {who(c['actor'])}{why}")
         else:
-            rows.append(f"{when(c['at'])} ▶ {label(c)} started by {person(c['actor'])}")
+            rows.append(f"{when(c['at'])} ▶ {label(c)} started by {who(c['actor'])}")
     return rows
 
 
@@ -314,16 +314,16 @@ def _startable_lines(startable: dict) -> list[str]:
 
 
 def _review_line(r: dict) -> str:
-    reviewer = f", reviewer {person(r['reviewer'])}" if r.get("reviewer") else ", no reviewer named"
+    reviewer = f", reviewer {who(r['reviewer'])}" if r.get("reviewer") else ", no reviewer named"
     return (
-        f"{label(r)} — by {person(r['assignee'])}{reviewer}, waiting {workdays(r['age_workdays'])}"
+        f"{label(r)} — by {who(r['assignee'])}{reviewer}, waiting {workdays(r['age_workdays'])}"
         f"{link(r.get('link'))}"
     )
 
 
 def _stale_line(s: dict) -> str:
     return (
-        f"{label(s)} — {person(s['assignee'])}, no event for {workdays(s['idle_workdays'])} "
+        f"{label(s)} — {who(s['assignee'])}, no event for {workdays(s['idle_workdays'])} "
         f"(last {when(s['last_event'])})"
     )
 
@@ -331,9 +331,9 @@ def _stale_line(s: dict) -> str:
 def _forced_line(f: dict) -> str:
     why = f" ({T.esc(truncate(f['reason'], 200))})" if f.get("reason") else ""
     held = (
-        f", held by {person(f['assignee'])}" if f.get("assignee") and f.get("assignee") != f.get("by") else ""
+        f", held by {who(f['assignee'])}" if f.get("assignee") and f.get("assignee") != f.get("by") else ""
     )
-    return f"{label(f)} — forced by {person(f.get('by'))}{why}{held}; still waits for {ids(f['open'])}"
+    return f"{label(f)} — forced by {who(f.get('by'))}{why}{held}; still waits for {ids(f['open'])}"
 
 
 def _finding_line(f: dict) -> str:

@@ -37,11 +37,6 @@ def who(person: str | None) -> str:
     return mention(person) if person else "nobody"
 
 
-def person(name: str | None) -> str:
-    """`who`, under the name the Block Kit and digest builders use (already safe in mrkdwn)."""
-    return who(name)
-
-
 def truncate(text: str, n: int) -> str:
     """`text` cut to at most `n` characters, ending with "…" when cut.
 

@@ -6,7 +6,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 from slack_sdk.models.views import View
 
 from bot.render import text as T
-from bot.render.mrkdwn import person, truncate
+from bot.render.mrkdwn import truncate, who
 from bot.slack.blocks.limits import check_view
 from bot.slack.blocks.replies import (
     bullets,
@@ -75,7 +75,7 @@ def _mine(plan: str | None, mine: list[dict]) -> list[Block]:
         text = f"*{label_of(card)}* — {state_word(card.get('state'))}"
         if card.get("state") == "review":
             reviewer = (
-                f"waiting for {person(card['reviewer'])}"
+                f"waiting for {who(card['reviewer'])}"
                 if card.get("reviewer")
                 else "waiting for a reviewer"
             )
@@ -113,7 +113,7 @@ def _reviews(plan: str | None, reviews: list[dict]) -> list[Block]:
     if not reviews:
         out.append(context("No review is waiting for you."))
     for card in reviews[:MAX_REVIEWS]:
-        by = f" — by {person(card['assignee'])}" if card.get("assignee") else ""
+        by = f" — by {who(card['assignee'])}" if card.get("assignee") else ""
         out.append(section(f"*{label_of(card)}*{by}"))
         out.append(
             ActionsBlock(

@@ -30,7 +30,7 @@ from slack_sdk.models.blocks import (
 
 from bot.render import text as T
 from bot.render.moves import owners_told
-from bot.render.mrkdwn import person, truncate
+from bot.render.mrkdwn import truncate, who
 from bot.service.replies import Notification, Reply
 from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
 from bot.slack.blocks.limits import (
@@ -261,7 +261,7 @@ def _unblocked_all(d: dict) -> list[Block]:
     if active or blocked:
         out.append(DividerBlock())
     if active:
-        lines = [f"{label_of(c)} — {state_word(c['state'])}, {person(c.get('assignee'))}" for c in active]
+        lines = [f"{label_of(c)} — {state_word(c['state'])}, {who(c.get('assignee'))}" for c in active]
         out.append(section(bullets(f"*In progress / review*: {len(active):,}", lines, more=FULL_LIST)))
     if blocked:
         lines = [f"{label_of(c)} — waits for {id_list(c.get('waiting_for') or [], 5)}" for c in blocked]
@@ -305,7 +305,7 @@ def _board(reply: Reply) -> list[Block]:
     forced = d.get("forced_open") or []
     if forced:
         lines = [
-            f"{T.esc(f['story'])} ({person(f.get('assignee'))}) still waits for {id_list(f['open'], 6)}"
+            f"{T.esc(f['story'])} ({who(f.get('assignee'))}) still waits for {id_list(f['open'], 6)}"
             for f in forced
         ]
         blocks.append(section(bullets("⚠ *Forced starts still open*", lines)))
@@ -316,7 +316,7 @@ def _board(reply: Reply) -> list[Block]:
 def gate_line(g: dict) -> str:
     """One gate of board["gates"]: its state, who holds it, how many wait behind it."""
     done = g["state"] == "done"
-    holder = f", {person(g['assignee'])}" if g.get("assignee") and not done else ""
+    holder = f", {who(g['assignee'])}" if g.get("assignee") and not done else ""
     behind = "" if done else f" — {g.get('waiting_behind', 0):,} waiting behind it"
     return f"🚦 {T.esc(g['story'])} ({T.esc(g['kind'])}): {state_word(g['state'])}{' ✓' if done else ''}{holder}{behind}"
 
@@ -337,16 +337,16 @@ def _story(reply: Reply) -> list[Block]:
     plan, sid, state = d.get("plan"), d["id"], d.get("state", "todo")
     label = d.get("label") or sid
     blocks: list[Block] = [header(label)]
-    holder = f", {person(d['assignee'])}" if d.get("assignee") else ""
+    holder = f", {who(d['assignee'])}" if d.get("assignee") else ""
     facts = [f"*State*\n{state_word(state)}{holder}"]
     lane = T.esc(d.get("lane_label") or "no lane")
-    facts.append(f"*Lane*\n{lane}" + (f", bound to {person(d['owner'])}" if d.get("owner") else ""))
+    facts.append(f"*Lane*\n{lane}" + (f", bound to {who(d['owner'])}" if d.get("owner") else ""))
     if d.get("gate"):
         facts.append(f"*Gate*\n🚦 {T.esc(d['gate'])}")
     if d.get("critical"):
         facts.append("*Critical path*\n🔥 yes")
     if state == "review" and d.get("reviewer"):
-        facts.append(f"*Reviewer*\n{person(d['reviewer'])}")
+        facts.append(f"*Reviewer*\n{who(d['reviewer'])}")
     if d.get("evidence"):
         facts.append(f"*Evidence*\n{T.esc(truncate(d['evidence'], 500))}")
     blocks.append(fields_section(facts))
@@ -382,7 +382,7 @@ def _story(reply: Reply) -> list[Block]:
 def _history_line(h: dict) -> str:
     at = str(h.get("at", ""))[:16].replace("T", " ")
     extra = "".join(f" — {T.esc(truncate(h[k], 300))}" for k in ("evidence", "reason") if h.get(k))
-    return f"{at} {person(h.get('actor'))} {T.esc(h.get('action'))}: {state_word(h.get('from'))} → {state_word(h.get('to'))}{extra}"
+    return f"{at} {who(h.get('actor'))} {T.esc(h.get('action'))}: {state_word(h.get('from'))} → {state_word(h.get('to'))}{extra}"
 
 
 def _story_buttons(plan: str | None, sid: str, label: str, state: str, d: dict) -> list[ButtonElement]:
@@ -449,14 +449,14 @@ def _team(reply: Reply) -> list[Block]:
     fields = [
         f"*Dev {T.esc(lane['lane'])}*"
         + (f" ({T.esc(lane['label'])})" if lane.get("label") else "")
-        + f"\n{person(lane.get('person'))} — {len(lane.get('stories') or []):,} stories"
+        + f"\n{who(lane.get('person'))} — {len(lane.get('stories') or []):,} stories"
         for lane in lanes
     ]
     for i in range(0, min(len(fields), 40), 10):
         blocks.append(fields_section(fields[i : i + 10]))
     if not lanes:
         blocks.extend(text_sections(reply.text, limit=2))
-    leads = ", ".join(person(p) for p in d.get("leads") or []) or "none yet"
+    leads = ", ".join(who(p) for p in d.get("leads") or []) or "none yet"
     eyes = "off (solo allowed)" if d.get("allow_solo") else "on"
     channel = f" · announces in <#{T.esc(d['channel'])}>" if d.get("channel") else ""
     blocks.append(context(f"Leads: {leads} · four eyes: {eyes}{channel}"))

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from bot.render.mrkdwn import ELLIPSIS, esc, is_slack_id, mention, person, truncate, who
+from bot.render.mrkdwn import ELLIPSIS, esc, is_slack_id, mention, truncate, who
 from tests.helpers.bot import NASTY, NASTY_ESCAPED
 
 
@@ -50,7 +50,6 @@ def test_mention_is_a_slack_mention_only_for_slack_ids(name, said):
     assert is_slack_id(name) is said.startswith("<@")
 
 
-def test_who_and_person_say_nobody_and_escape_console_names():
+def test_who_says_nobody_and_escapes_console_names():
     assert who(None) == "nobody" and who("ann") == "@ann" and who("U0BOB") == "<@U0BOB>"
-    assert person(None) == "nobody" and person("U0BOB") == "<@U0BOB>"
-    assert person("ann<!here>") == "@ann&lt;!here&gt;"  # a name can't mention anyone
+    assert who("ann<!here>") == "@ann&lt;!here&gt;"  # a name can't mention anyone
