@@ -137,6 +137,28 @@ class PlanGraph:
         was = set(self.startable(before))
         return [s for s in self.startable(after) if s not in was]
 
+    def reopened(self, statuses: Mapping[str, StoryStatus]) -> list[str]:
+        """Stories a lead reopened that are not done again yet."""
+        return [s for s in self.plan.story_ids
+                if (st := statuses.get(s)) is not None and st.reopened_at and st.state != State.DONE]
+
+    def after_reopen(self, statuses: Mapping[str, StoryStatus]) -> dict[str, list[str]]:
+        """For each reopened story, the stories that wait on it and were started or done after it was
+        reopened: work built on something that is being redone (flagged on the board and in the digest)."""
+        out: dict[str, list[str]] = {}
+        for sid in self.reopened(statuses):
+            at = statuses[sid].reopened_at
+            hit = [d for d in self.unblocks_all(sid)
+                   if (st := statuses.get(d)) is not None and st.state != State.TODO and st.since and at
+                   and st.since >= at]
+            if hit:
+                out[sid] = hit
+        return out
+
+    def waits_on_reopened(self, story_id: str, statuses: Mapping[str, StoryStatus]) -> list[str]:
+        """The reopened stories `story_id` depends on (a gate is not announced while there are any)."""
+        return [r for r in self.reopened(statuses) if story_id in self.unblocks_all(r)]
+
 
 def _state(statuses: Mapping[str, StoryStatus], story_id: str) -> State:
     status = statuses.get(story_id)

@@ -42,3 +42,21 @@ def link_problem(text: str | None) -> LinkProblem | None:
     if not host:
         return LinkProblem("no-host")
     return None
+
+
+def links_of(evidence: str | None) -> list[str]:
+    """The links of an evidence text: one link, or several separated by spaces."""
+    return [part for part in (evidence or "").split(" ") if part]
+
+
+def evidence_problem(evidence: str | None) -> LinkProblem | None:
+    """Why evidence (one or several links, separated by spaces) is not evidence: the first bad link's
+    problem, or None when every link is one. Each link is checked: one bad link refuses them all."""
+    links = links_of(evidence)
+    if not links:
+        return LinkProblem("missing")
+    for link in links:
+        problem = link_problem(link)
+        if problem:
+            return problem
+    return None

@@ -66,6 +66,14 @@ class Staffing:
             return f"floating (Dev {lanes})" if lanes else "floating"
         return "no lane"
 
+    def taker_of(self, story_id: str, statuses: Mapping[str, StoryStatus]) -> str | None:
+        """Who should take the story when it opens: whoever prepares it, else its lane owner.
+        The DM that says a story opened and `/next` both ask this, so they never disagree."""
+        status = statuses.get(story_id)
+        if status is not None and status.preparer:
+            return status.preparer
+        return self.owner_of(story_id)
+
     def lanes_of(self, person: str) -> list[Lane]:
         if not self.mode:
             return []

@@ -38,6 +38,10 @@ class Action(StrEnum):
     CHANGES = "changes"  # review -> in_progress (changes requested)
     DONE = "done"  # review -> done
     REOPEN = "reopen"  # done -> in_progress, by a lead, with a reason
+    PREPARE = "prepare"  # todo -> todo: someone prepares a story that can't start yet (branch, secrets)
+    UNPREPARE = "unprepare"  # todo -> todo: the preparation is given up
+    ASSIGN = "assign"  # in_progress or review, unchanged: the story is handed to `person`
+    RELEASE = "release"  # in_progress -> todo: nobody holds it any more
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,12 @@ class StoryStatus:
     forced: bool = False  # started by a lead's bypass, prerequisites open at the time
     since: datetime | None = None  # when it entered its current state
     version: int = 0  # bumps on each transition; used for compare-and-set
+    preparer: str | None = None  # who prepares it while it can't start yet (to do only)
+    prepared_since: datetime | None = None
+    # Who did the work this round (held it, or sent it to review) since it was last started or
+    # reopened: none of them may approve it (four eyes on the work, not on the holder).
+    authors: tuple[str, ...] = ()
+    reopened_at: datetime | None = None  # reopened by a lead and not done again since
 
 
 @dataclass(frozen=True)
@@ -66,9 +76,15 @@ class Event:
     at: datetime
     evidence: str | None = None
     reviewer: str | None = None
-    reason: str | None = None
+    reason: str | None = None  # why (force, reopen, changes) or the note that came with review/done
     request_id: str | None = None
     id: int | None = None
+    person: str | None = None  # who else the event names: the new holder (assign), the lane owner
+    #                            a start took the story from, the preparer a lead overrode
+
+
+def _with(authors: tuple[str, ...], *people: str | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*authors, *(p for p in people if p))))
 
 
 def apply_event(status: StoryStatus, event: Event) -> StoryStatus:
@@ -78,14 +94,28 @@ def apply_event(status: StoryStatus, event: Event) -> StoryStatus:
             f"event {event.action} on {event.story_id} starts from {event.from_state}, story is {status.state}"
         )
     changes: dict = {"state": event.to_state, "since": event.at, "version": status.version + 1}
-    if event.action in (Action.START, Action.FORCE_START):
-        changes.update(assignee=event.actor, forced=event.action == Action.FORCE_START, reviewer=None)
-    if event.action == Action.REOPEN:
-        changes.update(forced=False)
-    if event.action == Action.REVIEW:
-        changes.update(reviewer=event.reviewer)
-    if event.action == Action.DONE:
-        changes.update(reviewer=event.actor)  # whoever approved is the reviewer of record
+    if event.from_state == event.to_state:
+        changes.update(since=status.since)  # preparing or handing over doesn't move the story
+    action = event.action
+    if action in (Action.START, Action.FORCE_START):
+        changes.update(assignee=event.actor, forced=action == Action.FORCE_START, reviewer=None,
+                       preparer=None, prepared_since=None, authors=(event.actor,))
+    elif action == Action.PREPARE:
+        changes.update(preparer=event.actor, prepared_since=event.at)
+    elif action == Action.UNPREPARE:
+        changes.update(preparer=None, prepared_since=None)
+    elif action == Action.ASSIGN:
+        changes.update(assignee=event.person, authors=_with(status.authors, event.person))
+    elif action == Action.RELEASE:
+        changes.update(assignee=None, reviewer=None, forced=False, authors=(), evidence=None)
+    elif action == Action.REOPEN:
+        changes.update(forced=False, reviewer=None, reopened_at=event.at, authors=_with((), status.assignee))
+    elif action == Action.REVIEW:
+        changes.update(reviewer=event.reviewer, authors=_with(status.authors, event.actor))
+    elif action == Action.CHANGES:
+        changes.update(reviewer=event.actor)  # the one who asked is asked again at the next review
+    elif action == Action.DONE:
+        changes.update(reviewer=event.actor, reopened_at=None)  # whoever approved is the reviewer of record
     if event.evidence:
         changes.update(evidence=event.evidence)
     return replace(status, **changes)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from planner.graph import PlanGraph
-from planner.links import LinkProblem, link_problem
+from planner.links import LinkProblem, evidence_problem
 from planner.state import Action, State, StoryStatus
 
-# (from, to) of every action: the only moves the workflow knows.
+# (from, to) of every action that moves a story: the only moves the workflow knows.
 MOVES: dict[Action, tuple[State, State]] = {
     Action.START: (State.TODO, State.IN_PROGRESS),
     Action.FORCE_START: (State.TODO, State.IN_PROGRESS),
@@ -24,7 +25,21 @@ MOVES: dict[Action, tuple[State, State]] = {
     Action.CHANGES: (State.REVIEW, State.IN_PROGRESS),
     Action.DONE: (State.REVIEW, State.DONE),
     Action.REOPEN: (State.DONE, State.IN_PROGRESS),
+    Action.RELEASE: (State.IN_PROGRESS, State.TODO),
 }
+# Actions that leave the story where it is, and the states they apply in.
+STAYS: dict[Action, tuple[State, ...]] = {
+    Action.PREPARE: (State.TODO,),
+    Action.UNPREPARE: (State.TODO,),
+    Action.ASSIGN: (State.IN_PROGRESS, State.REVIEW),
+}
+
+
+def moves_of(action: Action, state: State) -> tuple[State, State]:
+    """(from, to) of `action` on a story in `state`: fixed for a move, (state, state) for a stay."""
+    if action in MOVES:
+        return MOVES[action]
+    return (state, state)
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,7 @@ class Request:
     reviewer: str | None = None
     reason: str | None = None
     allow_solo: bool = False
+    person: str | None = None  # assign: who the story is handed to
 
 
 @dataclass(frozen=True)
@@ -56,7 +72,10 @@ class Decision:
 
     Codes: wrong-state family (already-done, not-started, review-before-done, already-yours,
     held-by-other, not-in-review, in-review, not-done), not-startable, lead-only, reason-required,
-    not-assignee, bad-link, four-eyes, finalisation.
+    not-assignee, bad-link, four-eyes, not-reviewer, finalisation, prerequisites-open (done while
+    a prerequisite is not: a forced start's bypass, or a reopened prerequisite), prepared-by-other,
+    startable-now (nothing to prepare), already-preparing, not-preparer, not-holder,
+    same-person (assign to who already holds it).
     """
 
     allowed: bool
@@ -69,10 +88,12 @@ class Decision:
     waiting: tuple[Waiting, ...] = ()  # not-startable: open prerequisites
     unfinished: tuple[str, ...] = field(default=())  # finalisation: the other stories not done
     link: LinkProblem | None = None  # bad-link: what is wrong with the evidence
+    since: datetime | None = None  # prepared-by-other: since when
+    reviewer: str | None = None  # not-reviewer: the reviewer who was named
 
     @property
     def moves(self) -> tuple[State, State]:
-        return MOVES[self.action]
+        return MOVES[self.action] if self.action in MOVES else (State.TODO, State.TODO)
 
     @property
     def open_prerequisites(self) -> tuple[str, ...]:
@@ -91,9 +112,10 @@ def decide(req: Request, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) 
 
 def _refuse(req: Request, code: str, *, state: State | None = None, holder: str | None = None,
             approver: str | None = None, waiting: tuple[Waiting, ...] = (), unfinished: tuple[str, ...] = (),
-            link: LinkProblem | None = None) -> Decision:
+            link: LinkProblem | None = None, since: datetime | None = None,
+            reviewer: str | None = None) -> Decision:
     return Decision(False, req.action, req.story_id, code, state=state, holder=holder, approver=approver,
-                    waiting=waiting, unfinished=unfinished, link=link)
+                    waiting=waiting, unfinished=unfinished, link=link, since=since, reviewer=reviewer)
 
 
 def _ok(req: Request) -> Decision:
@@ -122,7 +144,51 @@ def _start(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mappin
         return wrong_state(req, status)
     open_prereqs = graph.open_prerequisites(req.story_id, statuses)
     if open_prereqs:
-        return _refuse(req, "not-startable", waiting=tuple(_waiting(p, statuses) for p in open_prereqs))
+        return _refuse(req, "not-startable", waiting=_waitings(open_prereqs, statuses))
+    if status.preparer and status.preparer != req.actor:
+        return _refuse(req, "prepared-by-other", holder=status.preparer, since=status.prepared_since)
+    return _ok(req)
+
+
+def _prepare(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> Decision:
+    """Prepare a story that can't start yet (the plan's section 8: branch, variables, secrets)."""
+    if status.state != State.TODO:
+        return wrong_state(req, status)
+    if status.preparer == req.actor:
+        return _refuse(req, "already-preparing", since=status.prepared_since)
+    if status.preparer:
+        return _refuse(req, "prepared-by-other", holder=status.preparer, since=status.prepared_since)
+    if not graph.open_prerequisites(req.story_id, statuses):
+        return _refuse(req, "startable-now")
+    return _ok(req)
+
+
+def _unprepare(req: Request, status: StoryStatus, graph: PlanGraph,
+               statuses: Mapping[str, StoryStatus]) -> Decision:
+    if status.state != State.TODO or not status.preparer:
+        return _refuse(req, "not-preparer", state=status.state)
+    if status.preparer != req.actor and not req.is_lead:
+        return _refuse(req, "not-preparer", holder=status.preparer, state=status.state)
+    return _ok(req)
+
+
+def _assign(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> Decision:
+    """Hand a story someone holds to `req.person`: the holder hands over, or a lead decides."""
+    if status.state not in STAYS[Action.ASSIGN]:
+        return wrong_state(req, status)
+    if req.actor != status.assignee and not req.is_lead:
+        return _refuse(req, "not-holder", holder=status.assignee, state=status.state)
+    if req.person == status.assignee:
+        return _refuse(req, "same-person", holder=status.assignee)
+    return _ok(req)
+
+
+def _release(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> Decision:
+    """Back to to-do: the holder lets go, or a lead takes it off them."""
+    if status.state != State.IN_PROGRESS:
+        return wrong_state(req, status)
+    if req.actor != status.assignee and not req.is_lead:
+        return _refuse(req, "not-holder", holder=status.assignee, state=status.state)
     return _ok(req)
 
 
@@ -142,10 +208,10 @@ def _review(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mappi
         return wrong_state(req, status)
     if req.actor != status.assignee and not req.is_lead:
         return _refuse(req, "not-assignee", holder=status.assignee)
-    problem = link_problem(req.evidence)
+    problem = evidence_problem(req.evidence)
     if problem:
         return _refuse(req, "bad-link", link=problem)
-    if req.reviewer and req.reviewer == status.assignee and not req.allow_solo:
+    if req.reviewer and req.reviewer in _authors(status, req.actor) and not req.allow_solo:
         return _refuse(req, "four-eyes", holder=status.assignee)
     return _ok(req)
 
@@ -153,7 +219,7 @@ def _review(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mappi
 def _changes(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> Decision:
     if status.state != State.REVIEW:
         return wrong_state(req, status)
-    if req.actor == status.assignee and not req.is_lead:
+    if req.actor in _authors(status) and not req.is_lead:
         return _refuse(req, "four-eyes", holder=status.assignee)
     return _ok(req)
 
@@ -161,11 +227,16 @@ def _changes(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mapp
 def _done(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> Decision:
     if status.state != State.REVIEW:
         return wrong_state(req, status)
-    problem = link_problem(req.evidence)
+    problem = evidence_problem(req.evidence)
     if problem:
         return _refuse(req, "bad-link", link=problem)
-    if req.actor == status.assignee and not req.allow_solo:
+    if req.actor in _authors(status) and not req.allow_solo:
         return _refuse(req, "four-eyes", holder=status.assignee)
+    if status.reviewer and req.actor != status.reviewer and not req.is_lead and not req.allow_solo:
+        return _refuse(req, "not-reviewer", reviewer=status.reviewer, holder=status.assignee)
+    open_prereqs = graph.open_prerequisites(req.story_id, statuses)
+    if open_prereqs:  # a forced start's bypass, or a prerequisite reopened since: no lasting bypass
+        return _refuse(req, "prerequisites-open", waiting=_waitings(open_prereqs, statuses))
     if req.story_id in graph.plan.finalisation:
         others = graph.unfinished_others(req.story_id, statuses)
         if others:
@@ -183,6 +254,15 @@ def _reopen(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mappi
     return _ok(req)
 
 
+def _authors(status: StoryStatus, *more: str) -> tuple[str, ...]:
+    """Who did this round's work: its authors, the holder (a story of older data has no authors)."""
+    return tuple(p for p in (*status.authors, status.assignee, *more) if p)
+
+
+def _waitings(story_ids: list[str], statuses: Mapping[str, StoryStatus]) -> tuple[Waiting, ...]:
+    return tuple(_waiting(p, statuses) for p in story_ids)
+
+
 def _waiting(story_id: str, statuses: Mapping[str, StoryStatus]) -> Waiting:
     status = statuses.get(story_id) or StoryStatus(story_id=story_id)
     return Waiting(story_id, status.state, status.assignee if status.state != State.TODO else None)
@@ -195,4 +275,8 @@ _DECIDERS: dict[Action, Decider] = {
     Action.CHANGES: _changes,
     Action.DONE: _done,
     Action.REOPEN: _reopen,
+    Action.PREPARE: _prepare,
+    Action.UNPREPARE: _unprepare,
+    Action.ASSIGN: _assign,
+    Action.RELEASE: _release,
 }

@@ -35,6 +35,10 @@ FORMAT = "deliverybot-backup"
 VERSION = 1
 
 _STATE_FIELDS = ("story_id", "state", "assignee", "reviewer", "evidence", "forced", "since", "version")
+# Added by schema 0002: written always, optional when read (a backup of 0.1.0 has none of them).
+_STATE_ADDED = ("preparer", "prepared_since", "authors", "reopened_at")
+_STATE_TIMES = ("since", "prepared_since", "reopened_at")
+_EVENT_ADDED = ("person",)
 _EVENT_FIELDS = (
     "id",
     "story_id",
@@ -49,7 +53,8 @@ _EVENT_FIELDS = (
     "at",
 )
 _AUDIT_FIELDS = ("id", "action", "actor", "reason", "request_id", "at")
-_NOT_STORY = {"story_id": None, "from_state": None, "to_state": None, "evidence": None, "reviewer": None}
+_NOT_STORY = {"story_id": None, "from_state": None, "to_state": None, "evidence": None, "reviewer": None,
+              "person": None}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -95,10 +100,10 @@ def dump(session: Session) -> dict:
                 "source_sha": plan.source_sha,
                 "imported_at": _iso(plan.imported_at),
                 "states": [
-                    _row_dict(row, _STATE_FIELDS)
+                    _row_dict(row, _STATE_FIELDS + _STATE_ADDED)
                     for row in sorted(states, key=lambda r: (story_sort_key(r.story_id), r.story_id))
                 ],
-                "events": [_row_dict(row, _EVENT_FIELDS) for row in events if row.story_id is not None],
+                "events": [_row_dict(row, _EVENT_FIELDS + _EVENT_ADDED) for row in events if row.story_id is not None],
                 "audit": [_row_dict(row, _AUDIT_FIELDS) for row in events if row.story_id is None],
                 "lanes": {row.lane: row.person for row in lanes},
                 "settings": {row.key: json.loads(row.value) for row in settings},
@@ -170,16 +175,22 @@ def _parse_plan(plan: dict) -> tuple[dict, list[dict], list[dict], list[dict], l
         "imported_at": _time(plan["imported_at"]),
     }
     states = [
-        {name: state[name] for name in _STATE_FIELDS} | {"since": _time(state["since"])}
+        {name: state[name] for name in _STATE_FIELDS} | {name: state.get(name) for name in _STATE_ADDED}
+        | {name: _time(state.get(name)) for name in _STATE_TIMES}
         for state in plan["states"]
     ]
-    events = [{name: ev[name] for name in _EVENT_FIELDS} | {"at": _time(ev["at"])} for ev in plan["events"]]
+    events = [
+        {name: ev[name] for name in _EVENT_FIELDS} | {name: ev.get(name) for name in _EVENT_ADDED}
+        | {"at": _time(ev["at"])}
+        for ev in plan["events"]
+    ]
     audit = [
         {name: ev[name] for name in _AUDIT_FIELDS} | {"at": _time(ev["at"])} | _NOT_STORY
         for ev in plan["audit"]
     ]
     stored = {
-        s["story_id"]: StoryStatus(**(s | {"state": State(s["state"]), "forced": bool(s["forced"])}))
+        s["story_id"]: StoryStatus(**(s | {"state": State(s["state"]), "forced": bool(s["forced"]),
+                                          "authors": tuple((s["authors"] or "").split())}))
         for s in states
     }
     replayed = fold_events(

@@ -77,6 +77,7 @@ def add_story_event(session: Session, plan: int, event: Event) -> Event:
         reason=event.reason,
         request_id=event.request_id,
         at=event.at,
+        person=event.person,
     )
     session.add(row)
     session.flush()
@@ -98,6 +99,7 @@ def to_event(row: EventRow) -> Event:
         reason=row.reason,
         request_id=row.request_id,
         id=row.id,
+        person=row.person,
     )
 
 

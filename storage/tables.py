@@ -82,6 +82,10 @@ class StoryStateRow(SQLModel, table=True):
     forced: bool = False
     since: datetime | None = _utc(nullable=True)
     version: int = 0
+    preparer: str | None = None
+    prepared_since: datetime | None = _utc(nullable=True)
+    authors: str | None = Field(default=None, sa_type=Text)  # space-separated people ids
+    reopened_at: datetime | None = _utc(nullable=True)
 
 
 class EventRow(SQLModel, table=True):
@@ -110,6 +114,7 @@ class EventRow(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_type=Text)
     request_id: str | None = Field(default=None, unique=True)
     at: datetime = _utc()
+    person: str | None = None  # who else the event names (new holder, lane owner, overridden preparer)
 
 
 class LeadRow(SQLModel, table=True):

@@ -70,7 +70,21 @@ def _status(row: StoryStateRow) -> StoryStatus:
         forced=row.forced,
         since=row.since,
         version=row.version,
+        preparer=row.preparer,
+        prepared_since=row.prepared_since,
+        authors=tuple((row.authors or "").split()),
+        reopened_at=row.reopened_at,
     )
+
+
+def status_columns(status: StoryStatus) -> dict:
+    """A status as the columns of its row (what a transition writes and a backup restores)."""
+    return {
+        "state": status.state.value, "assignee": status.assignee, "reviewer": status.reviewer,
+        "evidence": status.evidence, "forced": status.forced, "since": status.since, "version": status.version,
+        "preparer": status.preparer, "prepared_since": status.prepared_since,
+        "authors": " ".join(status.authors) or None, "reopened_at": status.reopened_at,
+    }
 
 
 # -- the write path -------------------------------------------------------------------------
@@ -95,15 +109,7 @@ def apply(session: Session, slug: str, event: Event) -> TransitionResult:
             story.state == event.from_state.value,
             story.version == current.version,
         )
-        .values(
-            state=new.state.value,
-            assignee=new.assignee,
-            reviewer=new.reviewer,
-            evidence=new.evidence,
-            forced=new.forced,
-            since=new.since,
-            version=new.version,
-        )
+        .values(**status_columns(new))
     ).rowcount
     if changed != 1:
         # Someone else moved the story after our read (PostgreSQL lets reads run concurrently);

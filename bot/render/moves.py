@@ -14,18 +14,26 @@ from planner.state import STATE_WORDS, Action, State
 
 
 def headline(action: Action, *, actor: str, label: str, evidence: str | None, reviewer: str | None,
-             reason: str | None, gate: str | None) -> str:
+             reason: str | None, gate: str | None, person: str | None = None, holder: str | None = None) -> str:
     """"✅ 4.1 (…) is done, approved by @lea — https://…", prefixed "🚦 Gate passed (data)" for a gate."""
     who, shown = mention(actor), esc(label)
     link = f" — {esc(evidence)}" if evidence else ""
     why = f" Reason: {esc(reason)}" if reason else ""
+    note = f" Note: {esc(reason)}" if reason else ""
     text = {
         Action.START: f"▶ {who} started {shown}.",
         Action.FORCE_START: f"⚠ {who} forced the start of {shown} past open prerequisites.{why}",
-        Action.REVIEW: f"👀 {shown} is in review{link}" + (f" — reviewer {mention(reviewer)}." if reviewer else "."),
+        Action.REVIEW: f"👀 {shown} is in review{link}" + (f" — reviewer {mention(reviewer)}." if reviewer else ".")
+        + note,
         Action.CHANGES: f"↩ {who} asked for changes on {shown}.{why}",
-        Action.DONE: f"✅ {shown} is done, approved by {who}{link}.",
+        Action.DONE: f"✅ {shown} is done, approved by {who}{link}.{note}",
         Action.REOPEN: f"⟲ {who} reopened {shown}.{why}",
+        Action.PREPARE: f"🛠 {who} is preparing {shown} while it waits.",
+        Action.UNPREPARE: f"🛠 {who} stopped preparing {shown}.",
+        Action.ASSIGN: (f"🤝 {who} handed {shown} to {mention(person)}." if actor == holder
+                        else f"🤝 {who} handed {shown} from {mention(holder)} to {mention(person)}."),
+        Action.RELEASE: (f"↩ {who} released {shown}: it is back to do." if actor == holder
+                         else f"↩ {who} released {shown} from {mention(holder)}: it is back to do."),
     }[action]
     if gate and action == Action.DONE:
         text = f"🚦 Gate passed ({esc(gate)}): {text}"
@@ -50,10 +58,48 @@ def lane_owner_dm(labels: Sequence[str], first: str) -> str:
     return f"Now startable in your lane: {', '.join(esc(label) for label in labels)}. Take it with /start {first}."
 
 
-def review_request_dm(*, actor: str, label: str, story: str, evidence: str | None) -> str:
+def review_request_dm(*, actor: str, label: str, story: str, evidence: str | None, note: str | None = None,
+                      again: bool = False) -> str:
     link = f" — {esc(evidence)}" if evidence else ""
-    return (f"{mention(actor)} asks you to review {esc(label)}{link}.\nApprove: /done {story} &lt;evidence link&gt; · "
+    said = f"\nNote: {esc(note)}" if note else ""
+    asks = "asks you to review again" if again else "asks you to review"
+    return (f"{mention(actor)} {asks} {esc(label)}{link}.{said}\nApprove: /done {story} &lt;evidence link&gt; · "
             f"Request changes: /review {story} changes &lt;what&gt;")
+
+
+def preparer_dm(done: str, stories: Sequence[str], labels: Sequence[str]) -> str:
+    """To whoever prepared what just opened, before anyone else: "1.1 is done: 1.4 is yours — /start 1.4"."""
+    shown = ", ".join(esc(label) for label in labels)
+    yours = "is yours" if len(stories) == 1 else "are yours"
+    return f"{done} is done: {shown} {yours} (you prepared it) — /start {stories[0]}"
+
+
+def took_from_lane(story: str, owner: str) -> str:
+    """Said to someone who starts a story of another person's lane: allowed, said and recorded."""
+    return f"You took {story} from {mention(owner)}'s lane; they will see it on the board."
+
+
+def reopened_dm(*, actor: str, label: str, story: str, reason: str | None) -> str:
+    why = f" Reason: {esc(reason)}" if reason else ""
+    return f"{mention(actor)} reopened {esc(label)}; it is yours again, in progress.{why}\nWhen it is ready: /review {story} &lt;link&gt;"
+
+
+def assigned_dm(*, actor: str, label: str, story: str, holder: str | None) -> str:
+    source = f" (from {mention(holder)})" if holder and holder != actor else ""
+    return f"{mention(actor)} handed you {esc(label)}{source}. When it is ready: /review {story} &lt;link&gt;"
+
+
+def handed_away_dm(*, actor: str, label: str, to: str | None) -> str:
+    return f"{mention(actor)} handed your {esc(label)} to {mention(to)}."
+
+
+def released_dm(*, actor: str, label: str) -> str:
+    return f"{mention(actor)} released your {esc(label)}: it is back to do."
+
+
+def preparation_overridden_dm(*, actor: str, label: str, reason: str | None) -> str:
+    why = f" Reason: {esc(reason)}" if reason else ""
+    return f"{mention(actor)} started {esc(label)}, which you were preparing (a lead's override).{why}"
 
 
 def changes_dm(*, actor: str, label: str, reason: str | None) -> str:

@@ -58,10 +58,14 @@ def reason_and_hint(d: Decision) -> tuple[str, str]:
     """(why, what to do instead) for every refusal code planner gives."""
     sid, code, action = d.story_id, d.code, d.action
     held = f"in progress, held by {mention(d.holder)}"
+    if code in ("already-done", "not-in-review", "in-review") and action in (Action.PREPARE, Action.UNPREPARE):
+        return f"{sid} is already {STATE_WORDS[d.state or State.DONE]}: there is nothing to prepare.", ""
     if code == "already-done":
         by = f" (approved by {mention(d.approver)})" if d.approver else ""
         return f"{sid} is already done{by}.", f"A lead can reopen it: /start {sid} reopen <reason>."
     if code == "not-started":
+        if action in (Action.ASSIGN, Action.RELEASE):
+            return f"{sid} is not started: nobody holds it.", f"Someone takes it with /start {sid}."
         return f"{sid} is not started yet.", f"Start it first: /start {sid}."
     if code == "review-before-done":
         return (f"{sid} is {held}. The plan's rule: a story goes to review before done.",
@@ -108,8 +112,36 @@ def reason_and_hint(d: Decision) -> tuple[str, str]:
         if action == Action.CHANGES:
             return ("Changes are requested by the reviewer, not by the author.",
                     f"To keep working on it, ask your reviewer; to close it, someone else runs /done {sid} <link>.")
-        return (f"You did {sid}, so someone else must approve it (four eyes).",
+        return (f"You did {sid} (you held it or sent it to review this round), so someone else must approve it "
+                "(four eyes).",
                 "Ask your reviewer to run /done, or a lead can allow solo teams: /team solo on.")
+    if code == "not-reviewer":
+        return (f"{sid} waits for {mention(d.reviewer)}'s review: only the named reviewer or a lead approves it.",
+                f"Ask {mention(d.reviewer)} to run /done {sid} <link>, or name another reviewer when it is sent again.")
+    if code == "prerequisites-open":
+        waiting = ", ".join(_waiting(w) for w in d.waiting)
+        return (f"{sid} can't be done while {waiting} {'is' if len(d.waiting) == 1 else 'are'} not done "
+                "(no lasting bypass).",
+                "Keep it in review; it can be approved once they are done.")
+    if code == "prepared-by-other":
+        since = f" since {d.since:%Y-%m-%d %H:%M} UTC" if d.since else ""
+        return (f"{sid} is prepared by {mention(d.holder)}{since}: it is theirs to start.",
+                f"Ask {mention(d.holder)}, take another story (/next), or a lead can override: "
+                f"/start {sid} force <reason>.")
+    if code == "already-preparing":
+        return (f"You are already preparing {sid}; you will be told first when it can start.",
+                f"To stop: /prepare {sid} off.")
+    if code == "startable-now":
+        return f"{sid} can start now: there is nothing to prepare.", f"Take it: /start {sid}."
+    if code == "not-preparer":
+        if d.holder:
+            return (f"{sid} is prepared by {mention(d.holder)}; only they or a lead can stop that.", "")
+        return f"Nobody is preparing {sid}.", f"/prepare {sid} to prepare it."
+    if code == "not-holder":
+        return (f"{sid} is held by {mention(d.holder)}; only they or a lead can hand it over or release it.",
+                LEAD_HINT)
+    if code == "same-person":
+        return f"{mention(d.holder)} already holds {sid}.", ""
     if code == "finalisation":
         others = d.unfinished
         shown = ", ".join(others[:FINALISATION_SHOWN])

@@ -42,6 +42,10 @@ class Context:
     here: str | None = None  # the channel the command was typed in
     memo: dict[str, Any] = field(default_factory=dict)  # answers derived from this version of the plan
 
+    def status(self, story_id: str) -> StoryStatus:
+        """Where a story stands now (a story nobody touched is to do)."""
+        return self.statuses.get(story_id) or StoryStatus(story_id=story_id)
+
     def story(self, story_id: str) -> Story:
         """A story the caller knows is in the plan (ids come from the plan or `Call.known_story`)."""
         story = self.plan.story(story_id)

@@ -18,6 +18,9 @@ _NAME = re.compile(r"^@?([\w.\-]{1,80})$")
 _CHANNEL_MENTION = re.compile(r"^<#([A-Z0-9]+)(?:\|[^>]*)?>$")
 _CHANNEL_NAME = re.compile(r"^#?[\w.\-]{1,80}$")
 _SLACK_LINK = re.compile(r"^<([^<>|]+)(?:\|[^<>]*)?>$")
+# A word meant as a link: Slack's <…> markup, or anything that starts with a scheme (https:,
+# javascript:, ftp:…), so a bad link is refused as a link rather than read as the note.
+_LINKISH = re.compile(r"^(?:<(?![@#!])|[A-Za-z][A-Za-z0-9+.\-]{0,30}:)")
 
 
 class InputError(ValueError):
@@ -82,6 +85,35 @@ def link(word: str) -> str:
     evidence is planner's question (`planner.links.link_problem`)."""
     match = _SLACK_LINK.match(word.strip())
     return match.group(1) if match else word.strip()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """`LINK [LINK…] [@reviewer] [note]` as typed after a story id."""
+
+    links: tuple[str, ...]
+    reviewer: str | None
+    note: str | None
+
+    @property
+    def text(self) -> str | None:
+        """The links as one evidence text (space-separated), None when none was given."""
+        return " ".join(self.links) or None
+
+
+def evidence(words: tuple[str, ...] | list[str], *, with_reviewer: bool = False) -> Evidence:
+    """The links at the front, then (for /review) an optional @reviewer, then a free note."""
+    rest = list(words)
+    links: list[str] = []
+    while rest and _LINKISH.match(rest[0]):
+        links.append(link(rest.pop(0)))
+    reviewer = None
+    if with_reviewer and rest:  # right after the links, or the last word (as before notes existed)
+        at = 0 if person(rest[0]) else -1
+        reviewer = person(rest[at])
+        if reviewer:
+            rest.pop(at)
+    return Evidence(tuple(links), reviewer, free_text(rest))
 
 
 def channel(word: str) -> str | None:

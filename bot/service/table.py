@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.service import digest, queries, team, transitions
+from bot.service import digest, handover, queries, team, transitions
 from bot.service.context import Call
 from bot.service.replies import Reply
 
@@ -99,14 +99,21 @@ COMMANDS: tuple[Command, ...] = (
             brief="/start ID", acts=True,
             forms=(Form("/start ID force <reason>", "start past open prerequisites (shown until they are done)", LEAD),
                    Form("/start ID reopen <reason>", "reopen a done story", LEAD))),
+    Command("prepare", handover.prepare_command, "/prepare ID [off]",
+            "prepare a story that can't start yet: it is yours first when it opens", acts=True),
+    Command("assign", handover.assign_command, "/assign ID @person", "hand a story over",
+            who="the holder or a lead", acts=True),
+    Command("release", handover.release_command, "/release ID", "put a story back to do",
+            who="the holder or a lead", acts=True),
     Command("review", transitions.review_command,
-            "/review ID LINK [@reviewer]  or  /review ID changes <what to change>",
+            "/review ID LINK [LINK…] [@reviewer] [note]  or  /review ID changes <what to change>",
             "send your story to review with its pull request", who="the holder or a lead",
-            brief="/review ID LINK [@reviewer]",
+            brief="/review ID LINK… [@reviewer] [note]",
             acts=True,
             forms=(Form("/review ID changes <what>", "as reviewer, send it back to in progress", "the reviewer"),)),
-    Command("done", transitions.done_command, "/done ID LINK",
-            "approve a story in review, with the evidence", who="not the author", acts=True),
+    Command("done", transitions.done_command, "/done ID LINK [LINK…] [note]",
+            "approve a story in review, with the evidence", who="not who worked on it; the named reviewer or a lead",
+            acts=True),
     Command("board", queries.board_command, "/board [ID | graph]",
             "the board, one story with its history and why it is blocked, or the picture",
             subcommands=(SubCommand("graph", queries.graph_command, "/board graph",

@@ -12,10 +12,10 @@ from bot.render import moves
 from bot.render import text as T
 from bot.render.refusals import refusal_text
 from bot.service.context import Call, Context
-from bot.service.parsing import InputError, free_text, link, person, show
+from bot.service.parsing import InputError, evidence, free_text, show
 from bot.service.replies import Notification, Reply, refusal
-from planner.state import Action, Event, State
-from planner.workflow import MOVES, Decision, Request, decide, wrong_state
+from planner.state import Action, Event, State, apply_event
+from planner.workflow import Decision, Request, decide, moves_of, wrong_state
 from storage.store import TransitionResult
 
 log = get_logger("service.transitions")
@@ -39,23 +39,18 @@ def review_command(call: Call) -> Reply:
     rest = list(call.args[1:])
     if rest and rest[0].lower() == "changes":
         return transition(call, Request(Action.CHANGES, sid, call.actor, call.is_lead, reason=free_text(rest[1:])))
-    reviewer = None
-    if rest and person(rest[-1]):
-        reviewer = person(rest.pop())
-    if len(rest) > 1:
-        raise InputError(f"Too many words. Usage: {call.usage}")
-    evidence = link(rest[0]) if rest else None
-    return transition(call, Request(Action.REVIEW, sid, call.actor, call.is_lead, evidence=evidence,
-                                    reviewer=reviewer, allow_solo=call.ctx.allow_solo))
+    given = evidence(rest, with_reviewer=True)
+    # Sent back after changes with no reviewer named: the one who asked for them is asked again.
+    reviewer = given.reviewer or call.ctx.status(sid).reviewer
+    return transition(call, Request(Action.REVIEW, sid, call.actor, call.is_lead, evidence=given.text,
+                                    reviewer=reviewer, reason=given.note, allow_solo=call.ctx.allow_solo))
 
 
 def done_command(call: Call) -> Reply:
     sid = call.known_story(call.args[0] if call.args else None)
-    if len(call.args) > 2:
-        raise InputError(f"Too many words: the evidence is one link. Usage: {call.usage}")
-    evidence = link(call.args[1]) if len(call.args) > 1 else None
-    return transition(call, Request(Action.DONE, sid, call.actor, call.is_lead, evidence=evidence,
-                                    allow_solo=call.ctx.allow_solo))
+    given = evidence(call.args[1:])
+    return transition(call, Request(Action.DONE, sid, call.actor, call.is_lead, evidence=given.text,
+                                    reason=given.note, allow_solo=call.ctx.allow_solo))
 
 
 def transition(call: Call, req: Request) -> Reply:
@@ -65,11 +60,11 @@ def transition(call: Call, req: Request) -> Reply:
     if not decision.allowed:
         return refused(req, decision)
     before = ctx.statuses
-    from_state, to_state = MOVES[req.action]
+    from_state, to_state = moves_of(req.action, ctx.status(req.story_id).state)
     event = Event(
         story_id=req.story_id, action=req.action, actor=req.actor, from_state=from_state,
         to_state=to_state, at=call.clock(), evidence=req.evidence, reviewer=req.reviewer,
-        reason=req.reason, request_id=call.request_id,
+        reason=req.reason, request_id=call.request_id, person=named_person(ctx, req),
     )
     result = call.store.transition(ctx.slug, event)
     if result.conflict:
@@ -86,6 +81,20 @@ def transition(call: Call, req: Request) -> Reply:
         log.exception("%s %s recorded, but its reply failed (ref %s)", req.action.value, req.story_id, ref)
         return Reply(True, moves.recorded_without_news(req.story_id, State(stored.to_state), ref), kind="transition",
                      data={"plan": ctx.slug, "story": req.story_id, "action": req.action.value, "ref": ref})
+
+
+def named_person(ctx: Context, req: Request) -> str | None:
+    """Who else the event names: the new holder of an assign, the preparer a lead's forced start
+    overrode, or the lane owner a start took the story from (allowed, but said and recorded)."""
+    if req.action == Action.ASSIGN:
+        return req.person
+    status = ctx.status(req.story_id)
+    if req.action == Action.FORCE_START and status.preparer and status.preparer != req.actor:
+        return status.preparer
+    if req.action in (Action.START, Action.FORCE_START):
+        owner = ctx.staffing.owner_of(req.story_id)
+        return owner if owner and owner != req.actor else None
+    return None
 
 
 def refused(req: Request, decision: Decision) -> Reply:
@@ -108,41 +117,74 @@ def lost_race(ctx: Context, req: Request, result: TransitionResult) -> Reply:
 
 
 def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
+    """The reply and who must hear of a move: the channel, whoever should take what opened (its
+    preparer first, else the lane owner), the reviewer asked, the people a hand-over concerns."""
     story = ctx.story(req.story_id)
+    before = ctx.status(req.story_id)
     gate = ctx.plan.gate_of(req.story_id)
+    after = {**ctx.statuses, req.story_id: apply_event(before, event)}
+    # A gate is not announced as passed while something it depends on is being redone.
+    announced_gate = gate.kind if gate and not ctx.graph.waits_on_reopened(req.story_id, after) else None
     headline = moves.headline(req.action, actor=req.actor, label=story.label, evidence=event.evidence,
-                              reviewer=event.reviewer, reason=event.reason, gate=gate.kind if gate else None)
-    owners = {sid: ctx.staffing.owner_of(sid) for sid in newly}
-    notes = [Notification("channel", ctx.channel, headline + (moves.now_startable_for_channel(owners) if newly else ""), {
+                              reviewer=event.reviewer, reason=event.reason, gate=announced_gate,
+                              person=event.person, holder=before.assignee)
+    takers = {sid: ctx.staffing.taker_of(sid, after) for sid in newly}
+    prepared = {sid for sid in newly if after[sid].preparer}
+    notes = [Notification("channel", ctx.channel, headline + (moves.now_startable_for_channel(takers) if newly else ""), {
         "plan": ctx.slug, "story": req.story_id, "label": story.label, "action": req.action.value,
-        "gate": gate.kind if gate and req.action == Action.DONE else None, "newly_startable": newly,
+        "gate": announced_gate if req.action == Action.DONE else None, "newly_startable": newly,
     })]
-    by_owner: dict[str, list[str]] = {}
-    for sid, owner in owners.items():
-        if owner:
-            by_owner.setdefault(owner, []).append(sid)
-    for owner, sids in by_owner.items():
+    by_taker: dict[str, list[str]] = {}
+    for sid in sorted(newly, key=lambda s: s not in prepared):  # preparers are told first
+        if takers[sid]:
+            by_taker.setdefault(takers[sid] or "", []).append(sid)
+    for taker, sids in by_taker.items():
         labels = {s: ctx.story(s).label for s in sids}
-        notes.append(Notification("dm", owner, moves.lane_owner_dm(list(labels.values()), sids[0]),
-                                  {"stories": sids, "plan": ctx.slug, "labels": labels}))
-    if req.action == Action.REVIEW and event.reviewer and event.reviewer != req.actor:
-        notes.append(Notification(
-            "dm", event.reviewer,
-            moves.review_request_dm(actor=req.actor, label=story.label, story=req.story_id, evidence=event.evidence),
-            {"story": req.story_id, "review_request": True, "plan": ctx.slug, "label": story.label,
-             "link": event.evidence},
-        ))
-    assignee = ctx.statuses[req.story_id].assignee if req.story_id in ctx.statuses else None
-    if req.action == Action.CHANGES and assignee and event.actor != assignee:
-        notes.append(Notification("dm", assignee, moves.changes_dm(actor=req.actor, label=story.label,
-                                                                    reason=event.reason),
-                                  {"story": req.story_id, "plan": ctx.slug}))
-    reply_text = headline + (moves.now_startable_for_actor(newly, bool(by_owner)) if newly else "")
-    # Whose App Home shows something else now: who moved it, who holds it, who reviews it, and
-    # the lane owners who were just told their story opened.
-    concerns = dict.fromkeys(p for p in (req.actor, assignee, event.reviewer, *by_owner) if p)
+        mine = [s for s in sids if s in prepared]
+        text = (moves.preparer_dm(req.story_id, mine, [labels[s] for s in mine]) if mine
+                else moves.lane_owner_dm(list(labels.values()), sids[0]))
+        notes.append(Notification("dm", taker, text, {"stories": sids, "plan": ctx.slug, "labels": labels,
+                                                       "prepared": mine}))
+    notes += _people_told(ctx, req, event, before.assignee, story.label)
+    reply_text = headline + (moves.now_startable_for_actor(newly, bool(by_taker)) if newly else "")
+    if req.action in (Action.START, Action.FORCE_START) and event.person and event.person != before.preparer:
+        reply_text += "\n" + moves.took_from_lane(req.story_id, event.person)
+    # Whose App Home shows something else now: who moved it, who held or holds it, who reviews it,
+    # and whoever was just told a story opened for them.
+    told = [n.to for n in notes if n.kind == "dm"]
+    concerns = dict.fromkeys(p for p in (req.actor, before.assignee, event.reviewer, event.person, *told) if p)
     data = {"plan": ctx.slug, "story": req.story_id, "action": req.action.value,
             "from": str(event.from_state), "to": str(event.to_state), "event_id": event.id,
-            "newly_startable": newly, "owners_told": bool(by_owner), "gate": gate.kind if gate else None}
+            "newly_startable": newly, "owners_told": bool(by_taker), "gate": gate.kind if gate else None,
+            "person": event.person}
     return Reply(True, reply_text, kind="transition", data=data, notifications=tuple(notes),
                  concerns=tuple(concerns))
+
+
+def _people_told(ctx: Context, req: Request, event: Event, holder: str | None, label: str) -> list[Notification]:
+    """The DMs a move owes to particular people: the reviewer asked (again), the author whose work
+    was sent back or reopened, the people a hand-over or release concerns."""
+    sid, actor = req.story_id, req.actor
+    meta = {"story": sid, "plan": ctx.slug}
+    out: list[Notification] = []
+
+    def dm(to: str | None, text: str, **extra: object) -> None:
+        if to and to != actor:
+            out.append(Notification("dm", to, text, {**meta, **extra}))
+
+    if req.action == Action.REVIEW and event.reviewer:
+        dm(event.reviewer, moves.review_request_dm(actor=actor, label=label, story=sid, evidence=event.evidence,
+                                                   note=event.reason, again=ctx.status(sid).reviewer == event.reviewer),
+           review_request=True, label=label, link=event.evidence)
+    elif req.action == Action.CHANGES:
+        dm(holder, moves.changes_dm(actor=actor, label=label, reason=event.reason))
+    elif req.action == Action.REOPEN:
+        dm(holder, moves.reopened_dm(actor=actor, label=label, story=sid, reason=event.reason))
+    elif req.action == Action.ASSIGN:
+        dm(event.person, moves.assigned_dm(actor=actor, label=label, story=sid, holder=holder))
+        dm(holder, moves.handed_away_dm(actor=actor, label=label, to=event.person))
+    elif req.action == Action.RELEASE:
+        dm(holder, moves.released_dm(actor=actor, label=label))
+    elif req.action == Action.FORCE_START and event.person and event.person == ctx.status(sid).preparer:
+        dm(event.person, moves.preparation_overridden_dm(actor=actor, label=label, reason=event.reason))
+    return out

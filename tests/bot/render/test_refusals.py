@@ -46,7 +46,7 @@ def test_the_same_code_is_worded_for_its_action(action, said):
     (None, "an evidence link is required"),
     ("ftp://x/y", "must start with http:// or https:// (got ftp)"),
     ("https://", "that link has no host name"),
-    ("https://x.example/a b", "spaces, control or invisible characters"),
+    ("https://x.example/a\u00a0b", "spaces, control or invisible characters"),
     ("https://x.example/" + "a" * 2000, "2018 characters long; the limit is 2000"),
 ])
 def test_every_link_problem_reads_as_a_clause(link, said):

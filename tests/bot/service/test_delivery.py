@@ -13,7 +13,7 @@ from tests.helpers.bot import LINK, SEED, SLUG, STORIES, count_events, startable
     ("", "Type a command"),
     ("/start 9.9", "no story 9.9"),
     ("/start 1.1; DROP TABLE events", "not a story id"),
-    ("/done 1.1 ; DROP TABLE events", "Too many words"),
+    ("/done 1.1 ; DROP TABLE events", "1.1 is not started yet"),
     ("/done " + "x" * 10_000, "limit is 4,000"),
     ("/start 1.1\x00", "NUL"),
     ("/start 1.1\u200b", "not a story id"),
