@@ -117,7 +117,7 @@ def reason_and_hint(d: Decision) -> tuple[str, str]:
                 "Ask your reviewer to run /done, or a lead can allow solo teams: /team solo on.")
     if code == "not-reviewer":
         return (f"{sid} waits for {mention(d.reviewer)}'s review: only the named reviewer or a lead approves it.",
-                f"Ask {mention(d.reviewer)} to run /done {sid} <link>, or name another reviewer when it is sent again.")
+                f"Ask them to run /done {sid} <link>, or name another reviewer when it is sent again.")
     if code == "prerequisites-open":
         waiting = ", ".join(_waiting(w) for w in d.waiting)
         return (f"{sid} can't be done while {waiting} {'is' if len(d.waiting) == 1 else 'are'} not done "
@@ -126,7 +126,7 @@ def reason_and_hint(d: Decision) -> tuple[str, str]:
     if code == "prepared-by-other":
         since = f" since {d.since:%Y-%m-%d %H:%M} UTC" if d.since else ""
         return (f"{sid} is prepared by {mention(d.holder)}{since}: it is theirs to start.",
-                f"Ask {mention(d.holder)}, take another story (/next), or a lead can override: "
+                "Ask them, take another story (/next), or a lead can override: "
                 f"/start {sid} force <reason>.")
     if code == "already-preparing":
         return (f"You are already preparing {sid}; you will be told first when it can start.",

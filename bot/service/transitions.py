@@ -135,16 +135,21 @@ def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
         "gate": announced_gate if req.action == Action.DONE else None, "newly_startable": newly,
     })]
     by_taker: dict[str, list[str]] = {}
-    for sid in sorted(newly, key=lambda s: s not in prepared):  # preparers are told first
+    for sid in newly:
         if takers[sid]:
             by_taker.setdefault(takers[sid] or "", []).append(sid)
+    first, then = [], []  # whoever prepared what opened is told before anyone else
     for taker, sids in by_taker.items():
         labels = {s: ctx.story(s).label for s in sids}
         mine = [s for s in sids if s in prepared]
-        text = (moves.preparer_dm(req.story_id, mine, [labels[s] for s in mine]) if mine
-                else moves.lane_owner_dm(list(labels.values()), sids[0]))
-        notes.append(Notification("dm", taker, text, {"stories": sids, "plan": ctx.slug, "labels": labels,
-                                                       "prepared": mine}))
+        lane = [s for s in sids if s not in prepared]
+        if mine:
+            first.append(Notification("dm", taker, moves.preparer_dm(req.story_id, mine, [labels[s] for s in mine]),
+                                      {"stories": mine, "plan": ctx.slug, "labels": labels, "prepared": True}))
+        if lane:
+            then.append(Notification("dm", taker, moves.lane_owner_dm([labels[s] for s in lane], lane[0]),
+                                     {"stories": lane, "plan": ctx.slug, "labels": labels}))
+    notes += first + then
     notes += _people_told(ctx, req, event, before.assignee, story.label)
     reply_text = headline + (moves.now_startable_for_actor(newly, bool(by_taker)) if newly else "")
     if req.action in (Action.START, Action.FORCE_START) and event.person and event.person != before.preparer:
