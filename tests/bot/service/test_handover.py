@@ -157,3 +157,26 @@ def test_a_lead_overrides_a_preparation_with_a_reason_and_the_preparer_hears_it(
     assert ("bob", "@lea started 1.4, which you were preparing (a lead's override). Reason: bob is on leave") in \
         team.dms(forced)
     assert team("bob", "/prepare 1.4 off", expect=1)["data"]["error"] == "not-preparer"
+
+
+def test_a_reopened_story_tells_its_holder_and_holds_back_the_gate_announcements_after_it(team):
+    def deliver(story: str, by: str, approver: str) -> dict:
+        team(by, f"/start {story}")
+        team(by, f"/review {story} {PR}")
+        return team(approver, f"/done {story} {PROOF}")
+
+    deliver("1.1", "alice", "bob")
+    deliver("1.3", "alice", "bob")
+    deliver("2.1", "alice", "bob")
+    team("alice", "/start 2.2")
+    team("alice", f"/review 2.2 {PR}")
+    reopened = team("lea", "/start 1.3 reopen the VPN proof was for staging")
+    assert team.dms(reopened) == [("alice", "@lea reopened 1.3; it is yours again, in progress. Reason: the VPN "
+                                            "proof was for staging\nWhen it is ready: /review 1.3 &lt;link&gt;")]
+    gate = team("carol", f"/done 2.2 {PROOF}")  # 2.2 waits on 2.1 (done), which rests on the reopened 1.3
+    assert gate["text"].startswith("✅ 2.2 Argo App-of-Apps is done, approved by @carol")
+    assert "Gate passed" not in gate["notifications"][0]["text"]
+    team("alice", f"/review 1.3 {PR}")
+    team("bob", f"/done 1.3 {PROOF}")
+    passed = deliver("4.1", "carol", "bob")  # nothing reopened any more: the data gate is announced
+    assert passed["text"].startswith("🚦 Gate passed (data): ✅ 4.1 PostgreSQL persistant is done")
