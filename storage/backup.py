@@ -8,6 +8,7 @@ come back exactly, so a restored bot answers every question as the old one did a
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -209,6 +210,15 @@ def _parse_plan(plan: dict) -> tuple[dict, list[dict], list[dict], list[dict], l
             for e in sorted(events, key=lambda e: e["id"])
         ),
     )
+    for raw, state in zip(plan["states"], states, strict=True):
+        if any(name not in raw for name in _STATE_ADDED):
+            # A backup of 0.1.0 has no authors, preparer or reopening: they are the fold's.
+            sid = state["story_id"]
+            status = replayed.get(sid, stored[sid])
+            stored[sid] = replace(stored[sid], preparer=status.preparer, prepared_since=status.prepared_since,
+                                  authors=status.authors, reopened_at=status.reopened_at)
+            state.update(preparer=status.preparer, prepared_since=status.prepared_since,
+                         authors=" ".join(status.authors) or None, reopened_at=status.reopened_at)
     if replayed != stored:
         bad = sorted(sid for sid in replayed.keys() | stored.keys() if replayed.get(sid) != stored.get(sid))
         raise ValueError(

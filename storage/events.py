@@ -133,6 +133,20 @@ def add_audit(
     return _audit(row)
 
 
+LOG_LOCK = 4242002  # PostgreSQL advisory lock class of a plan's numbered log entries (the key: the plan's id)
+
+
+def lock_log(session: Session, slug: str) -> None:
+    """Hold the plan's log lock until the transaction ends, so that entries numbered from what the
+    log holds (INC-n) are numbered by one writer at a time. PostgreSQL: a transaction-level
+    advisory lock on (LOG_LOCK, plan id); SQLite: a write transaction (`BEGIN IMMEDIATE`) already
+    holds the database's write lock from its first statement, which this one is."""
+    plan = plan_id(session, slug)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOG_LOCK}, {int(plan)})")
+
+
 def audit_entries(session: Session, slug: str) -> list[AuditEntry]:
     rows = session.exec(
         select(EventRow)

@@ -238,6 +238,14 @@ class Store:
                 raise
             return stored
 
+    def lock_log(self, slug: str) -> None:
+        """Inside `atomic()`: let this transaction alone read and number the plan's log entries
+        (incidents, INC-n) until it ends; see `storage.events.lock_log`."""
+        session = self._atomic_session()
+        if session is None:
+            raise RuntimeError("lock_log() holds a lock for a transaction: call it inside atomic()")
+        events.lock_log(session, slug)
+
     def audit(self, slug: str) -> list[AuditEntry]:
         """Team and settings changes of the plan, oldest first."""
         with self._read() as session:

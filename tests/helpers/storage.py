@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, insert, select
 
-from planner.state import Action, Event, fold_events
-from planner.workflow import MOVES
+from planner.state import Action, Event, State, fold_events
+from planner.workflow import MOVES, STAYS
 from storage.store import Store
 from storage.tables import PLANS, SETTINGS
 
@@ -25,9 +25,15 @@ T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 ACTION_STATES = MOVES  # (from, to) of each action, as the workflow defines them
 
 
-def make_event(story_id: str, action: Action, actor: str, minutes: float = 0, **fields) -> Event:
-    """An event with the (from, to) pair its action implies, `minutes` after T0."""
-    from_state, to_state = ACTION_STATES[action]
+def make_event(story_id: str, action: Action, actor: str, minutes: float = 0, *, stays_in: State | None = None,
+               **fields) -> Event:
+    """An event with the (from, to) pair its action implies, `minutes` after T0. An action that
+    leaves the story where it is (prepare, assign) stays in `stays_in`, by default the first
+    state the workflow allows it in."""
+    if action in ACTION_STATES:
+        from_state, to_state = ACTION_STATES[action]
+    else:
+        from_state = to_state = stays_in or STAYS[action][0]
     return Event(story_id, action, actor, from_state, to_state, T0 + timedelta(minutes=minutes), **fields)
 
 

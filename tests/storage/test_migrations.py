@@ -2,7 +2,9 @@
 
 "A database of release 0.1.0" is built from tests/data/schema-0.1.0.<dialect>.sql, the DDL that
 release's create_all ran, frozen, so a change to storage/tables.py cannot quietly change what
-"the old release" means here. Every test runs on SQLite and, when CI provides one, PostgreSQL.
+"the old release" means here. Its data is a team's, written through today's store into a scratch
+database and copied, 0.1.0's columns only, into the old tables (today's models read and write
+columns 0.1.0 did not have). Every test runs on SQLite and, when CI provides one, PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,19 +25,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, column, inspect, select, table, text
 from sqlmodel import SQLModel
 
-from planner.state import Action, State
+from planner.state import Action, State, fold_events
 from storage import schema
 from storage.db import make_engine
-from storage.schema import BASELINE, HEAD, SCHEMA_LOCK, SchemaError
+from storage.schema import BASELINE, HEAD, SCHEMA_LOCK, SchemaError, SchemaState
 from storage.store import Store
 from tests.helpers.storage import (
     SLUG,
     STORY_IDS,
     T0,
-    assert_states_follow_events,
     done_event,
     make_event,
     walk_to_review,
@@ -44,6 +45,23 @@ from tests.helpers.storage import (
 REPO = Path(__file__).resolve().parents[2]
 SNAPSHOTS = REPO / "tests" / "data"
 OURS = sorted(schema.RELEASE_0_1_0)
+
+
+def revisions(script_location: str = schema.SCRIPT_LOCATION) -> tuple[str, ...]:
+    """Every revision of the scripts, oldest first."""
+    return tuple(reversed([s.revision for s in schema._script(script_location).walk_revisions()]))
+
+
+AFTER_BASELINE = revisions()[1:]  # what an upgrade runs on a database at the baseline
+
+
+def stamped(revision: str, applied: tuple[str, ...]) -> str:
+    """What an upgrade says of a 0.1.0 database it stamped at the baseline, then brought further."""
+    return (f"database at revision {revision} (stamped an existing 0.1.0 database at {BASELINE}, "
+            f"then applied {', '.join(applied)})")
+
+
+STAMPED = stamped(HEAD, AFTER_BASELINE)
 
 
 # -- building databases -------------------------------------------------------------------------
@@ -74,6 +92,15 @@ def create_release_0_1_0(engine: Engine) -> None:
     with engine.begin() as conn:
         for statement in release_0_1_0_ddl(engine.dialect.name):
             conn.exec_driver_sql(statement)
+
+
+def upgrade_to(engine: Engine, revision: str) -> None:
+    """Run the revisions up to `revision` only, as `schema.upgrade` runs them all: in one
+    transaction holding the schema lock."""
+    from alembic import command
+
+    with schema._schema_transaction(engine) as conn:
+        command.upgrade(schema.alembic_config(connection=conn), revision)
 
 
 def fill_like_a_team(store: Store) -> None:
@@ -108,6 +135,51 @@ def fill_like_a_team(store: Store) -> None:
     store.finish_digest(SLUG, date(2025, 3, 5), status="skipped", at=T0 + timedelta(days=2))
 
 
+# Foreign keys first: plans, then what refers to them; events refer to story_states too.
+COPY_ORDER = ("plans", "story_states", "leads", "lane_bindings", "settings", "digest_runs", "events")
+SERIAL = ("plans", "events", "digest_runs")  # PostgreSQL: SERIAL ids, their sequences set after a copy
+
+
+def columns_0_1_0(conn: Connection, name: str) -> list[str]:
+    """The columns 0.1.0's table had, in the table's order (later revisions add theirs after)."""
+    return [c["name"] for c in inspect(conn).get_columns(name) if c["name"] in schema.RELEASE_0_1_0[name]]
+
+
+def copy_0_1_0_rows(source: Engine, target: Engine) -> None:
+    """Copy every row of `source`, the columns 0.1.0 had and nothing else, into `target`'s tables,
+    values as stored (ids included), and set PostgreSQL's sequences past the copied ids as
+    storage/backup.py does after a restore."""
+    assert sorted(COPY_ORDER) == OURS
+    with source.connect() as src, target.begin() as dst:
+        for name in COPY_ORDER:
+            old = table(name, *(column(c) for c in columns_0_1_0(src, name)))
+            found = [dict(row._mapping) for row in src.execute(select(old))]
+            if found:
+                dst.execute(old.insert(), found)
+        if target.dialect.name == "postgresql":
+            for name in SERIAL:
+                dst.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                    f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)")
+
+
+def a_team(engines) -> Store:
+    """A scratch database at the head, filled like a team's through the store's API."""
+    scratch = Store(engines())
+    fill_like_a_team(scratch)
+    return scratch
+
+
+def release_0_1_0_of_a_team(engine: Engine, engines) -> Store:
+    """Make `engine`'s database one that release 0.1.0 left after a team's few weeks: 0.1.0's
+    tables holding a scratch team's rows. The scratch store is returned: what it says is what
+    the old database must say once upgraded (0002 folds its new columns from the events)."""
+    scratch = a_team(engines)
+    create_release_0_1_0(engine)
+    copy_0_1_0_rows(scratch.engine, engine)
+    assert rows(engine) == rows(scratch.engine)
+    return scratch
+
+
 def what_the_store_says(store: Store) -> dict:
     """Everything the bot can read back, through the typed API."""
     slugs = [plan.slug for plan in store.list_plans()]
@@ -122,10 +194,61 @@ def what_the_store_says(store: Store) -> dict:
     }
 
 
+def assert_states_follow_events(store: Store) -> None:
+    """The storage invariant, on every plan: each status is the fold of its events — the columns
+    0002 added included, which the upgrade filled from the log."""
+    for plan in store.list_plans():
+        stored = store.statuses(plan.slug)
+        assert fold_events(stored, store.events(plan.slug)) == stored
+
+
+def assert_backups_round_trip(store: Store, engines) -> None:
+    """An upgraded database's backup restores into an empty one; so does the same backup as
+    0.1.0 wrote it (without 0002's fields, which the restore folds from the events)."""
+    backup = store.export()
+    restored = Store(engines())
+    restored.import_(backup)
+    assert restored.export() == backup
+    added = ("preparer", "prepared_since", "authors", "reopened_at")
+    old = backup | {"plans": [plan | {
+        "states": [{k: v for k, v in state.items() if k not in added} for state in plan["states"]],
+        "events": [{k: v for k, v in event.items() if k != "person"} for event in plan["events"]]}
+        for plan in backup["plans"]]}
+    from_0_1_0 = Store(engines())
+    from_0_1_0.import_(old)
+    assert from_0_1_0.export() == backup
+
+
 def rows(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of every 0.1.0 table, as stored."""
+    """Every row of every 0.1.0 table, as stored: 0.1.0's columns only, in the table's order."""
     with engine.connect() as conn:
-        return {name: sorted(tuple(row) for row in conn.execute(text(f'SELECT * FROM "{name}"'))) for name in OURS}
+        return {name: sorted(tuple(row) for row in conn.execute(select(table(
+            name, *(column(c) for c in columns_0_1_0(conn, name)))))) for name in OURS}
+
+
+def added_values(engine: Engine) -> dict[str, list[tuple]]:
+    """What the columns 0.1.0 did not have hold, NULLs left out, by table (none: {})."""
+    found = {}
+    with engine.connect() as conn:
+        for name in OURS:
+            added = [c["name"] for c in inspect(conn).get_columns(name) if c["name"] not in schema.RELEASE_0_1_0[name]]
+            values = [tuple(row) for row in conn.execute(select(table(name, *(column(c) for c in added))))
+                      if any(v is not None for v in row)] if added else []
+            if values:
+                found[name] = values
+    return found
+
+
+def table_ids(engine: Engine) -> dict[str, int]:
+    """Each table's identity in the database (SQLite's root page, PostgreSQL's oid): a table
+    rebuilt (copied to a new one, the old dropped) gets a new one; one altered in place keeps it."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            found = conn.execute(text("SELECT name, rootpage FROM sqlite_master WHERE type = 'table'"))
+        else:
+            found = conn.execute(text("SELECT relname, oid::int8 FROM pg_class "
+                                      "WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'"))
+        return {name: ident for name, ident in found if name in schema.RELEASE_0_1_0}
 
 
 def describe(engine: Engine) -> dict[str, list]:
@@ -195,12 +318,21 @@ def test_migrations_ship_as_python_files_in_the_storage_package():
 
 
 def test_the_baseline_builds_exactly_the_schema_of_release_0_1_0(engines):
-    old, new = engines(), engines()
+    old, new, full = engines(), engines(), engines()
     create_release_0_1_0(old)
-    done = schema.upgrade(new)
-    assert done.before.kind == "empty" and done.applied == (BASELINE,) and done.revision == HEAD
+    upgrade_to(new, BASELINE)
     assert describe(new) == describe(old)
-    assert version_rows(new) == [HEAD]
+    assert version_rows(new) == [BASELINE]
+    assert schema.inspect_schema(new) == SchemaState("versioned", BASELINE, HEAD)
+
+    # A full upgrade runs every revision, the baseline first, and ends at the head; from the
+    # baseline, it runs the others to the same schema.
+    done = schema.upgrade(full)
+    assert done.before.kind == "empty" and done.applied == (BASELINE, *AFTER_BASELINE) and done.revision == HEAD
+    assert done.applied == revisions() and version_rows(full) == [HEAD]
+    onward = schema.upgrade(new)
+    assert onward.applied == AFTER_BASELINE and onward.revision == HEAD and version_rows(new) == [HEAD]
+    assert describe(new) == describe(full)
 
 
 def test_the_models_equal_the_migrated_schema(engines, backend):
@@ -229,20 +361,20 @@ def test_the_stores_create_all_path_builds_what_the_migrations_build(engines):
 
 
 def test_a_0_1_0_database_upgrades_in_place_keeping_every_state_event_and_setting(engines):
-    engine = engines()
-    create_release_0_1_0(engine)
-    old = Store(engine, create=False)  # writes as 0.1.0 did: nothing touches the schema
-    fill_like_a_team(old)
-    said, stored = what_the_store_says(old), rows(engine)
-    schema_before = describe(engine)
+    engine, at_head = engines(), engines()
+    scratch = release_0_1_0_of_a_team(engine, engines)
+    said, stored = what_the_store_says(scratch), rows(engine)
+    tables_before = table_ids(engine)
+    schema.upgrade(at_head)
 
     done = schema.upgrade(engine)
 
     assert done.before.kind == "release-0.1.0" and done.revision == HEAD
-    assert done.describe().startswith(f"database at revision {HEAD} (stamped an existing 0.1.0 database")
+    assert done.applied == AFTER_BASELINE and done.describe() == STAMPED
     assert version_rows(engine) == [HEAD]
-    assert describe(engine) == schema_before  # stamped: not one table rebuilt
-    assert rows(engine) == stored
+    assert describe(engine) == describe(at_head)  # the schema the revisions build
+    assert table_ids(engine) == tables_before  # stamped, then altered in place: not one table rebuilt
+    assert rows(engine) == stored and added_values(engine) == added_values(scratch.engine)
     new = Store(engine)  # the store's own path: at the head, nothing to do
     assert what_the_store_says(new) == said
     statuses = new.statuses(SLUG)
@@ -259,6 +391,8 @@ def test_a_0_1_0_database_upgrades_in_place_keeping_every_state_event_and_settin
         (date(2025, 3, 3), "sent"), (date(2025, 3, 4), "claimed"), (date(2025, 3, 5), "skipped")]
     assert new.leads() == ["U0BOB", "lea"] and new.lane_bindings(SLUG) == {"A": "alice", "B": "U0BOB"}
     assert_states_follow_events(new)
+    assert statuses["4.1"].reopened_at is not None and statuses["1.2"].authors == ("carol",)
+    assert_backups_round_trip(new, engines)
 
     # And the bot goes on where it was: ids continue (PostgreSQL's sequences were kept), a
     # retried request is still recognised.
@@ -268,6 +402,49 @@ def test_a_0_1_0_database_upgrades_in_place_keeping_every_state_event_and_settin
                                              request_id="req-force-2.1"))
     assert replay.duplicate and replay.event.id == next(e.id for e in events if e.request_id == "req-force-2.1")
     assert schema.upgrade(engine).describe() == f"database at revision {HEAD}: already up to date"
+
+
+def test_a_database_at_the_baseline_upgrades_to_0002_keeping_every_row_and_can_use_the_new_columns(engines):
+    engine, at_head, scratch = engines(), engines(), a_team(engines)
+    upgrade_to(engine, BASELINE)
+    copy_0_1_0_rows(scratch.engine, engine)
+    said, stored = what_the_store_says(scratch), rows(engine)
+    assert stored == rows(scratch.engine)
+    assert schema.inspect_schema(engine) == SchemaState("versioned", BASELINE, HEAD)
+    schema.upgrade(at_head)
+
+    done = schema.upgrade(engine)
+
+    assert done.applied == ("0002_work_as_planned",) and done.revision == HEAD == "0002_work_as_planned"
+    assert done.describe() == f"database at revision {HEAD} (upgraded from {BASELINE}: applied 0002_work_as_planned)"
+    assert version_rows(engine) == [HEAD] and describe(engine) == describe(at_head)
+    assert rows(engine) == stored and added_values(engine) == added_values(scratch.engine)
+    store = Store(engine)
+    assert what_the_store_says(store) == said
+    assert_states_follow_events(store)
+
+    # The new columns work: a story that can't start yet is prepared, one in review handed over,
+    # a done one reopened; each status and event reads back what 0002 added.
+    prepared = store.transition(SLUG, make_event("3.12", Action.PREPARE, "zoe", 30, request_id="req-prepare"))
+    assert prepared.ok and (prepared.event.from_state, prepared.event.to_state) == (State.TODO, State.TODO)
+    assert prepared.event.id == max(row[0] for row in stored["events"]) + 1
+    status = store.status(SLUG, "3.12")
+    assert (status.state, status.preparer, status.prepared_since) == (State.TODO, "zoe", T0 + timedelta(minutes=30))
+    assert store.events(SLUG, "3.12")[-1] == prepared.event
+    handed = store.transition(SLUG, make_event("1.2", Action.ASSIGN, "lea", 31, stays_in=State.REVIEW, person="dan"))
+    assert handed.ok and store.events(SLUG, "1.2")[-1].person == "dan"
+    status = store.status(SLUG, "1.2")
+    assert (status.state, status.assignee, status.authors) == (State.REVIEW, "dan", ("carol", "dan"))
+    assert store.transition(SLUG, make_event("1.1", Action.REOPEN, "lea", 32, reason="regressed")).ok
+    assert store.status(SLUG, "1.1").reopened_at == T0 + timedelta(minutes=32)
+    with engine.connect() as conn:  # in the new columns, as stored
+        assert conn.execute(text(
+            "SELECT story_id, preparer, authors, reopened_at IS NOT NULL FROM story_states WHERE plan_id = "
+            "(SELECT id FROM plans WHERE slug = :slug) AND (preparer IS NOT NULL OR authors IS NOT NULL "
+            "OR reopened_at IS NOT NULL) AND story_id IN ('1.1', '1.2', '3.12') ORDER BY story_id"), {"slug": SLUG}).all() == [
+            ("1.1", None, "alice", True), ("1.2", None, "carol dan", False), ("3.12", "zoe", None, False)]
+        assert conn.execute(text("SELECT person FROM events WHERE person IS NOT NULL")).scalars().all() == ["dan"]
+    assert_states_follow_events(store)
 
 
 def test_an_empty_database_gets_the_baseline_and_an_up_to_date_one_is_left_alone(engines):
@@ -359,17 +536,16 @@ REBUILD_PLANS = """\
 
 def test_a_later_revision_rebuilding_a_referenced_table_keeps_every_row_and_foreign_key(engines, tmp_path):
     engine = engines()
-    create_release_0_1_0(engine)
-    fill_like_a_team(Store(engine, create=False))
-    said, stored = what_the_store_says(Store(engine, create=False)), rows(engine)
-    location = scripts_with(tmp_path, "0002_archived_plans", REBUILD_PLANS)
+    scratch = release_0_1_0_of_a_team(engine, engines)
+    said, stored = what_the_store_says(scratch), rows(engine)
+    location = scripts_with(tmp_path, "9001_archived_plans", REBUILD_PLANS)
+    tables_before = table_ids(engine)
 
     done = schema.upgrade(engine, script_location=location)
 
-    assert done.applied == ("0002_archived_plans",) and done.revision == "0002_archived_plans"
-    assert done.describe() == ("database at revision 0002_archived_plans (stamped an existing 0.1.0 database "
-                               f"at {BASELINE}, then applied 0002_archived_plans)")
-    assert version_rows(engine) == ["0002_archived_plans"]
+    assert done.applied == (*AFTER_BASELINE, "9001_archived_plans") and done.revision == "9001_archived_plans"
+    assert done.describe() == stamped("9001_archived_plans", (*AFTER_BASELINE, "9001_archived_plans"))
+    assert version_rows(engine) == ["9001_archived_plans"]
     with engine.connect() as conn:
         assert {c["name"] for c in inspect(conn).get_columns("plans")} >= {"archived"}
         fks = {(fk["referred_table"], tuple(fk["constrained_columns"])) for fk in inspect(conn).get_foreign_keys("events")}
@@ -377,20 +553,22 @@ def test_a_later_revision_rebuilding_a_referenced_table_keeps_every_row_and_fore
         if engine.dialect.name == "sqlite":  # foreign keys are back on, and hold
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
-    assert {name: table for name, table in rows(engine).items() if name != "plans"} == {
-        name: table for name, table in stored.items() if name != "plans"}
-    assert [row[:7] for row in rows(engine)["plans"]] == stored["plans"]  # the new column comes last
+    rebuilt = {name for name, ident in table_ids(engine).items() if tables_before[name] != ident}
+    assert rebuilt == ({"plans"} if engine.dialect.name == "sqlite" else set())  # as REBUILD_PLANS says
+    assert rows(engine) == stored
+    with engine.connect() as conn:  # the new column, on every plan kept
+        assert conn.execute(text("SELECT slug, archived FROM plans ORDER BY slug")).all() == [
+            ("k3s", False), ("side", False)]
     assert what_the_store_says(Store(engine, create=False)) == said
     again = schema.upgrade(engine, script_location=location)
-    assert again.applied == () and again.describe() == "database at revision 0002_archived_plans: already up to date"
+    assert again.applied == () and again.describe() == "database at revision 9001_archived_plans: already up to date"
 
 
 def test_a_revision_that_fails_leaves_the_database_as_it_was(engines, tmp_path):
     engine = engines()
-    create_release_0_1_0(engine)
-    fill_like_a_team(Store(engine, create=False))
+    release_0_1_0_of_a_team(engine, engines)
     shape, stored = describe(engine), rows(engine)
-    location = scripts_with(tmp_path, "0002_half_done", """\
+    location = scripts_with(tmp_path, "9001_half_done", """\
     op.add_column("leads", sa.Column("nickname", sa.String(), nullable=True))
     op.execute("UPDATE leads SET nickname = name")
     raise RuntimeError("the revision failed half-way")
@@ -409,8 +587,7 @@ def test_a_revision_that_fails_leaves_the_database_as_it_was(engines, tmp_path):
 
 def test_upgraders_racing_on_a_0_1_0_database_stamp_it_once(new_db_url, engines):
     url = new_db_url()
-    create_release_0_1_0(engines(url))
-    fill_like_a_team(Store(engines(url), create=False))
+    release_0_1_0_of_a_team(engines(url), engines)
     racers = [engines(url) for _ in range(4)]
     start = threading.Barrier(len(racers))
 
@@ -420,7 +597,7 @@ def test_upgraders_racing_on_a_0_1_0_database_stamp_it_once(new_db_url, engines)
 
     with ThreadPoolExecutor(len(racers)) as pool:
         said = sorted(pool.map(race, racers))
-    assert said == sorted([f"database at revision {HEAD} (stamped an existing 0.1.0 database)"]
+    assert said == sorted([STAMPED]
                           + [f"database at revision {HEAD}: already up to date"] * 3)
     assert version_rows(racers[0]) == [HEAD]
 
@@ -543,7 +720,7 @@ def test_db_upgrade_and_db_current_say_what_they_did(new_db_url, engines, cli):
     create_release_0_1_0(engines(old))
     code, out, _ = cli(old, "db", "current")
     assert code == 1 and out.startswith("a deliverybot 0.1.0 database without a revision")
-    assert cli(old, "db", "upgrade") == (0, f"database at revision {HEAD} (stamped an existing 0.1.0 database)", "")
+    assert cli(old, "db", "upgrade") == (0, STAMPED, "")
 
 
 def test_db_upgrade_refuses_what_it_cannot_reach_or_recognise_in_one_sentence(new_db_url, engines, cli):
