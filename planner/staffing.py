@@ -6,8 +6,9 @@ person when a lead switches between the 2, 3 and 4 developer plans.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from planner.graph import PlanGraph
 from planner.model import Lane, Mode
@@ -18,10 +19,20 @@ from planner.state import State, StoryStatus
 class Suggestion:
     """What someone should do next, and the facts of why (worded by the bot).
 
-    kind: "continue" (they hold it), "review" (it waits for their review), "lane" (next in
-    `lane`, or floating when `lane` is None), "elsewhere" (their lane is blocked or they have
-    none: `has_lane`; `critical` when it is on the critical path; `owner` whose lane it is in),
-    "nothing" (nothing is startable)."""
+    kind, in the order `Staffing.next_for` tries them (`NEXT_ORDER`):
+      "review"     a review waits on them (`gate`, `critical`: gates and the critical path first);
+      "continue"   they hold it, in progress;
+      "prepared"   they prepared it and it just became startable;
+      "lane"       the next startable story of their lane (`lane`), or a floating one their lane
+                   may take (`lane` None);
+      "preparing"  they prepare it and it still waits (`waits_for`);
+      "prepare"    their lane's next blocked story nobody prepares, and what it waits for;
+      "elsewhere"  their lanes have nothing to start or prepare (`lane_finished` when every story
+                   of them is done; `has_lane` False: no lane in this mode): the best startable
+                   story free to take elsewhere, `critical` first, `owner` whose lane it is in;
+      "nothing"    nothing is free for them (with `has_lane`, `lane_finished`).
+    `later`: finalisation stories of their lanes (or that they prepare) held back until the others
+    are nearly done."""
 
     story_id: str | None
     kind: str
@@ -29,6 +40,13 @@ class Suggestion:
     owner: str | None = None
     critical: bool = False
     has_lane: bool = False
+    gate: str | None = None
+    waits_for: tuple[str, ...] = ()
+    lane_finished: bool = False
+    later: tuple[str, ...] = ()
+
+
+NEXT_ORDER = ("review", "continue", "prepared", "lane", "preparing", "prepare", "elsewhere", "nothing")
 
 
 class Staffing:
@@ -88,32 +106,121 @@ class Staffing:
             return any(lane.key in self.mode.floating_lanes for lane in self.lanes_of(person))
         return False
 
+    def finalisation_due(self, story_id: str, statuses: Mapping[str, StoryStatus]) -> bool:
+        """Whether a story may be proposed as far as finalisation goes. A finalisation story (the
+        seed's 5.4, "finalisation en fin de lot") is proposed only once the others are nearly done:
+        none of them is still to do (each is in progress, in review or done), so it is the last
+        story anyone starts. Any other story is always due."""
+        if story_id not in self.plan.finalisation:
+            return True
+        return all(_status(statuses, s).state != State.TODO for s in self.plan.story_ids
+                   if s != story_id and s not in self.plan.finalisation)
+
     def next_for(self, person: str, statuses: Mapping[str, StoryStatus]) -> Suggestion:
-        """What `person` should do next: finish what they hold, review what waits for them,
-        then their lane in order; when their lane is blocked, the best startable story elsewhere
-        (critical path first, unclaimed lanes before other people's)."""
-        held = [s for s in self.plan.story_ids if _status(statuses, s).state == State.IN_PROGRESS
-                and _status(statuses, s).assignee == person]
-        if held:
-            return Suggestion(held[0], "continue")
-        reviews = [s for s in self.plan.story_ids if _status(statuses, s).state == State.REVIEW
-                   and _status(statuses, s).reviewer == person]
+        """What `person` should do next, in this order (`NEXT_ORDER`):
+
+        1. a review waiting on them (gates and the critical path first; a finalisation story only
+           once every other story is done, since it can't be approved before);
+        2. the story they hold, in progress;
+        3. a story they prepared that became startable;
+        4. their lane's next startable story (lane order), then a floating story their lane may take;
+        5. the story they prepare, still blocked; else their lane's next blocked story nobody prepares;
+        6. only then, the best startable story elsewhere: critical path first, unclaimed lanes
+           before other people's.
+
+        Lanes mean something: a story someone prepares is never proposed to anyone else, and a story
+        of another person's lane only once they have moved on: they started other work after it
+        opened (`_free_for`). So the DM that tells its taker a story opened (`taker_of`) and `/next`
+        never send two people to the same story. A finalisation story waits for `finalisation_due`."""
+        graph, key, ids = self.graph, self.graph.priority_key, self.plan.story_ids
+
+        def st(sid: str) -> StoryStatus:
+            return _status(statuses, sid)
+
+        def suggest(sid: str, kind: str, lane: Lane | None = None, waits: Sequence[str] = ()) -> Suggestion:
+            gate = self.plan.gate_of(sid)
+            lane = lane or self.lane_of(sid)
+            return Suggestion(sid, kind, lane=lane.key if lane else None, critical=graph.is_critical(sid),
+                              gate=gate.kind if gate else None, waits_for=tuple(waits))
+
+        reviews = [s for s in ids if st(s).state == State.REVIEW and st(s).reviewer == person
+                   and (s not in self.plan.finalisation or not graph.unfinished_others(s, statuses))]
         if reviews:
-            return Suggestion(reviews[0], "review")
-        startable = self.graph.startable(statuses)
-        for lane in self.lanes_of(person):
+            sid = min(reviews, key=lambda s: (not (self.plan.gate_of(s) or graph.is_critical(s)), key(s)))
+            return suggest(sid, "review")
+        held = [s for s in ids if st(s).state == State.IN_PROGRESS and st(s).assignee == person]
+        if held:
+            sid = min(held, key=key)
+            return suggest(sid, "continue")
+        startable = graph.startable(statuses)  # critical path, gates, what unblocks most, first
+        prepared = [s for s in startable if st(s).preparer == person and self.finalisation_due(s, statuses)]
+        if prepared:
+            return suggest(prepared[0], "prepared")
+        free = [s for s in startable if not st(s).preparer and self.finalisation_due(s, statuses)]
+        free_ids = set(free)
+        lanes = self.lanes_of(person)
+        for lane in lanes:
             for sid in lane.stories:
-                if sid in startable:
-                    return Suggestion(sid, "lane", lane=lane.key)
-        floating = [s for s in startable if self.is_floating(s) and self.may_take(person, s)]
+                if sid in free_ids:
+                    return suggest(sid, "lane", lane)
+        floating = [s for s in free if self.is_floating(s) and self.may_take(person, s)]
         if floating:
-            return Suggestion(floating[0], "lane")
-        unclaimed = [s for s in startable if self.owner_of(s) is None]
-        pool = unclaimed or startable
+            return replace(suggest(floating[0], "lane"), lane=None)
+        preparing = [s for s in ids if st(s).state == State.TODO and st(s).preparer == person
+                     and graph.open_prerequisites(s, statuses)]
+        if preparing:
+            sid = min(preparing, key=key)
+            return suggest(sid, "preparing", waits=graph.open_prerequisites(sid, statuses))
+        for lane in lanes:
+            for sid in lane.stories:
+                if st(sid).state != State.TODO or st(sid).preparer or not self.finalisation_due(sid, statuses):
+                    continue
+                waits = graph.open_prerequisites(sid, statuses)
+                if waits:  # the first blocked story of their lane nobody prepares
+                    return suggest(sid, "prepare", lane, waits)
+        mine = {s for lane in lanes for s in lane.stories}
+        finished = bool(mine) and all(st(s).state == State.DONE for s in mine)
+        later = tuple(s for s in self.plan.finalisation if (s in mine or st(s).preparer == person)
+                      and st(s).state == State.TODO and not self.finalisation_due(s, statuses))
+        busy = _busy_since(statuses)
+        pool = [s for s in free if self._free_for(person, s, statuses, busy)]
         if pool:
-            return Suggestion(pool[0], "elsewhere", owner=self.owner_of(pool[0]),
-                              critical=self.graph.is_critical(pool[0]), has_lane=bool(self.lanes_of(person)))
-        return Suggestion(None, "nothing")
+            sid = min(pool, key=lambda s: (not graph.is_critical(s), self.owner_of(s) is not None, key(s)))
+            return replace(suggest(sid, "elsewhere"), owner=self.owner_of(sid), has_lane=bool(lanes),
+                           lane_finished=finished, later=later)
+        return Suggestion(None, "nothing", has_lane=bool(lanes), lane_finished=finished, later=later)
+
+    def _free_for(self, person: str, story_id: str, statuses: Mapping[str, StoryStatus],
+                  busy: Mapping[str, datetime | None]) -> bool:
+        """Whether `person` may be sent to a startable story: nobody is going to take it (an unbound
+        lane, a floating story, no lane), or it is theirs, or its taker (`taker_of`) has moved on:
+        they went on with other work after it opened (they hold a story started, or handed back,
+        since). Until then it stays its taker's. `busy`: `_busy_since(statuses)`."""
+        taker = self.taker_of(story_id, statuses)
+        if taker is None or taker == person:
+            return True
+        if taker not in busy:
+            return False
+        opened, since = self._opened_at(story_id, statuses), busy[taker]
+        return opened is None or (since is not None and since > opened)
+
+    def _opened_at(self, story_id: str, statuses: Mapping[str, StoryStatus]) -> datetime | None:
+        """When the story became startable, as far as the states tell: its last prerequisite done, or
+        its own return to to do (a release). None when no time is known (open from the start)."""
+        times = [t for t in (_status(statuses, p).since for p in self.graph.prerequisites(story_id)) if t]
+        own = _status(statuses, story_id).since
+        return max([*times, own] if own else times, default=None)
+
+
+def _busy_since(statuses: Mapping[str, StoryStatus]) -> dict[str, datetime | None]:
+    """Everyone who holds a story in progress, with when the latest of those entered progress
+    (None when no time is known)."""
+    out: dict[str, datetime | None] = {}
+    for s in statuses.values():
+        if s.state == State.IN_PROGRESS and s.assignee:
+            known = [t for t in (out.get(s.assignee), s.since) if t is not None]
+            out[s.assignee] = max(known, default=None)
+    return out
 
 
 def _status(statuses: Mapping[str, StoryStatus], story_id: str) -> StoryStatus:

@@ -13,6 +13,7 @@ COMMANDS = slack_commands()
 # Interactive ids: buttons carry JSON values {"plan": slug, "story": id}; modals carry the same
 # in private_metadata (plus "channel"), so every click becomes a service command with the plan.
 ACTION_START = "start_story"  # button -> /start ID
+ACTION_PREPARE = "prepare_story"  # button -> /prepare ID
 ACTION_DONE = "done_story"  # button -> opens MODAL_DONE
 ACTION_APPROVE = "approve_review"  # reviewer's DM button -> opens MODAL_DONE prefilled with the PR link
 ACTION_CHANGES = "request_changes"  # reviewer's DM button -> opens MODAL_CHANGES

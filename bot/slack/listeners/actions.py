@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
+from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_PREPARE, ACTION_REVIEW, ACTION_START
 from bot.slack.blocks.modals import changes_modal, done_modal, review_modal
 from bot.slack.gateway import Answer, Gateway
 from bot.slack.identity import Actor
@@ -43,9 +43,19 @@ async def answer(body: dict[str, Any], gateway: Gateway, answered: Answer) -> No
 
 async def on_start(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
                  actor: Actor) -> None:
+    await run_clicked(ack, body, gateway, actor, "/start")
+
+
+async def on_prepare(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
+                     actor: Actor) -> None:
+    await run_clicked(ack, body, gateway, actor, "/prepare")
+
+
+async def run_clicked(ack: AsyncAck, body: dict[str, Any], gateway: Gateway, actor: Actor, command: str) -> None:
+    """A button that is a command on its story: `command ID` through the service, answered like one."""
     await ack()
     value, channel = clicked(body), origin_channel(body)
-    answered = await gateway.run(actor, f"/start {value.story}", channel=channel, plan=value.plan, kind="button")
+    answered = await gateway.run(actor, f"{command} {value.story}", channel=channel, plan=value.plan, kind="button")
     await answer(body, gateway, answered)
     await gateway.deliver(answered.reply, channel, body.get("response_url"))
 
@@ -77,6 +87,6 @@ on_review = opens(review_modal)
 
 
 def register(app: AsyncApp, gateway: Gateway) -> None:
-    for action_id, listener in ((ACTION_START, on_start), (ACTION_DONE, on_done), (ACTION_APPROVE, on_approve),
-                                (ACTION_CHANGES, on_changes), (ACTION_REVIEW, on_review)):
+    for action_id, listener in ((ACTION_START, on_start), (ACTION_PREPARE, on_prepare), (ACTION_DONE, on_done),
+                                (ACTION_APPROVE, on_approve), (ACTION_CHANGES, on_changes), (ACTION_REVIEW, on_review)):
         app.action(action_id)(guarded(listener, gateway))
