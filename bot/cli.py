@@ -316,8 +316,9 @@ def _graph(args: argparse.Namespace, settings: Settings) -> int:
         print(f"deliverybot: {err.args[0] if err.args else err}", file=sys.stderr)
         return EXIT_USAGE
     from bot.render.graph_png import render_png  # matplotlib: only for this command
+    from bot.service.milestones import picture_part
 
-    args.out.write_bytes(render_png(ctx.graph, ctx.statuses))
+    args.out.write_bytes(render_png(ctx.graph, ctx.statuses, staffing=ctx.staffing, milestones=picture_part(ctx)))
     print(args.out)
     return EXIT_OK
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from planner.graph import PlanGraph
+from planner.sprints import sprint_progress
 from planner.staffing import Staffing
 from planner.state import Event, State, StoryStatus
 
@@ -35,6 +36,15 @@ def story_card(sid: str, staffing: Staffing, statuses: Mapping[str, StoryStatus]
         "critical": graph.is_critical(sid),
         "unblocks": len(graph.unblocks(sid)),
         "unblocks_all": len(graph.unblocks_all(sid)),
+        **preparation(status),
+    }
+
+
+def preparation(status: StoryStatus) -> dict:
+    """Who prepares a story that can't start yet, and since when (None, None: nobody)."""
+    return {
+        "preparer": status.preparer,
+        "prepared_since": status.prepared_since.isoformat() if status.prepared_since else None,
     }
 
 
@@ -108,7 +118,45 @@ def board(staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> dict:
         "in_progress": [s for s in plan.story_ids if _state(statuses, s) == State.IN_PROGRESS],
         "review": [s for s in plan.story_ids if _state(statuses, s) == State.REVIEW],
         "forced_open": forced_open(graph, statuses),
+        "preparations": preparations(staffing, statuses),
+        "reopened": reopened_flags(graph, statuses),
+        "sprint": sprint_progress(plan, staffing.mode, statuses),
     }
+
+
+def preparations(staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> list[dict]:
+    """Stories to do that someone prepares (branch, variables, secrets) until they can start, in
+    the order people take them: what each still waits for, and whether it can start now."""
+    graph = staffing.graph
+    out = []
+    for sid in staffing.plan.story_ids:
+        status = _status(statuses, sid)
+        if status.state == State.TODO and status.preparer:
+            story = staffing.plan.story(sid)
+            waiting = graph.open_prerequisites(sid, statuses)
+            out.append({"story": sid, "label": story.label if story else sid, **preparation(status),
+                        "waiting_for": waiting, "startable": not waiting})
+    return sorted(out, key=lambda p: graph.priority_key(p["story"]))
+
+
+def reopened_flags(graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> list[dict]:
+    """Stories a lead reopened and that are not done again, each with the stories that depend on
+    it and were started or done after it was reopened (`after`: work built on what is being redone)."""
+    built_on = graph.after_reopen(statuses)
+    out = []
+    for sid in graph.reopened(statuses):
+        status = _status(statuses, sid)
+        story = graph.plan.story(sid)
+        out.append({
+            "story": sid,
+            "label": story.label if story else sid,
+            "state": str(status.state),
+            "assignee": status.assignee,
+            "reopened_at": status.reopened_at.isoformat() if status.reopened_at else None,
+            "after": [{"story": d, "state": str(_state(statuses, d)), "assignee": _status(statuses, d).assignee}
+                      for d in built_on.get(sid, [])],
+        })
+    return out
 
 
 def forced_open(graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> list[dict]:

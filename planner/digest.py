@@ -55,12 +55,14 @@ def build_digest(
     `plan_name`: what the headline calls the plan (the slug; default: the plan's title).
 
     `quiet` (a plan may skip a quiet day's digest): nothing moved in the window and nothing
-    waits — no review, no stale story, no open forced start, no stuck claim, and no startable
-    story without a lane owner (nobody was told about that one but the digest).
+    waits — no review, no stale story, no open forced start, no stuck claim, no startable
+    story without a lane owner (nobody was told about that one but the digest), no story late
+    against its sprint and no work started or done on top of a reopened story.
 
     Keys: plan, generated_at, local_date, counts, total, headline, quiet, gates, checkpoints,
     critical_path, changes, startable, reviews_waiting, stale, stale_after, forced_open,
-    findings, stuck_claims. Times are ISO 8601 in `tz`; ages are work days.
+    findings, stuck_claims, sprint, reopened, preparations. Times are ISO 8601 in `tz`; ages
+    are work days.
     """
     _require_aware(now, "now")
     if since is not None:
@@ -86,6 +88,7 @@ def build_digest(
     # Waiting: a review, a stale story, an open bypass, a lost digest, or a startable story
     # nobody was told about (no lane owner). Owned startable stories were DM'd to their owner.
     waiting = reviews or stale or forced or stuck or startable["unclaimed"]
+    waiting = waiting or _flagged(overview)
 
     data = {
         "plan": plan_name or plan.title,
@@ -107,6 +110,7 @@ def build_digest(
             for f in (plan.findings if findings is None else findings)
         ],
         "stuck_claims": stuck,
+        **_plan_watch(overview, statuses, ages),
         "quiet": not (changed or waiting),
     }
     data["headline"] = headline(data)
@@ -135,7 +139,20 @@ def headline(data: dict) -> str:
         n = len(data[key])
         if n:
             parts.append(f"{n} {one if n == 1 else many}")
+    parts.extend(_watch_headline(data))
     return " · ".join(parts)
+
+
+def _watch_headline(data: dict) -> list[str]:
+    """"2 late against their sprint", "work built on 1 reopened story": what the digest flags."""
+    late = len((data.get("sprint") or {}).get("late") or ())
+    built_on = sum(1 for r in data.get("reopened") or () if r["after"])
+    parts = []
+    if late:
+        parts.append(f"{late} late against {'its' if late == 1 else 'their'} sprint")
+    if built_on:
+        parts.append(f"work built on {built_on} reopened {'story' if built_on == 1 else 'stories'}")
+    return parts
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -335,6 +352,26 @@ def _forced(board_forced: list[dict], statuses, log: _EventIndex, plan, ages: _A
             }
         )
     return out
+
+
+def _plan_watch(overview: dict, statuses, ages: _Ages) -> dict:
+    """board()'s sprint, reopened stories and preparations, their times in the digest's zone:
+    `sprint` (planner.sprints), `reopened` (each with `after`, the work built on it since),
+    `preparations` (with `age_workdays`)."""
+    reopened = [
+        {**r, "reopened_at": ages.local(_status(statuses, r["story"]).reopened_at)} for r in overview["reopened"]
+    ]
+    preparations = []
+    for p in overview["preparations"]:
+        at = _status(statuses, p["story"]).prepared_since
+        preparations.append({**p, "prepared_since": ages.local(at), "age_workdays": ages.workdays(at)})
+    return {"sprint": overview["sprint"], "reopened": reopened, "preparations": preparations}
+
+
+def _flagged(overview: dict) -> bool:
+    """Something the digest flags beyond the usual waits: a story late against its sprint, or
+    work started or done on top of a reopened story."""
+    return bool(overview["sprint"]["late"]) or any(r["after"] for r in overview["reopened"])
 
 
 def _jsonable(value):

@@ -93,7 +93,7 @@ class Decision:
 
     @property
     def moves(self) -> tuple[State, State]:
-        return MOVES[self.action] if self.action in MOVES else (State.TODO, State.TODO)
+        return MOVES.get(self.action, (State.TODO, State.TODO))
 
     @property
     def open_prerequisites(self) -> tuple[str, ...]:

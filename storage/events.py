@@ -1,4 +1,5 @@
-"""The event log: story events (what moved, oldest first) and audit entries (team and settings changes).
+"""The event log: story events (what moved, oldest first) and audit entries (team and settings changes,
+incidents and checkpoint proofs: `planner.incidents`, `planner.checkpoints` read them back).
 
 Both live in one append-only table so a plan's version (newest id, count) moves on either. A story
 event names a story; an audit entry does not (story_id NULL). request_id is UNIQUE across both, so

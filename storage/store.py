@@ -247,7 +247,7 @@ class Store:
         events.lock_log(session, slug)
 
     def audit(self, slug: str) -> list[AuditEntry]:
-        """Team and settings changes of the plan, oldest first."""
+        """Team and settings changes, incidents and checkpoint proofs of the plan, oldest first."""
         with self._read() as session:
             return events.audit_entries(session, slug)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.render import incidents as I
+from bot.render import milestones as M
 from bot.render import text as T
 from bot.render.mrkdwn import truncate, who
 
@@ -77,6 +79,7 @@ def summary_lines(data: dict) -> list[tuple[str, str]]:
     cp = data["critical_path"]
     if cp["path"]:
         out.append(("critical_path", "🔥 *Critical path*: " + _critical_inline(cp)))
+    out.extend(_sprint_summary(data))
     out.append(("changes", _changes_inline(data["changes"])))
     out.append(("startable", _startable_inline(data["startable"])))
     reviews = data["reviews_waiting"]
@@ -107,6 +110,8 @@ def summary_lines(data: dict) -> list[tuple[str, str]]:
                 "(no lasting bypass: their prerequisites must be done)",
             )
         )
+    out.extend(_watch_summary(data))
+    out.extend(_incident_summary(data))
     findings = data["findings"]
     if findings:
         out.append(("findings", "🔎 *Plan findings*: " + _findings_inline(findings)))
@@ -150,6 +155,8 @@ def _gate_inline(g: dict) -> str:
 
 
 def _checkpoints_inline(checkpoints: list[dict]) -> str:
+    if checkpoints and "reached" in checkpoints[0]:  # reached and validated, as the service adds them
+        return M.inline(checkpoints, CHECKPOINTS_IN_SUMMARY)
     parts = [
         f"{T.esc(c['name'])} {c['done']}/{c['total']}" + (" ✓" if c["total"] and not c["missing"] else "")
         for c in checkpoints[:CHECKPOINTS_IN_SUMMARY]
@@ -218,6 +225,7 @@ def detail_sections(data: dict) -> list[tuple[str, str, list[str]]]:
     cp = data["critical_path"]
     if cp["path"]:
         out.append(("critical_path", "🔥 *Critical path*", [_critical_inline(cp), _path_window(cp)]))
+    out.extend(_sprint_details(data))
     changes = data["changes"]
     lines = _change_lines(changes)
     out.append(("changes", f"🔄 *Changes {_window(changes)}*", lines or ["No story moved."]))
@@ -234,6 +242,8 @@ def detail_sections(data: dict) -> list[tuple[str, str, list[str]]]:
     for key, title, line in listed:
         if data[key]:
             out.append((key, f"{title}: {len(data[key]):,}", [line(item) for item in data[key]]))
+    out.extend(_watch_details(data))
+    out.extend(_incident_details(data))
     return out
 
 
@@ -249,6 +259,9 @@ def _gate_line(g: dict) -> str:
 
 
 def _checkpoint_line(c: dict) -> str:
+    if "reached" in c:  # reached and validated, as the service adds them; the plan's proofs when not reached
+        expected = f" · proofs expected: {T.esc(truncate(c['expected'], 300))}" if c.get("expected") else ""
+        return M.line(c) + ("" if c["reached"] else expected)
     state = " ✓" if c["total"] and not c["missing"] else f" — missing {ids(c['missing'])}"
     proofs = f" · proofs: {T.esc(truncate('; '.join(c['proofs']), 300))}" if c.get("proofs") else ""
     return f"{T.esc(c['name'])}: {c['done']}/{c['total']}{state}{proofs}"
@@ -345,6 +358,109 @@ def _stuck_line(c: dict) -> str:
     day = T.esc(c.get("local_date") or c.get("date") or "?")
     claimed = f", claimed {when(c['claimed_at'])}" if c.get("claimed_at") else ""
     return f"digest of {day}{claimed}, never marked sent"
+
+
+# -- sprints, reopened stories, preparations ---------------------------------------------------
+
+
+def _sprint_summary(data: dict) -> list[tuple[str, str]]:
+    """The current sprint's line, when the active mode has sprints (the details say when it has none)."""
+    sprint = data.get("sprint") or {}
+    if not sprint.get("count"):
+        return []
+    current = sprint["current"]
+    if current is None:
+        return [("sprint", f"🏃 *Sprints*: all {sprint['count']:,} done ✓")]
+    late = sprint["late"]
+    flag = f" · ⚠ {len(late):,} late: {ids([x['story'] for x in late], 5)}" if late else ""
+    return [("sprint", f"🏃 *{T.esc(current['name'])}* ({current['index']} of {sprint['count']}): "
+                       f"{T.sprint_progress_words(current)}{flag}")]
+
+
+def _sprint_details(data: dict) -> list[tuple[str, str, list[str]]]:
+    """Every sprint of the active mode, the current one marked, then the stories late against
+    their sprint; a mode without sprints says so."""
+    sprint = data.get("sprint") or {}
+    if sprint.get("mode") is None:
+        return []
+    if not sprint["count"]:
+        return [("sprint", "🏃 *Sprints*", [f"The {sprint['mode']}-dev plan has no sprints."])]
+    current = sprint["current"]
+    rows = []
+    for s in sprint["sprints"]:
+        if current and s["index"] == current["index"]:
+            open_ = f" — open: {ids(current['open'])}" if current["open"] else ""
+            rows.append(f"*{T.esc(s['name'])}* (current): {T.sprint_progress_words(current)}{open_}")
+        else:
+            done = " ✓" if s["done"] == s["total"] else (" (started)" if s["started"] else "")
+            rows.append(f"{T.esc(s['name'])}: {s['done']}/{s['total']} done{done}")
+    rows += [
+        f"⚠ {label(x)} is late against {T.esc(x['sprint'])}: {word(x['state'])}"
+        + (f", {who(x['assignee'])}" if x.get("assignee") else "")
+        for x in sprint["late"]
+    ]
+    title = f"🏃 *Sprints* of the {sprint['mode']}-dev plan" + (
+        f" — ⚠ {plural(len(sprint['late']), 'story', 'stories')} late" if sprint["late"] else "")
+    return [("sprint", title, rows)]
+
+
+def _watch_summary(data: dict) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    reopened = data.get("reopened") or []
+    if reopened:
+        built = sorted({a["story"] for r in reopened for a in r["after"]})
+        them = "it" if len(reopened) == 1 else "them"
+        flag = f" — ⚠ work started or done on top of {them} since: {ids(built, 5)}" if built else ""
+        out.append(("reopened", f"↩ *Reopened*: {ids([r['story'] for r in reopened], 5)}{flag}"))
+    preparations = data.get("preparations") or []
+    if preparations:
+        listed = ", ".join(f"{T.esc(p['story'])} ({who(p['preparer'])})" for p in preparations[:5])
+        more = f", … +{len(preparations) - 5:,}" if len(preparations) > 5 else ""
+        out.append(("preparations", f"🧰 *Being prepared*: {listed}{more}"))
+    return out
+
+
+def _watch_details(data: dict) -> list[tuple[str, str, list[str]]]:
+    out: list[tuple[str, str, list[str]]] = []
+    reopened = data.get("reopened") or []
+    if reopened:
+        out.append(("reopened", f"↩ *Reopened*: {len(reopened):,}", [_reopened_line(r) for r in reopened]))
+    preparations = data.get("preparations") or []
+    if preparations:
+        out.append(("preparations", f"🧰 *Being prepared*: {len(preparations):,}",
+                    [_preparation_line(p) for p in preparations]))
+    return out
+
+
+def _reopened_line(r: dict) -> str:
+    holder = f", {who(r['assignee'])}" if r.get("assignee") else ""
+    line = f"{label(r)} — reopened {when(r.get('reopened_at'))}, {word(r['state'])}{holder}"
+    if r["after"]:
+        built = [f"{a['story']} ({word(a['state'])})" for a in r["after"]]
+        line += f"; ⚠ started or done on top of it since: {ids(built)}"
+    return line
+
+
+def _preparation_line(p: dict) -> str:
+    status = f"waits for {ids(p['waiting_for'])}" if p["waiting_for"] else "can start now"
+    age = f", {workdays(p['age_workdays'])}" if p.get("age_workdays") is not None else ""
+    return f"{label(p)} — {T.prepared_note(p)}{age}; {status}"
+
+
+# -- incidents ---------------------------------------------------------------------------------
+
+
+def _incident_summary(data: dict) -> list[tuple[str, str]]:
+    """The open incidents' line, critical first, each with its age in work days (none: no line)."""
+    line = I.summary_line(data.get("incidents") or [])
+    return [("incidents", line)] if line else []
+
+
+def _incident_details(data: dict) -> list[tuple[str, str, list[str]]]:
+    rows = data.get("incidents") or []
+    if not rows:
+        return []
+    return [("incidents", f"🚨 *Incidents open*: {len(rows):,}", [I.line(r) for r in rows])]
 
 
 # -- whole texts -------------------------------------------------------------------------------

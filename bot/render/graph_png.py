@@ -16,8 +16,11 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.render.mrkdwn import is_slack_id
+from planner.board import forced_open
 from planner.graph import PlanGraph
 from planner.layout import Layout, compute_layout
+from planner.staffing import Staffing
 from planner.state import State, StoryStatus
 
 # Okabe-Ito colours: told apart with the common colour-vision deficiencies.
@@ -35,6 +38,8 @@ CRITICAL = "#D55E00"
 EDGE = "#9A9A9A"
 IMPLICIT_EDGE = "#BDBDBD"
 CYCLE_EDGE = "#CC79A7"
+BYPASS = "#C0001A"  # a forced start whose prerequisites are still open: red, dashed, with ⚠
+PREPARED = "#F0E442"  # the tag of a story someone prepares
 TEXT_DARK, TEXT_LIGHT = "#1A1A1A", "#FFFFFF"
 
 DETAILED_MAX = 60  # up to this many stories, boxes carry a short title
@@ -67,6 +72,7 @@ class Geometry:
     col_gap: float
     pitch: float  # inches from one row to the next
     origin: tuple[float, float]  # where layout point (0, 0) lands
+    marks: frozenset[str] = frozenset()  # "bypass", "prepared": the state marks drawn (their legend)
 
     def at(self, x: float, y: float) -> tuple[float, float]:
         """A layout point (layer, row) in inches."""
@@ -85,8 +91,9 @@ LEGEND_PT = 8.5
 LEGEND_ROW_H = 0.24
 
 
-def geometry(graph: PlanGraph, layout: Layout | None = None) -> Geometry:
-    """Sizes and positions for a plan's picture (pure: no matplotlib)."""
+def geometry(graph: PlanGraph, layout: Layout | None = None, *, marks: frozenset[str] = frozenset()) -> Geometry:
+    """Sizes and positions for a plan's picture (pure: no matplotlib). `marks`: the state marks
+    the picture carries ("bypass", "prepared"), so the legend explains them."""
     layout = layout or compute_layout(graph)
     plan = graph.plan
     detailed = len(plan.stories) <= DETAILED_MAX
@@ -111,9 +118,9 @@ def geometry(graph: PlanGraph, layout: Layout | None = None) -> Geometry:
     graph_w = max(layout.n_layers, 1) * (box_w + COL_GAP[detailed]) - COL_GAP[detailed]
     width = max(2 * MARGIN + graph_w, 7.0)
     legend_cols, legend_rows = _legend_grid(
-        [label for label, _ in _legend_entries(graph, layout)], width - 2 * MARGIN
+        [label for label, _ in _legend_entries(graph, layout, marks)], width - 2 * MARGIN
     )
-    header = 0.3 + 0.55 + legend_rows * LEGEND_ROW_H + 0.2  # margin, title + summary, legend, gap
+    header = 0.3 + 0.55 + _milestone_room(marks) + legend_rows * LEGEND_ROW_H + 0.2  # margin, title + summary, legend, gap
     cycle_room = 0.3 if layout.ignored else 0.0  # edges closing a cycle loop under the boxes
     height = header + (y_max - y_min) * pitch + box_h + MARGIN + 0.1 + cycle_room
 
@@ -144,18 +151,30 @@ def geometry(graph: PlanGraph, layout: Layout | None = None) -> Geometry:
         col_gap=COL_GAP[detailed],
         pitch=pitch,
         origin=origin,
+        marks=marks,
     )
 
 
-def render_png(graph: PlanGraph, statuses: Mapping[str, StoryStatus], *, title: str | None = None) -> bytes:
-    """The plan's dependency graph as PNG bytes, coloured by each story's state in `statuses`."""
+def render_png(
+    graph: PlanGraph,
+    statuses: Mapping[str, StoryStatus],
+    *,
+    title: str | None = None,
+    staffing: Staffing | None = None,
+    milestones: PictureMilestones | None = None,
+) -> bytes:
+    """The plan's dependency graph as PNG bytes, coloured by each story's state in `statuses`.
+    An open bypass (forced past prerequisites still not done) gets a red dashed outline and a ⚠;
+    a story being prepared, a "prep." tag naming who (their lane in `staffing` when a Slack id).
+    `milestones`: the open critical incidents (a tag under their story) and a line of checkpoints."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    geo = geometry(graph)
+    watch = watch_marks(graph, statuses, staffing)
+    geo = geometry(graph, marks=watch.kinds | (milestones.kinds if milestones else frozenset()))
     fig = Figure(figsize=(geo.width, geo.height), dpi=geo.dpi, facecolor="white")
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
@@ -170,6 +189,9 @@ def render_png(graph: PlanGraph, statuses: Mapping[str, StoryStatus], *, title: 
     }
     _draw_edges(ax, graph, geo)
     _draw_boxes(ax, graph, geo, statuses, blocked)
+    _draw_watch(ax, geo, watch)
+    if milestones:
+        _draw_milestones(ax, geo, milestones)
     _draw_header(fig, ax, graph, geo, statuses, blocked, title)
 
     dpi = geo.dpi
@@ -386,7 +408,7 @@ def _legend_grid(labels: list[str], room: float) -> tuple[int, int]:
     return cols, -(-len(labels) // cols)
 
 
-def _legend_entries(graph: PlanGraph, layout: Layout) -> list[tuple[str, dict]]:
+def _legend_entries(graph: PlanGraph, layout: Layout, marks: frozenset[str] = frozenset()) -> list[tuple[str, dict]]:
     entries: list[tuple[str, dict]] = [
         ("todo, can start", {"patch": {"facecolor": FILL[State.TODO], "edgecolor": BORDER}}),
         (
@@ -424,6 +446,8 @@ def _legend_entries(graph: PlanGraph, layout: Layout) -> list[tuple[str, dict]]:
         entries.append(
             ("closes a cycle", {"line": {"color": CYCLE_EDGE, "linewidth": 1.6, "linestyle": "--"}})
         )
+    entries += _watch_legend(marks)
+    entries += _milestone_legend(marks)
     return entries
 
 
@@ -441,7 +465,7 @@ def _draw_header(
     summary = (
         f"{len(plan.stories)} stories · {counts[State.DONE]} done · {counts[State.REVIEW]} in review · "
         f"{counts[State.IN_PROGRESS]} in progress · {todo - len(blocked)} can start · {len(blocked)} waiting"
-    )
+    ) + _watch_summary(graph, statuses)
     ax.text(
         MARGIN,
         0.3,
@@ -457,13 +481,13 @@ def _draw_header(
 
     handles: list[Patch | Line2D] = []
     labels: list[str] = []
-    for label, spec in _legend_entries(graph, geo.layout):
+    for label, spec in _legend_entries(graph, geo.layout, geo.marks):
         if "patch" in spec:
             handles.append(Patch(**spec["patch"]))
         else:
             handles.append(Line2D([], [], **spec["line"]))
         labels.append(label)
-    legend_top = 1 - (0.3 + 0.55) / geo.height
+    legend_top = 1 - (0.3 + 0.55 + _milestone_room(geo.marks)) / geo.height
     fig.legend(
         handles,
         labels,
@@ -479,3 +503,148 @@ def _draw_header(
         borderpad=0,
         labelspacing=0.45,
     )
+
+
+# -- open bypasses and preparations ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What the picture marks besides states: open bypasses and who prepares what."""
+
+    bypass: frozenset[str]  # forced past prerequisites that are still not done
+    prepared: dict[str, str]  # story to do -> how the tag names who prepares it
+    gates: frozenset[str] = frozenset()  # stories with a gate tag (drawn above the box)
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(k for k, on in (("bypass", self.bypass), ("prepared", self.prepared)) if on)
+
+
+def watch_marks(graph: PlanGraph, statuses: Mapping[str, StoryStatus], staffing: Staffing | None = None) -> Watch:
+    """The marks of `statuses`: forced starts still open (planner.board.forced_open) and preparations."""
+    bypass = frozenset(f["story"] for f in forced_open(graph, statuses))
+    prepared = {
+        sid: person_tag(st.preparer, staffing)
+        for sid in graph.plan.story_ids
+        if (st := statuses.get(sid)) is not None and st.state == State.TODO and st.preparer
+    }
+    return Watch(bypass, prepared, frozenset(g.story for g in graph.plan.gates))
+
+
+def person_tag(person: str, staffing: Staffing | None) -> str:
+    """How a picture names someone: a console name as "@bob"; a Slack id (unreadable in a PNG) as
+    the lane they hold in the active mode, "Dev B", else as is."""
+    if not is_slack_id(person):
+        return "@" + _short(person, 14)
+    lanes = staffing.lanes_of(person) if staffing else []
+    return "Dev " + "/".join(_short(lane.key, 4) for lane in lanes) if lanes else person
+
+
+def _watch_legend(marks: frozenset[str]) -> list[tuple[str, dict]]:
+    entries: list[tuple[str, dict]] = []
+    if "bypass" in marks:
+        entries.append(("⚠ forced, prerequisites open", {"patch": {
+            "facecolor": "white", "edgecolor": BYPASS, "linewidth": 2, "linestyle": (0, (2.5, 1.5))}}))
+    if "prepared" in marks:
+        entries.append(("prep. X: X prepares it", {"patch": {"facecolor": PREPARED, "edgecolor": "none"}}))
+    return entries
+
+
+def _watch_summary(graph: PlanGraph, statuses) -> str:
+    """" · ⚠ 1 forced start open · 2 being prepared" for the picture's summary line."""
+    watch = watch_marks(graph, statuses)
+    parts = []
+    if watch.bypass:
+        n = len(watch.bypass)
+        parts.append(f"⚠ {n} forced start{'' if n == 1 else 's'} open")
+    if watch.prepared:
+        parts.append(f"{len(watch.prepared)} being prepared")
+    return "".join(f" · {p}" for p in parts)
+
+
+def _draw_watch(ax, geo: Geometry, watch: Watch) -> None:
+    """A red dashed outline just outside an open bypass's box, a ⚠ on its top-right corner; a yellow
+    "prep. X" tag above the top-right corner of a story being prepared (under it for a gate, whose
+    tag is above). A story is never both (a prepared story is to do, a bypass in progress or in review)."""
+    from matplotlib.patches import FancyBboxPatch
+
+    w, h = geo.box_w, geo.box_h
+    pad = 0.045
+    tag = {"fontsize": geo.tag_pt, "zorder": 6, "parse_math": False}
+    for sid in sorted(watch.bypass):
+        cx, cy = geo.centres[sid]
+        ax.add_patch(
+            FancyBboxPatch(
+                (cx - w / 2 - pad, cy - h / 2 - pad),
+                w + 2 * pad,
+                h + 2 * pad,
+                boxstyle=f"round,pad=0,rounding_size={min(h, w) * 0.22:.3f}",
+                facecolor="none",
+                edgecolor=BYPASS,
+                linewidth=2.0,
+                linestyle=(0, (2.5, 1.5)),
+                zorder=3.4,
+            )
+        )
+        # "⚠ bypass" above the top-right corner (gate tags sit top-left); a plan too big for
+        # titles has narrow boxes: the ⚠ alone, a little larger, on the corner.
+        ax.text(cx + w / 2 + pad, cy - h / 2 - pad - (0.03 if geo.detailed else 0.0),
+                "⚠ bypass" if geo.detailed else "⚠", ha="right" if geo.detailed else "center",
+                va="bottom" if geo.detailed else "center", color=TEXT_LIGHT, fontweight="bold",
+                bbox={"boxstyle": "round,pad=0.18,rounding_size=0.3", "facecolor": BYPASS, "edgecolor": "none"},
+                **{**tag, "fontsize": geo.tag_pt + (0 if geo.detailed else 1.5)})
+    for sid, who in sorted(watch.prepared.items()):
+        cx, cy = geo.centres[sid]
+        below = sid in watch.gates  # a gate's tag is above: the preparer goes under the box
+        y = cy + h / 2 + 0.035 if below else cy - h / 2 - 0.035
+        ax.text(cx + w / 2 - 0.04, y, f"prep. {who}", ha="right", va="top" if below else "bottom", color=TEXT_DARK,
+                bbox={"boxstyle": "round,pad=0.15,rounding_size=0.2", "facecolor": PREPARED,
+                      "edgecolor": "none"},
+                **tag)
+
+
+# -- checkpoints and incidents ----------------------------------------------------------------
+
+INCIDENT = "#882255"  # the tag of an open critical incident on a story
+MILESTONE_LINE_H = 0.22  # the checkpoints' line under the summary
+
+
+@dataclass(frozen=True)
+class PictureMilestones:
+    """What the picture shows of the plan's milestones (`bot.service.milestones.picture_part`)."""
+
+    incidents: Mapping[str, tuple[str, ...]]  # story -> its open critical incidents ("INC-3")
+    checkpoints: tuple[str, ...] = ()  # one phrase each: "A validated", "B reached", "C 1/4 (held by INC-3)"
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(k for k, on in (("incident", self.incidents), ("checkpoints", self.checkpoints)) if on)
+
+
+def _milestone_room(marks: frozenset[str]) -> float:
+    return MILESTONE_LINE_H if "checkpoints" in marks else 0.0
+
+
+def _milestone_legend(marks: frozenset[str]) -> list[tuple[str, dict]]:
+    if "incident" not in marks:
+        return []
+    return [("INC-n: critical incident open", {"patch": {"facecolor": INCIDENT, "edgecolor": "none"}})]
+
+
+def _draw_milestones(ax, geo: Geometry, milestones: PictureMilestones) -> None:
+    """The checkpoints' line under the summary, and an "INC-3" tag under the bottom-left corner of
+    each story an open critical incident is on (gate tags sit top-left, bypass and prep. tags right)."""
+    if milestones.checkpoints:
+        text = "Checkpoints: " + " · ".join(_clean(p) for p in milestones.checkpoints)
+        ax.text(MARGIN, 0.62 + MILESTONE_LINE_H, _short(text, 160), ha="left", va="top", fontsize=9.5,
+                color="#444444", parse_math=False)
+    w, h = geo.box_w, geo.box_h
+    for sid, keys in sorted(milestones.incidents.items()):
+        if sid not in geo.centres:
+            continue
+        cx, cy = geo.centres[sid]
+        shown = keys[0] + (f" +{len(keys) - 1}" if len(keys) > 1 else "")
+        ax.text(cx - w / 2 + 0.04, cy + h / 2 + 0.035, shown, ha="left", va="top", fontsize=geo.tag_pt,
+                fontweight="bold", color=TEXT_LIGHT, zorder=6, parse_math=False,
+                bbox={"boxstyle": "round,pad=0.15,rounding_size=0.2", "facecolor": INCIDENT, "edgecolor": "none"})

@@ -7,11 +7,16 @@ message a person can read (the full list is in --json / the data).
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from bot.render.incidents import board_lines as incident_board_lines
+from bot.render.milestones import line as milestone_line
 from bot.render.mrkdwn import esc, mention, who
 from planner.staffing import Suggestion
-from planner.state import STATE_WORDS
+from planner.state import STATE_WORDS, Event
 
 MAX_LINES = 40
+LATE_SHOWN = 10  # stories late against their sprint named on the board
 
 
 def marks(card: dict) -> str:
@@ -26,7 +31,25 @@ def marks(card: dict) -> str:
 
 
 def card_line(card: dict) -> str:
-    return f"• {esc(card['label'])}{marks(card)}"
+    prepared = prepared_note(card)
+    return f"• {esc(card['label'])}{marks(card)}" + (f" — {prepared}" if prepared else "")
+
+
+def day(iso: str | None) -> str:
+    """An ISO time as a short date, "3 Dec" ("?" when unknown)."""
+    try:
+        at = datetime.fromisoformat(str(iso))
+    except ValueError:
+        return "?"
+    return f"{at.day} {at:%b}"
+
+
+def prepared_note(card: dict) -> str:
+    """"prepared by @bob since 3 Dec" for a story someone prepares ("" when nobody does)."""
+    if not card.get("preparer"):
+        return ""
+    since = f" since {day(card['prepared_since'])}" if card.get("prepared_since") else ""
+    return f"prepared by {who(card['preparer'])}{since}"
 
 
 def capped(lines: list[str], limit: int = MAX_LINES) -> list[str]:
@@ -75,7 +98,9 @@ def unblocked_text(plan: str, data: dict) -> str:
     if data.get("blocked") is not None:
         lines.append(f"*Blocked*: {len(data['blocked'])}")
         lines.extend(capped([
-            f"  • {esc(c['label'])} — waits for {', '.join(c['waiting_for'])}" for c in data["blocked"]
+            f"  • {esc(c['label'])} — waits for {', '.join(c['waiting_for'])}"
+            + (f"; {prepared_note(c)}" if c.get("preparer") else "")
+            for c in data["blocked"]
         ]))
     if items:
         lines.append("Take one with /start ID.")
@@ -99,9 +124,8 @@ def board_text(plan: str, data: dict) -> str:
             lines.append(f"  • {g['story']} ({esc(g['kind'])}): {STATE_WORDS_BY_VALUE[g['state']]}{holder}{behind}")
     if data["checkpoints"]:
         lines.append("*Checkpoints*")
-        for c in data["checkpoints"]:
-            missing = f" — missing {', '.join(c['missing'])}" if c["missing"] else " ✓"
-            lines.append(f"  • {esc(c['name'])}: {c['done']}/{c['total']}{missing}")
+        lines.extend(f"  • {checkpoint_line(c)}" for c in data["checkpoints"])
+    lines.extend(incident_lines(data.get("incidents") or []))
     cp = data["critical_path"]
     if cp["current"]:
         lines.append(f"*Critical path*: at {cp['current']} ({STATE_WORDS_BY_VALUE[cp['state']]}) "
@@ -114,7 +138,80 @@ def board_text(plan: str, data: dict) -> str:
         lines.append("*In progress*: " + ", ".join(capped(data["in_progress"], 30)))
     for f in data["forced_open"]:
         lines.append(f"⚠ {f['story']} was forced past open prerequisites ({', '.join(f['open'])})")
+    lines.extend(reopened_lines(data.get("reopened") or []))
+    lines.extend(sprint_lines(data.get("sprint")))
+    lines.extend(preparation_lines(data.get("preparations") or []))
     return "\n".join(lines)
+
+
+def sprint_lines(sprint: dict | None) -> list[str]:
+    """The active mode's current sprint and its progress, then the stories late against their
+    sprint; a mode without sprints says so (nothing at all without a mode)."""
+    if not sprint or sprint.get("mode") is None:
+        return []
+    if not sprint["count"]:
+        return [f"*Sprints*: the {sprint['mode']}-dev plan has none."]
+    current = sprint["current"]
+    if current is None:
+        return [f"*Sprints*: all {sprint['count']} done ✓"]
+    lines = [f"*Sprint*: {esc(current['name'])} ({current['index']} of {sprint['count']}, "
+             f"{sprint['mode']}-dev plan) — {sprint_progress_words(current)}"]
+    lines.extend(
+        f"⚠ {esc(x['story'])} is late against {esc(x['sprint'])}: {STATE_WORDS_BY_VALUE[x['state']]}"
+        + (f", {who(x['assignee'])}" if x.get("assignee") else "")
+        for x in sprint["late"][:LATE_SHOWN]
+    )
+    if len(sprint["late"]) > LATE_SHOWN:
+        lines.append(f"⚠ … and {len(sprint['late']) - LATE_SHOWN} more late against their sprint")
+    return lines
+
+
+def sprint_progress_words(current: dict) -> str:
+    """"3/5 done · 1 in review · 1 in progress"."""
+    parts = [f"{current['done']}/{current['total']} done"]
+    if current.get("review"):
+        parts.append(f"{current['review']} in review")
+    if current.get("in_progress"):
+        parts.append(f"{current['in_progress']} in progress")
+    return " · ".join(parts)
+
+
+def reopened_lines(reopened: list[dict]) -> list[str]:
+    """Each reopened story, and the work started or done on top of it since it was reopened."""
+    lines = []
+    for r in reopened:
+        holder = f", {who(r['assignee'])}" if r.get("assignee") else ""
+        lines.append(f"↩ {esc(r['story'])} was reopened on {day(r.get('reopened_at'))} "
+                     f"({STATE_WORDS_BY_VALUE[r['state']]}{holder})")
+        if r["after"]:
+            built = ", ".join(f"{esc(a['story'])} ({STATE_WORDS_BY_VALUE[a['state']]})" for a in r["after"][:10])
+            more = f", … +{len(r['after']) - 10}" if len(r["after"]) > 10 else ""
+            lines.append(f"  ⚠ started or done on top of it since: {built}{more}")
+    return lines
+
+
+def preparation_lines(preparations: list[dict]) -> list[str]:
+    """Stories someone prepares until they can start: "• 1.4 — prepared by @bob since 3 Dec (waits for 1.1)"."""
+    if not preparations:
+        return []
+    rows = []
+    for p in preparations:
+        status = f"waits for {', '.join(p['waiting_for'])}" if p["waiting_for"] else "can start now"
+        rows.append(f"  • {esc(p['story'])} — {prepared_note(p)} ({status})")
+    return [f"*Being prepared*: {len(preparations)}", *capped(rows, 15)]
+
+
+def checkpoint_line(c: dict) -> str:
+    """A checkpoint on the board: reached and validated when the service knows (`bot.render.milestones`)."""
+    if "reached" in c:
+        return milestone_line(c)
+    missing = f" — missing {', '.join(c['missing'])}" if c["missing"] else " ✓"
+    return f"{esc(c['name'])}: {c['done']}/{c['total']}{missing}"
+
+
+def incident_lines(rows: list[dict]) -> list[str]:
+    """The open incidents on the board (`bot.render.incidents`)."""
+    return incident_board_lines(rows)
 
 
 def story_text(data: dict) -> str:
@@ -141,6 +238,8 @@ def story_text(data: dict) -> str:
         lines.append(f"Evidence: {esc(data['evidence'])}")
     if data["forced"]:
         lines.append("⚠ Started by a lead's bypass.")
+    if data["state"] == "todo" and data.get("preparer"):
+        lines.append(f"Being {prepared_note(data)}.")
     if data["history"]:
         lines.append("History:")
         for h in data["history"][-15:]:
@@ -155,31 +254,69 @@ def graph_text(plan: str) -> str:
             "in a terminal, deliverybot graph --out graph.png writes it.")
 
 
-def why_next(s: Suggestion) -> str:
-    """Why /next suggests this story, as mrkdwn: "next in your lane (Dev A)"."""
+def _ids(ids: tuple[str, ...] | list[str], cap: int = 8) -> str:
+    shown = ", ".join(esc(i) for i in ids[:cap])
+    return shown + (f" and {len(ids) - cap} more" if len(ids) > cap else "")
+
+
+def _weight(s: Suggestion) -> str:
+    """" (data gate, critical path)" for a story that holds others back, else nothing."""
+    tags = ([f"{esc(s.gate)} gate"] if s.gate else []) + (["critical path"] if s.critical else [])
+    return f" ({', '.join(tags)})" if tags else ""
+
+
+def _your_lanes(s: Suggestion) -> str:
+    """Why /next looks beyond someone's lanes: finished, nothing in them to start or prepare, or none."""
+    if not s.has_lane:
+        return "you have no lane in this mode"
+    if s.lane_finished:
+        return "your lane is finished"
+    later = (f" ({_ids(s.later)} is finalised at the end: it comes once no other story is left to do)"
+             if s.later else "")
+    return f"nothing in your lane to start or prepare{later}"
+
+
+def why_next(s: Suggestion, changes: Event | None = None) -> str:
+    """Why /next suggests this story, as mrkdwn: "next in your lane (Dev A)". `changes`: the
+    latest request for changes on the story they hold, when that is what sent it back to them."""
+    sid = esc(s.story_id)
     if s.kind == "continue":
-        return f"you hold {s.story_id}; finish it and send it to review"
+        if changes is not None:
+            asked = f": {esc(changes.reason)}" if changes.reason else ""
+            return f"you hold {sid}; {mention(changes.actor)} asked for changes{asked} — make them and send it back to review"
+        return f"you hold {sid}; finish it and send it to review"
     if s.kind == "review":
-        return f"{s.story_id} waits for your review"
+        return f"{sid} waits for your review{_weight(s)}"
+    if s.kind == "prepared":
+        return f"you prepared {sid} and it can start now"
     if s.kind == "lane":
         return f"next in your lane (Dev {esc(s.lane)})" if s.lane else "a floating story your lane may take"
+    if s.kind == "preparing":
+        return (f"you are preparing {sid}; it waits for {_ids(s.waits_for)}, and you will hear first "
+                "when it can start")
+    if s.kind == "prepare":
+        return (f"nothing in your lane can start yet; prepare {sid} (branch, variables, secrets) while it waits "
+                f"for {_ids(s.waits_for)}")
     if s.kind == "elsewhere":
-        why = "your lane is blocked" if s.has_lane else "you have no lane in this mode"
-        extra = "on the critical path" if s.critical else "the best startable story"
-        taken = f" (in the lane of {mention(s.owner)})" if s.owner else ""
-        return f"{why}; {s.story_id} is {extra}{taken}"
-    return "nothing is startable right now"
+        extra = "on the critical path" if s.critical else "the best startable story free to take"
+        taken = f" (in the lane of {mention(s.owner)}, who is on other work)" if s.owner else ""
+        return f"{_your_lanes(s)}; {sid} is {extra}{taken}"
+    if s.has_lane:
+        return f"{_your_lanes(s)}, and nothing else is free to start right now"
+    return "nothing is free to start right now"
 
 
-def next_text(s: Suggestion, label: str | None) -> str:
-    """/next: the story, why it is yours, and the command that moves it."""
+def next_text(s: Suggestion, label: str | None, changes: Event | None = None) -> str:
+    """/next: the story, why it is theirs, and the command that moves it."""
     if s.story_id is None or label is None:
         return f"Nothing for you right now: {why_next(s)}."
     story = s.story_id
     action = {"continue": f"/review {story} <link> when ready",
-              "review": f"/done {story} <evidence link> or /review {story} changes <what>"}
+              "review": f"/done {story} <evidence link> or /review {story} changes <what>",
+              "prepare": f"/prepare {story}",
+              "preparing": f"/board {story} shows what it waits for; /prepare {story} off gives it up"}
     todo = esc(action.get(s.kind, f"/start {story}"))
-    return f"Next for you: *{esc(label)}* — {why_next(s)}.\n{todo}"
+    return f"Next for you: *{esc(label)}* — {why_next(s, changes)}.\n{todo}"
 
 
 def internal_error_text(ref: str) -> str:

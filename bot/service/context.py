@@ -15,7 +15,9 @@ from typing import Any, TypeVar
 
 from bot.service.parsing import InputError, story_id
 from bot.settings import Settings
+from planner.checkpoints import Attachment
 from planner.graph import PlanGraph
+from planner.incidents import Incident
 from planner.model import Plan, Story
 from planner.staffing import Staffing
 from planner.state import StoryStatus
@@ -41,6 +43,9 @@ class Context:
     allow_solo: bool
     here: str | None = None  # the channel the command was typed in
     memo: dict[str, Any] = field(default_factory=dict)  # answers derived from this version of the plan
+    # From the plan's audit log (bot.service.milestones): incidents by number, checkpoint proofs by name.
+    incidents: dict[int, Incident] = field(default_factory=dict)
+    attachments: dict[str, tuple[Attachment, ...]] = field(default_factory=dict)
 
     def status(self, story_id: str) -> StoryStatus:
         """Where a story stands now (a story nobody touched is to do)."""

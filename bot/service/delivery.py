@@ -22,12 +22,14 @@ from bot.logs import bind, current_context, get_logger, log_context, new_ref
 from bot.render import text as T
 from bot.render.help import help_text
 from bot.render.refusals import guest_text, lead_only_text
-from bot.service import queries, table
+from bot.service import milestones, queries, table
 from bot.service.context import Call, Context, PlanNotFound
 from bot.service.digest import digest_data
 from bot.service.parsing import InputError, split_command
 from bot.service.replies import Reply, refusal
 from bot.settings import Settings
+from planner import checkpoints as checkpoint_log
+from planner import incidents as incident_log
 from planner.graph import PlanGraph
 from planner.model import Plan
 from planner.reader import read_plan
@@ -103,7 +105,7 @@ class DeliveryService:
             bind(plan=call.context.slug)
         if sub is not None and args and not sub.takes_words:
             raise InputError(f"Usage: {command.usage}")
-        if guest and (command.acts or (sub is not None and sub.lead_only)):
+        if guest and (command.acting(args, sub) or (sub is not None and sub.lead_only)):
             return refusal(guest_text(), "guest")
         if sub is not None and sub.lead_only and not call.is_lead:
             return refusal(lead_only_text(sub.denied, sub.denied_hint), "lead-only")
@@ -156,6 +158,7 @@ class DeliveryService:
         settings = self.store.plan_settings(slug)
         staffing = Staffing(graph, settings.mode, self.store.lane_bindings(slug))
         stored = self.store.statuses(slug)
+        audit = self.store.audit(slug)  # incidents and checkpoint proofs live in the audit log
         return Context(
             slug=slug,
             channel=record.channel,
@@ -165,13 +168,17 @@ class DeliveryService:
             statuses={sid: stored[sid] for sid in parsed_plan.story_ids if sid in stored},
             allow_solo=settings.allow_solo,
             memo={},
+            incidents=incident_log.fold(audit),
+            attachments=checkpoint_log.fold(audit),
         )
 
     # -- answers for transports that are not commands -------------------------------------------
 
     def home(self, actor: str, channel: str | None = None, plan: str | None = None) -> dict[str, Any]:
-        """What App Home shows one person."""
-        return queries.home_data(self.context(plan, channel), actor)
+        """What App Home shows one person, with the checkpoints and the open incidents (their age in work days)."""
+        ctx = self.context(plan, channel)
+        data = queries.home_data(ctx, actor, self.store)
+        return {**data, **milestones.home_part(ctx, self.digest_config(ctx.slug), self.clock())}
 
     def digest(self, plan: str | None = None, channel: str | None = None, *,
                now: datetime | None = None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 from bot.digest.schedule import plan_digest_config
 from bot.render.digest_text import digest_details_text, digest_posting_text, digest_summary_text
 from bot.service.context import Call, Context
+from bot.service.milestones import with_milestones
 from bot.service.parsing import InputError
 from bot.service.replies import Notification, Reply
 from bot.settings import Settings
@@ -28,11 +29,12 @@ def digest_data(store: Store, settings: Settings, ctx: Context, now: datetime) -
          "claimed_by": run.claimed_by}
         for run in store.stuck_digests(ctx.slug, now) if not run.reported
     ]
-    return build_digest(
+    data = build_digest(
         ctx.staffing, ctx.statuses, store.events(ctx.slug), now=now, tz=config.tz,
         calendar=config.calendar, since=last.finished_at if last else None,
         stale_after=config.stale_after, stuck_claims=stuck, plan_name=ctx.slug,
     )
+    return with_milestones(data, ctx, config, now)  # checkpoints reached and validated, open incidents
 
 
 def show(call: Call) -> Reply:

@@ -10,10 +10,14 @@ from typing import Any
 
 from bot.render import text as T
 from bot.render.plain import plain
+from bot.service import milestones
 from bot.service.context import Call, Context
 from bot.service.parsing import InputError
 from bot.service.replies import Reply
 from planner.board import board, story_card, story_file, unblocked
+from planner.staffing import Suggestion
+from planner.state import Action, Event
+from storage.store import Store
 
 
 def unblocked_command(call: Call) -> Reply:
@@ -33,7 +37,7 @@ def unblocked_command(call: Call) -> Reply:
 def board_command(call: Call) -> Reply:
     ctx = call.ctx
     if not call.args:
-        data = call.memo("board", lambda: board(ctx.staffing, ctx.statuses))
+        data = call.memo("board", lambda: {**board(ctx.staffing, ctx.statuses), **milestones.board_part(ctx)})
         return Reply(True, T.board_text(ctx.slug, data), kind="board", data={"plan": ctx.slug, **data})
     sid = call.known_story(call.args[0])
     data = story_file(sid, ctx.staffing, ctx.statuses, call.store.events(ctx.slug, sid))
@@ -46,27 +50,46 @@ def graph_command(call: Call) -> Reply:
 
 
 def next_command(call: Call) -> Reply:
+    """/next: `Staffing.next_for` in words. `data` carries the story and the kind of suggestion
+    ("suggestion"; "reason" is the same, for older readers), and the facts behind it."""
     ctx = call.ctx
     suggestion = ctx.staffing.next_for(call.actor, ctx.statuses)
-    data = {"plan": ctx.slug, "story": suggestion.story_id, "why": plain(T.why_next(suggestion)),
-            "reason": suggestion.kind, "owner": suggestion.owner}
+    changes = changes_asked(call.store, ctx.slug, suggestion)
+    data = {"plan": ctx.slug, "story": suggestion.story_id, "suggestion": suggestion.kind,
+            "why": plain(T.why_next(suggestion, changes)), "reason": suggestion.kind, "owner": suggestion.owner,
+            "lane": suggestion.lane, "waits_for": list(suggestion.waits_for),
+            "lane_finished": suggestion.lane_finished, "later": list(suggestion.later),
+            "changes": {"by": changes.actor, "reason": changes.reason} if changes else None}
     label = ctx.story(suggestion.story_id).label if suggestion.story_id else None
-    return Reply(True, T.next_text(suggestion, label), kind="next", data=data)
+    return Reply(True, T.next_text(suggestion, label, changes), kind="next", data=data)
 
 
-def home_data(ctx: Context, actor: str) -> dict[str, Any]:
-    """What App Home shows one person: their stories, their next one, reviews waiting, the gates."""
+def changes_asked(store: Store | None, slug: str, suggestion: Suggestion) -> Event | None:
+    """The request for changes that sent the story they hold back to them: the story's latest move
+    (hand-overs and preparations aside) when it is a CHANGES; None otherwise."""
+    if store is None or suggestion.kind != "continue" or not suggestion.story_id:
+        return None
+    moves = [e for e in store.events(slug, suggestion.story_id) if e.from_state != e.to_state]
+    return moves[-1] if moves and moves[-1].action == Action.CHANGES else None
+
+
+def home_data(ctx: Context, actor: str, store: Store | None = None) -> dict[str, Any]:
+    """What App Home shows one person: their stories, their next one, reviews waiting, the gates.
+    With the `store`, "Your next story" says what changes were asked on the story they hold."""
     cards = {sid: story_card(sid, ctx.staffing, ctx.statuses) for sid in ctx.plan.story_ids}
     suggestion = ctx.staffing.next_for(actor, ctx.statuses)
+    changes = changes_asked(store, ctx.slug, suggestion)
     overview = board(ctx.staffing, ctx.statuses)
     return {
         "plan": ctx.slug,
         "me": actor,
         "mine": [c for c in cards.values() if c["assignee"] == actor and c["state"] in ("in_progress", "review")],
-        "next": {"story": suggestion.story_id, "why": T.why_next(suggestion), "kind": suggestion.kind,
+        "next": {"story": suggestion.story_id, "why": T.why_next(suggestion, changes), "kind": suggestion.kind,
                  "label": cards[suggestion.story_id]["label"] if suggestion.story_id else None},
         "reviews": [c for c in cards.values() if c["state"] == "review" and c["reviewer"] == actor],
         "gates": overview["gates"],
         "counts": overview["counts"],
         "total": overview["total"],
+        "forced_open": overview["forced_open"],
+        "preparations": overview["preparations"],
     }

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.service import digest, handover, queries, team, transitions
+from bot.service import checkpoints, digest, handover, incidents, queries, team, transitions
 from bot.service.context import Call
 from bot.service.replies import Reply
 
@@ -50,6 +50,7 @@ class SubCommand:
     denied_hint: str = ""  # what they can do instead
     writes: bool = False  # the change and its audit event in one transaction
     takes_words: bool = True  # False: anything after the word is a usage error, before any permission
+    aliases: tuple[str, ...] = ()  # other words for it (`/incident critique` is `/incident critical`)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Command:
     in_slack: bool = True  # registered as a Slack slash command (and listed in manifest.yaml)
     brief: str = ""  # the short form /help shows when `usage` spells out every form
     acts: bool = False  # moves stories: refused to a guest from another workspace, like lead-only sub-commands
+    reads_bare: bool = False  # with acts: typed alone it only reads (`/incident` lists, `/incident major …` acts)
 
     @property
     def synopsis(self) -> str:
@@ -73,7 +75,12 @@ class Command:
 
     def subcommand(self, word: str) -> SubCommand | None:
         lowered = word.lower()
-        return next((s for s in self.subcommands if s.word == lowered), None)
+        return next((s for s in self.subcommands if lowered == s.word or lowered in s.aliases), None)
+
+    def acting(self, args: tuple[str, ...], sub: SubCommand | None) -> bool:
+        """Whether this use of the command acts (a guest is refused): any use of an acting command,
+        except the bare one of a command that `reads_bare`."""
+        return self.acts and (sub is not None or bool(args) or not self.reads_bare)
 
     @property
     def slash(self) -> str:
@@ -120,6 +127,28 @@ COMMANDS: tuple[Command, ...] = (
                                     "the dependency graph as a picture"),),
             aliases=("status",)),  # its first name; Slack reserves /status, the console and scripts keep it
     Command("next", queries.next_command, "/next", "what you should do next"),
+    Command("checkpoint", checkpoints.command, "/checkpoint [NAME LINK [LINK…] [note]]",
+            "the checkpoints, reached and validated; attach a reached checkpoint's proofs",
+            brief="/checkpoint [NAME LINK…]", acts=True, reads_bare=True,
+            forms=(Form("/checkpoint NAME LINK [LINK…] [note]",
+                        "anyone records the proofs of a reached checkpoint; a lead who did not do all of its "
+                        "stories validates it (with no link: the proofs already attached)"),)),
+    Command("incident", incidents.list_command,
+            "/incident [critical|major|minor <what> [on ID] | close INC-n FIX-LINK [RUNBOOK-LINK] [note]]",
+            "the open incidents; open one, or close one with its fix (and runbook)", brief="/incident",
+            acts=True, reads_bare=True,
+            subcommands=(
+                SubCommand("critical", incidents.open_critical, "/incident critical <what> [on ID]",
+                           "open a critical incident (critique): closed only with a fix and a runbook link; "
+                           "until then it holds its story's checkpoints", writes=True, aliases=("critique",)),
+                SubCommand("major", incidents.open_major, "/incident major <what> [on ID]",
+                           "open a major incident (majeur)", writes=True, aliases=("majeur",)),
+                SubCommand("minor", incidents.open_minor, "/incident minor <what> [on ID]",
+                           "open a minor incident (mineur)", writes=True, aliases=("mineur",)),
+                SubCommand("close", incidents.close, "/incident close INC-n FIX-LINK [RUNBOOK-LINK] [note]",
+                           "close an incident with the link of its fix, and of its runbook when critical",
+                           writes=True),
+            )),
     Command("team", team.show, "/team [mode N | lane A @person | lane A none | lead @person | solo on|off | "
             "channel | digest HH:MM ZONE DAYS | holiday YYYY-MM-DD | quiet on|off]",
             "the staffing mode, lanes and leads", brief="/team",

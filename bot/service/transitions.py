@@ -11,6 +11,7 @@ from bot.logs import get_logger, new_ref
 from bot.render import moves
 from bot.render import text as T
 from bot.render.refusals import refusal_text
+from bot.service import milestones
 from bot.service.context import Call, Context
 from bot.service.parsing import InputError, evidence, free_text, show
 from bot.service.replies import Notification, Reply, refusal
@@ -75,7 +76,7 @@ def transition(call: Call, req: Request) -> Reply:
                      data={"story": req.story_id, "duplicate": True})
     after = {**before, req.story_id: result.status}
     try:
-        return moved(ctx, req, stored, ctx.graph.newly_startable(before, after))
+        return milestones.announced(call, stored, after, moved(ctx, req, stored, ctx.graph.newly_startable(before, after)))
     except Exception:  # the move is committed: say so, even though its announcements could not be made
         ref = new_ref()
         log.exception("%s %s recorded, but its reply failed (ref %s)", req.action.value, req.story_id, ref)
@@ -140,6 +141,9 @@ def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
             by_taker.setdefault(takers[sid] or "", []).append(sid)
     first, then = [], []  # whoever prepared what opened is told before anyone else
     for taker, sids in by_taker.items():
+        # The story the DM asks them to start is the one /next offers them, when it is among these.
+        offered = ctx.staffing.next_for(taker, after).story_id
+        sids.sort(key=lambda s: s != offered)
         labels = {s: ctx.story(s).label for s in sids}
         mine = [s for s in sids if s in prepared]
         lane = [s for s in sids if s not in prepared]

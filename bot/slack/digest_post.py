@@ -23,10 +23,12 @@ log = get_logger("digest")
 async def plan_png(service: DeliveryService, slug: str) -> bytes:
     """The dependency graph of the plan now, rendered off the event loop."""
     from bot.render.graph_png import render_png
+    from bot.service.milestones import picture_part
 
     def render() -> bytes:
         ctx = service.context(slug)
-        return render_png(ctx.graph, ctx.statuses, title=ctx.plan.title)
+        return render_png(ctx.graph, ctx.statuses, title=ctx.plan.title, staffing=ctx.staffing,
+                          milestones=picture_part(ctx))
 
     return await asyncio.to_thread(render)
 

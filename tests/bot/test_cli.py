@@ -96,3 +96,18 @@ def test_plan_import_with_channel_and_lead_then_list(db, capsys):
     code, out, _ = run(capsys, "cmd", "--as", "lea", "--channel", "C0PLAN", "/team mode 2")
     assert code == 0 and "2-dev plan" in out
 
+
+
+def test_next_json_carries_the_story_and_the_kind_of_suggestion(db, capsys):
+    assert run(capsys, "plan", "import", str(SEED), "--lead", "@lea")[0] == 0
+    assert run(capsys, "cmd", "--as", "lea", "/team lane B @bob")[0] == 0
+    code, out, _ = run(capsys, "cmd", "--as", "bob", "--json", "/next")
+    assert code == 0
+    reply = json.loads(out)
+    data = reply["data"]
+    modes = json.loads(run(capsys, "plan", "check", str(SEED), "--json")[1])["modes"]
+    lane_b = next(m for m in modes if m["recommended"])["lanes"]["B"]  # blocked by the entry gate: to prepare
+    assert data["kind"] == "next" and data["story"] == lane_b[0] and data["suggestion"] == "prepare"
+    assert data["waits_for"] and f"/prepare {lane_b[0]}" in reply["text"]
+    buttons = [b["accessory"] for b in reply["blocks"] if "accessory" in b]
+    assert [(b["action_id"], json.loads(b["value"])["story"]) for b in buttons] == [("prepare_story", lane_b[0])]

@@ -25,6 +25,7 @@ from tests.helpers.plans import (
     chain_links,
     downstream,
     named_ids,
+    read_seed,
     seed_text,
 )
 
@@ -200,3 +201,28 @@ def big_digest():
         plan_name="big",
     )
 
+
+def watched(data: dict) -> dict:
+    """`data` as on a day with the 2-dev plan's sprints, a reopened story built on, and a preparation."""
+    mode = read_seed().mode(2)
+    assert mode is not None
+    sprints = mode.sprints
+    first = sprints[0]
+    data.update(
+        sprint={"mode": 2, "count": len(sprints),
+                "sprints": [{"name": s.name, "index": i + 1, "done": 0, "total": len(s.stories),
+                             "started": i < 2} for i, s in enumerate(sprints)],
+                "current": {"name": first.name, "index": 1, "done": 0, "total": len(first.stories),
+                            "started": True, "in_progress": 1, "review": 0, "open": list(first.stories)},
+                "all_done": False,
+                "late": [{"story": "1.2", "label": NASTY, "sprint": first.name, "index": 1, "state": "todo",
+                          "assignee": None}],
+                "outside": []},
+        reopened=[{"story": "1.3", "label": "1.3", "state": "in_progress", "assignee": "ann",
+                   "reopened_at": "2026-03-03T10:00:00+01:00",
+                   "after": [{"story": "2.1", "state": "review", "assignee": "lea"}]}],
+        preparations=[{"story": "4.1", "label": "4.1 PostgreSQL persistant", "preparer": "U0CID",
+                       "prepared_since": "2026-03-02T09:00:00+01:00", "waiting_for": ["2.2"], "startable": False,
+                       "age_workdays": 3}],
+    )
+    return data

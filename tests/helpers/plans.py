@@ -135,3 +135,28 @@ def statuses(**states: tuple[str, ...]) -> dict[str, StoryStatus]:
         sid = key.replace("_", ".")
         out[sid] = status(sid, state, assignee[0] if assignee else None)
     return out
+
+
+_CHECKPOINT = re.compile(r"^Checkpoint (\w+):\s*$")
+
+
+def checkpoint_blocks(text: str) -> dict[str, tuple[list[str], list[str]]]:
+    """name -> (story ids, proof lines) of the seed-style "Checkpoint A:" blocks: a "- 1.1, 1.3 done"
+    line lists stories, any other "- …" line is a proof, as written."""
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    current: str | None = None
+    for line in text.splitlines():
+        head = _CHECKPOINT.match(line)
+        if head:
+            current = head.group(1)
+            out[current] = ([], [])
+        elif current and line.startswith("- "):
+            item = line[2:].strip()
+            ids = _ID.findall(item)
+            if ids and item.startswith(ids[0]):
+                out[current][0].extend(ids)
+            else:
+                out[current][1].append(item)
+        elif line.strip():
+            current = None
+    return out

@@ -1,13 +1,13 @@
 """What the team looks at, as data: story cards, /unblocked, the board, one story's file."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from planner.board import board, forced_open, story_card, story_file, unblocked
+from planner.board import board, forced_open, preparations, reopened_flags, story_card, story_file, unblocked
 from planner.graph import PlanGraph
 from planner.staffing import Staffing
-from planner.state import Action, Event, State
+from planner.state import Action, Event, State, apply_event, fold_events
 from tests.helpers.plans import status, statuses, tiny_plan
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -80,3 +80,67 @@ def test_a_story_file_has_its_history(staffing):
         ("start", "ann", "todo", "in_progress")
     ]
     assert story_file("9.9", staffing, {}, [])["finalisation"] is True
+
+
+# -- preparations, reopened stories, sprints -------------------------------------------------------
+
+
+def test_a_card_and_the_board_say_who_prepares_a_story_that_cannot_start(staffing):
+    sts = {"2.1": status("2.1", "todo", preparer="bob", prepared_since=T0)}
+    card = story_card("2.1", staffing, sts)
+    assert (card["preparer"], card["prepared_since"]) == ("bob", T0.isoformat())
+    assert story_card("1.2", staffing, sts)["preparer"] is None
+    assert board(staffing, sts)["preparations"] == [
+        {"story": "2.1", "label": "2.1", "preparer": "bob", "prepared_since": T0.isoformat(),
+         "waiting_for": ["1.1", "1.2"], "startable": False}
+    ]
+    blocked = {b["id"]: b for b in unblocked(staffing, sts, scope="all")["blocked"]}
+    assert blocked["2.1"]["preparer"] == "bob"  # /unblocked all shows it next to the blocked story
+
+
+def test_a_preparation_shows_until_the_story_starts(staffing):
+    prep = Event("2.1", Action.PREPARE, "bob", State.TODO, State.TODO, T0)
+    sts = fold_events(staffing.plan.story_ids, [prep])
+    assert [p["story"] for p in preparations(staffing, sts)] == ["2.1"]
+    for sid in ("1.1", "1.2"):
+        sts[sid] = status(sid, "done")
+    assert preparations(staffing, sts)[0]["startable"] is True  # can start now, still prepared by bob
+    start = Event("2.1", Action.START, "bob", State.TODO, State.IN_PROGRESS, T0 + timedelta(hours=1))
+    sts["2.1"] = apply_event(sts["2.1"], start)
+    assert preparations(staffing, sts) == []
+
+
+def test_a_forced_start_stays_open_in_review_and_closes_when_its_prerequisites_are_done(staffing):
+    sts = fold_events(staffing.plan.story_ids, [
+        Event("1.1", Action.FORCE_START, "lea", State.TODO, State.IN_PROGRESS, T0),
+        Event("1.2", Action.FORCE_START, "lea", State.TODO, State.IN_PROGRESS, T0),
+        Event("2.1", Action.FORCE_START, "lea", State.TODO, State.IN_PROGRESS, T0, reason="hurry"),
+        Event("2.1", Action.REVIEW, "lea", State.IN_PROGRESS, State.REVIEW, T0, reviewer="bob"),
+    ])
+    assert [(f["story"], f["open"]) for f in board(staffing, sts)["forced_open"] if f["story"] == "2.1"] == [
+        ("2.1", ["1.1", "1.2"])]
+    for sid in ("1.1", "1.2"):
+        sts[sid] = status(sid, "done")
+    assert board(staffing, sts)["forced_open"] == []  # still in review, but nothing is bypassed any more
+
+
+def test_a_reopened_story_flags_the_work_started_or_done_on_top_of_it_since(staffing):
+    reopened_at = T0 + timedelta(days=1)
+    sts = {
+        "1.1": status("1.1", "done"),
+        "1.2": status("1.2", "in_progress", "ann", reopened_at=reopened_at),
+        "2.1": status("2.1", "review", "bob", since=reopened_at + timedelta(hours=2)),  # started after
+        "2.2": status("2.2", "done", "bob", since=T0),  # done before the reopen: not flagged
+    }
+    assert board(staffing, sts)["reopened"] == [{
+        "story": "1.2", "label": "1.2", "state": "in_progress", "assignee": "ann",
+        "reopened_at": reopened_at.isoformat(),
+        "after": [{"story": "2.1", "state": "review", "assignee": "bob"}],
+    }]
+    sts["1.2"] = status("1.2", "done")  # done again: nothing to flag
+    assert reopened_flags(staffing.graph, sts) == []
+
+
+def test_the_board_carries_the_active_modes_sprints(staffing):
+    sprint = board(staffing, {})["sprint"]
+    assert (sprint["mode"], sprint["count"], sprint["current"]) == (2, 0, None)  # tiny's mode has none

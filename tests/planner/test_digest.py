@@ -398,3 +398,72 @@ def test_findings_may_be_passed_in_and_refuses_naive_times(team):
         team.digest(MON, since=datetime(2026, 3, 1))
     with pytest.raises(ValueError, match="stale_after must be at least 1"):
         team.digest(MON, stale_after=0)
+
+
+# -- sprints, reopened stories, preparations -------------------------------------------------------
+
+
+def sprint_digest(team: Delivery, when: datetime, **kw) -> dict:
+    """The digest with the 2-dev plan active, the seed's only mode with sprints."""
+    staffing = Staffing(team.graph, 2, team.lanes)
+    kw.setdefault("calendar", WorkCalendar())
+    return build_digest(staffing, team.statuses, team.events, now=when, tz=TZ, plan_name=SEED_SLUG, **kw)
+
+
+def test_the_digest_shows_the_current_sprint_and_flags_stories_late_against_it(team):
+    sprints = team.plan.mode(2).sprints
+    first, second = sprints[0].stories, sprints[1].stories
+    team.finish("1.1", MON)
+    d = sprint_digest(team, TUE)
+    assert (d["sprint"]["current"]["name"], d["sprint"]["current"]["done"]) == (sprints[0].name, 1)
+    assert d["sprint"]["late"] == [] and "late" not in d["headline"]
+    later = next(s for s in second if team.graph.is_startable(s, team.statuses))  # sprint 2 starts early
+    team.start(TUE + timedelta(hours=1), "ann", later)
+    late = sprint_digest(team, WED, since=TUE + timedelta(hours=2))
+    left = [s for s in first if s != "1.1"]
+    assert [x["story"] for x in late["sprint"]["late"]] == left
+    assert f"{len(left)} late against their sprint" in late["headline"]
+    assert late["changes"]["count"] == 0 and late["quiet"] is False  # late stories wait on someone
+
+
+def test_the_three_dev_plan_digest_has_no_sprint(team):
+    d = team.digest(TUE)
+    assert (d["sprint"]["mode"], d["sprint"]["count"], d["sprint"]["current"]) == (3, 0, None)
+
+
+def test_work_built_on_a_reopened_story_is_flagged(team):
+    team.finish("1.1", MON)
+    team.finish("1.3", MON + timedelta(hours=1))
+    team.move(TUE, "lea", Action.REOPEN, "1.3", reason="a port left open")
+    d = team.digest(TUE + timedelta(hours=1))
+    assert [(r["story"], r["reopened_at"], r["after"]) for r in d["reopened"]] == [
+        ("1.3", TUE.isoformat(), [])]
+    assert "reopened" not in d["headline"]
+    team.force(WED, "lea", "2.1", "cannot wait")  # 2.1 waits on 1.3: started on top of the reopen
+    flagged = team.digest(WED + timedelta(hours=1), since=WED + timedelta(minutes=30))
+    assert flagged["reopened"][0]["after"] == [{"story": "2.1", "state": "in_progress", "assignee": "lea"}]
+    assert "work built on 1 reopened story" in flagged["headline"] and flagged["quiet"] is False
+
+
+def test_the_digest_lists_preparations_with_their_age(team):
+    team.move(MON, "bob", Action.PREPARE, "1.4")
+    d = team.digest(WED)
+    assert d["preparations"] == [{
+        "story": "1.4", "label": "1.4", "preparer": "bob", "prepared_since": MON.isoformat(),
+        "waiting_for": ["1.1"], "startable": False, "age_workdays": 2,
+    }]
+    team.finish("1.1", WED)
+    team.start(WED + timedelta(hours=2), "bob", "1.4")
+    assert team.digest(THU)["preparations"] == []
+
+
+def test_a_forced_story_in_review_stays_listed_until_its_prerequisites_are_done(team):
+    team.finish("1.1", MON)
+    team.start(MON + timedelta(hours=2), "ann", "1.3")
+    team.force(MON + timedelta(hours=3), "lea", "2.1", "the VPN work cannot wait")
+    team.review(TUE, "lea", "2.1", "bob")
+    d = team.digest(TUE + timedelta(hours=1))
+    assert [(f["story"], f["open"]) for f in d["forced_open"]] == [("2.1", ["1.3"])]
+    team.review(WED, "ann", "1.3", "bob")
+    team.done(WED + timedelta(hours=1), "bob", "1.3")
+    assert team.digest(THU)["forced_open"] == []  # 2.1 still in review, its bypass closed

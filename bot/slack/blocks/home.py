@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 from slack_sdk.models.views import View
 
 from bot.render import text as T
+from bot.render.milestones import line as milestone_line
 from bot.render.mrkdwn import truncate, who
 from bot.slack.blocks.limits import check_view
 from bot.slack.blocks.replies import (
@@ -15,7 +16,11 @@ from bot.slack.blocks.replies import (
     done_button,
     gate_line,
     header,
+    id_list,
+    incident_blocks,
     label_of,
+    preparation_line,
+    prepare_button,
     review_button,
     section,
     start_button,
@@ -24,6 +29,7 @@ from bot.slack.blocks.replies import (
 
 MAX_MINE = 15  # own stories listed with their button
 MAX_REVIEWS = 15  # reviews listed with Done / Request changes (2 blocks each)
+MAX_WATCH = 10  # open bypasses, preparations: lines each
 
 
 def home_view(data: dict) -> dict:
@@ -35,12 +41,16 @@ def home_view(data: dict) -> dict:
           "plan": slug,
           "me": person id,
           "mine": [story_card...],        # my stories in progress or in review
-          "next": {"story": id | None, "why": str, "kind": "continue"|"review"|"lane"|"elsewhere"|"nothing",
+          "next": {"story": id | None, "why": str, "kind": one of planner.staffing.NEXT_ORDER,
                    "label": str | None} | None,
           "reviews": [story_card...],     # stories in review whose reviewer is me
           "gates": board["gates"],        # [{"story", "kind", "state", "assignee", "waiting_behind"}]
           "counts": board["counts"],      # {"todo", "in_progress", "review", "done"} (optional)
           "total": int,                   # optional
+          "forced_open": board["forced_open"],    # open bypasses (optional)
+          "preparations": board["preparations"],  # stories being prepared (optional)
+          "checkpoints": [CheckpointStatus.to_row()...],  # reached, validated, held by (optional)
+          "incidents": [planner.incidents.rows...],      # the open incidents, critical first (optional)
         }
     """
     plan = data.get("plan")
@@ -62,9 +72,36 @@ def home_view(data: dict) -> dict:
     if gates:
         blocks.append(DividerBlock())
         blocks.append(section(bullets("*Gates*", [gate_line(g) for g in gates])))
+    blocks.extend(_watch(data))
+    blocks.extend(_milestones(data))
     blocks.append(context("`/unblocked` what can start · `/board` the board · `/help` all commands"))
     view = View(type="home", blocks=blocks).to_dict()
     return check_view(view)
+
+
+def _watch(data: dict) -> list[Block]:
+    """The plan's open bypasses (forced past prerequisites still not done) and preparations."""
+    out: list[Block] = []
+    forced = data.get("forced_open") or []
+    if forced:
+        lines = [f"{T.esc(f['story'])} ({who(f.get('assignee'))}) still waits for {id_list(f['open'], 6)}"
+                 for f in forced]
+        out.append(section(bullets("⚠ *Forced starts still open*", lines, cap=MAX_WATCH)))
+    preparations = data.get("preparations") or []
+    if preparations:
+        lines = [preparation_line(p) for p in preparations]
+        out.append(section(bullets(f"🧰 *Being prepared*: {len(preparations):,}", lines, cap=MAX_WATCH)))
+    return out
+
+
+def _milestones(data: dict) -> list[Block]:
+    """The checkpoints (reached, validated, held by an incident) and the open incidents, critical first."""
+    out: list[Block] = []
+    checkpoints = data.get("checkpoints") or []
+    if checkpoints:
+        out.append(section(bullets("🏁 *Checkpoints*", [milestone_line(c) for c in checkpoints], cap=MAX_WATCH)))
+    out.extend(incident_blocks(data.get("incidents") or []))
+    return out
 
 
 def _mine(plan: str | None, mine: list[dict]) -> list[Block]:
@@ -103,6 +140,10 @@ def _next(plan: str | None, nxt: dict | None) -> list[Block]:
     elif kind == "review":
         out.append(section(text))
         out.append(ActionsBlock(elements=[done_button(plan, sid, label), changes_button(plan, sid, label)]))
+    elif kind == "prepare":
+        out.append(section(text, prepare_button(plan, sid)))
+    elif kind == "preparing":  # it waits: nothing to click
+        out.append(section(text))
     else:
         out.append(section(text, start_button(plan, sid)))
     return out

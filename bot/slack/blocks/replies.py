@@ -28,11 +28,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.render import incidents as I
+from bot.render import milestones as M
 from bot.render import text as T
 from bot.render.moves import owners_told
 from bot.render.mrkdwn import truncate, who
 from bot.service.replies import Notification, Reply
-from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
+from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_PREPARE, ACTION_REVIEW, ACTION_START
 from bot.slack.blocks.limits import (
     BUTTON_TEXT_MAX,
     CONTEXT_TEXT_MAX,
@@ -91,6 +93,10 @@ def story_value(plan: str | None, sid: str, label: str | None = None, link: str 
 
 def start_button(plan: str | None, sid: str, text: str = "Start") -> ButtonElement:
     return button(text, ACTION_START, story_value(plan, sid), style="primary")
+
+
+def prepare_button(plan: str | None, sid: str) -> ButtonElement:
+    return button("Prepare", ACTION_PREPARE, story_value(plan, sid))
 
 
 def review_button(plan: str | None, sid: str, label: str | None = None) -> ButtonElement:
@@ -244,7 +250,8 @@ def _unblocked(reply: Reply) -> list[Block]:
 
 def _card_text(card: dict) -> str:
     marks = card_marks(card)
-    return f"*{label_of(card)}*" + (f"\n{marks}" if marks else "")
+    prepared = T.prepared_note(card)
+    return f"*{label_of(card)}*" + (f"\n{marks}" if marks else "") + (f"\n🧰 {prepared}" if prepared else "")
 
 
 def _more_startable(rest: list[dict]) -> str:
@@ -264,7 +271,11 @@ def _unblocked_all(d: dict) -> list[Block]:
         lines = [f"{label_of(c)} — {state_word(c['state'])}, {who(c.get('assignee'))}" for c in active]
         out.append(section(bullets(f"*In progress / review*: {len(active):,}", lines, more=FULL_LIST)))
     if blocked:
-        lines = [f"{label_of(c)} — waits for {id_list(c.get('waiting_for') or [], 5)}" for c in blocked]
+        lines = [
+            f"{label_of(c)} — waits for {id_list(c.get('waiting_for') or [], 5)}"
+            + (f"; 🧰 {T.prepared_note(c)}" if c.get("preparer") else "")
+            for c in blocked
+        ]
         out.append(section(bullets(f"*Blocked*: {len(blocked):,}", lines, more=FULL_LIST)))
     return out
 
@@ -287,11 +298,12 @@ def _board(reply: Reply) -> list[Block]:
         blocks.append(section(bullets("*Gates*", [gate_line(g) for g in d["gates"]])))
     if d.get("checkpoints"):
         lines = [
-            f"{T.esc(c['name'])}: {c['done']}/{c['total']}"
+            M.line(c) if "reached" in c else f"{T.esc(c['name'])}: {c['done']}/{c['total']}"
             + (f" — missing {id_list(c['missing'])}" if c["missing"] else " ✓")
             for c in d["checkpoints"]
         ]
-        blocks.append(section(bullets("*Checkpoints*", lines)))
+        blocks.append(section(bullets("🏁 *Checkpoints*", lines)))
+    blocks.extend(incident_blocks(d.get("incidents") or []))
     cp = d.get("critical_path") or {}
     if cp.get("path"):
         blocks.append(section(_critical_text(cp)))
@@ -309,8 +321,73 @@ def _board(reply: Reply) -> list[Block]:
             for f in forced
         ]
         blocks.append(section(bullets("⚠ *Forced starts still open*", lines)))
+    blocks.extend(board_watch(d))
     blocks.append(context("`/board ID` for one story · `/unblocked` for what can start"))
     return blocks
+
+
+def board_watch(d: dict) -> list[Block]:
+    """The board's reopened stories (and the work built on them since), the active mode's sprint
+    and the stories late against it, and the stories being prepared."""
+    out: list[Block] = []
+    reopened = d.get("reopened") or []
+    if reopened:
+        out.append(section(bullets("↩ *Reopened*", [reopened_line(r) for r in reopened])))
+    sprint = sprint_text(d.get("sprint"))
+    if sprint:
+        out.append(section(sprint))
+    preparations = d.get("preparations") or []
+    if preparations:
+        lines = [preparation_line(p) for p in preparations]
+        out.append(section(bullets(f"🧰 *Being prepared*: {len(preparations):,}", lines, more=FULL_LIST)))
+    return out
+
+
+def reopened_line(r: dict) -> str:
+    """"2.2 — reopened 3 Dec, in progress, @ann; ⚠ started or done on top of it since: 3.1 (in review)"."""
+    holder = f", {who(r['assignee'])}" if r.get("assignee") else ""
+    line = f"{T.esc(r['story'])} — reopened {T.day(r.get('reopened_at'))}, {state_word(r['state'])}{holder}"
+    after = r.get("after") or []
+    if after:
+        built = [f"{a['story']} ({state_word(a['state'])})" for a in after]
+        line += f"; ⚠ started or done on top of it since: {id_list(built, 6)}"
+    return line
+
+
+def sprint_text(sprint: dict | None) -> str:
+    """The current sprint of the active mode, its progress and the stories late against their
+    sprint, as one section's mrkdwn ("" without a mode)."""
+    if not sprint or sprint.get("mode") is None:
+        return ""
+    if not sprint["count"]:
+        return f"🏃 *Sprints*: the {sprint['mode']}-dev plan has none."
+    current = sprint["current"]
+    if current is None:
+        return f"🏃 *Sprints*: all {sprint['count']:,} done ✓"
+    head = (f"🏃 *Sprint*: {T.esc(current['name'])} ({current['index']} of {sprint['count']}, "
+            f"{sprint['mode']}-dev plan) — {T.sprint_progress_words(current)}")
+    late = sprint.get("late") or []
+    if not late:
+        return head
+    lines = [
+        f"{T.esc(x['story'])} ({T.esc(x['sprint'])}) — {state_word(x['state'])}"
+        + (f", {who(x['assignee'])}" if x.get("assignee") else "")
+        for x in late
+    ]
+    return head + "\n" + bullets(f"⚠ *Late against their sprint*: {len(late):,}", lines)
+
+
+def preparation_line(p: dict) -> str:
+    """"1.4 — prepared by @bob since 3 Dec; waits for 1.1"."""
+    status = f"waits for {id_list(p['waiting_for'], 6)}" if p.get("waiting_for") else "✅ can start now"
+    return f"{T.esc(p['story'])} — {T.prepared_note(p)}; {status}"
+
+
+def incident_blocks(rows: list[dict]) -> list[Block]:
+    """The open incidents (`planner.incidents.rows`), critical first: one section, capped."""
+    if not rows:
+        return []
+    return [section(bullets(f"🚨 *Open incidents*: {len(rows):,}", [I.line(r) for r in rows], more=FULL_LIST))]
 
 
 def gate_line(g: dict) -> str:
@@ -367,6 +444,8 @@ def _story(reply: Reply) -> list[Block]:
         blocks.append(section("\n".join(lines)))
     if d.get("forced") and state != "done":
         blocks.append(context("⚠ Started by a lead's bypass, past open prerequisites."))
+    if state == "todo" and d.get("preparer"):
+        blocks.append(context(f"🧰 Being {T.prepared_note(d)}."))
     history = d.get("history") or []
     if history:
         rows = [_history_line(h) for h in history[-MAX_LINES:]]
@@ -429,14 +508,16 @@ def _refusal(reply: Reply) -> list[Block]:
 
 def _next(reply: Reply) -> list[Block]:
     d = reply.data
-    plan, sid, kind = d.get("plan"), d.get("story"), d.get("reason")
+    plan, sid, kind = d.get("plan"), d.get("story"), d.get("suggestion") or d.get("reason")
     text = truncate(placeholders(reply.text), SECTION_TEXT_MAX)
-    if not sid:
+    if not sid or kind == "preparing":  # nothing to click while a preparation waits
         return [section(text)]
     if kind == "continue":
         return [section(text, review_button(plan, sid))]
     if kind == "review":
         return [section(text), ActionsBlock(elements=[done_button(plan, sid), changes_button(plan, sid)])]
+    if kind == "prepare":
+        return [section(text, prepare_button(plan, sid))]
     return [section(text, start_button(plan, sid))]
 
 
@@ -485,11 +566,19 @@ _BUILDERS: dict[str, Callable[[Reply], list[Block]]] = {
 # -- notifications -----------------------------------------------------------------------------
 
 
+MILESTONE_HEADERS = {"checkpoint": "🏁 Checkpoint {} reached", "validated": "🏁 Checkpoint {} validated",
+                     "delivered": "🎉 Plan delivered"}
+
+
 def announcement_blocks(note: Notification) -> list[dict]:
-    """A channel post after a transition; a gate passing gets a "🚦 Gate passed" header."""
+    """A channel post after a transition; a gate passing gets a "🚦 Gate passed" header, a checkpoint
+    reached or validated and the end of the plan theirs."""
     blocks: list[Block] = []
     if note.data.get("gate"):
         blocks.append(header("🚦 Gate passed"))
+    milestone = MILESTONE_HEADERS.get(str(note.data.get("milestone")))
+    if milestone:
+        blocks.append(header(milestone.format(note.data.get("checkpoint", ""))))
     lines = note.text.split("\n")
     headline = [line for line in lines if not line.startswith("Now startable:")]
     blocks.extend(text_sections("\n".join(headline), limit=2))

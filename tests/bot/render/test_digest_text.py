@@ -18,6 +18,7 @@ from tests.helpers.bot import (
     SLUG,
     STORIES,
     behind,
+    watched,
 )
 from tests.helpers.plans import read_seed
 
@@ -110,3 +111,37 @@ def test_big_plan_details_text_is_capped(big):
     assert f"… and {len(big['stale']) - 15:,} more" in text
     assert f"… and {len(big['findings']) - 15:,} more" in text
     assert len(text.split("\n")) < 200
+
+
+# -- sprints, reopened stories, preparations -----------------------------------------------------
+
+
+def test_the_summary_gives_the_current_sprint_reopened_work_and_preparations(seed):
+    first = read_seed().mode(2).sprints[0]
+    lines = digest_summary_text(watched(seed(MON + timedelta(days=3)))).split("\n")
+    n = len(first.stories)
+    assert f"🏃 *{first.name}* (1 of 4): 0/{n} done · 1 in progress · ⚠ 1 late: 1.2" in lines
+    assert "↩ *Reopened*: 1.3 — ⚠ work started or done on top of it since: 2.1" in lines
+    assert "🧰 *Being prepared*: 4.1 (<@U0CID>)" in lines
+
+
+def test_the_details_give_every_sprint_the_late_stories_reopened_work_and_preparations(seed):
+    sprints = read_seed().mode(2).sprints
+    text = digest_details_text(watched(seed(MON + timedelta(days=3))))
+    lines = text.split("\n")
+    at = lines.index("🏃 *Sprints* of the 2-dev plan — ⚠ 1 story late")
+    first = sprints[0]
+    assert lines[at + 1] == (f"  • *{first.name}* (current): 0/{len(first.stories)} done · 1 in progress — "
+                             f"open: {', '.join(first.stories)}")
+    assert lines[at + 2] == f"  • {sprints[1].name}: 0/{len(sprints[1].stories)} done (started)"
+    assert f"  • ⚠ &lt;!channel&gt; &amp; co is late against {first.name}: to do" in lines
+    assert ("  • 1.3 — reopened Tue 03 Mar 10:00, in progress, @ann; ⚠ started or done on top of it since: "
+            "2.1 (in review)") in lines
+    assert "  • 4.1 PostgreSQL persistant — prepared by <@U0CID> since 2 Mar, 3 work days; waits for 2.2" in lines
+
+
+def test_the_seed_digest_says_the_three_dev_plan_has_no_sprints(seed):
+    data = seed(MON + timedelta(days=3))
+    assert "🏃" not in digest_summary_text(data)  # the summary keeps to what there is
+    lines = digest_details_text(data).split("\n")
+    assert lines[lines.index("🏃 *Sprints*") + 1] == "  • The 3-dev plan has no sprints."

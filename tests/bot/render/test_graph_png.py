@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.render.graph_png import FILL, geometry, render_png
+from bot.render.graph_png import BYPASS, FILL, PREPARED, geometry, person_tag, render_png, watch_marks
 from planner.graph import PlanGraph
 from planner.model import Gate, Plan, Story
+from planner.staffing import Staffing
 from planner.state import State, StoryStatus
 from tests.helpers.plans import ROOT as REPO
 from tests.helpers.plans import read_seed
@@ -170,3 +171,56 @@ def test_one_shot_commands_do_not_import_matplotlib(tmp_path):
         subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=_env(tmp_path), timeout=60).returncode
         == 0
     )
+
+
+# -- open bypasses and preparations -------------------------------------------------------------
+
+
+def band(image, geo, sid: str, dy: float, x_from: float = -0.5, x_to: float = 0.5) -> list:
+    """The pixels of one row at `dy` box-heights from the centre of `sid`, from x_from to x_to box-widths."""
+    (x0, y), (x1, _) = geo.pixel(sid, dx=x_from, dy=dy), geo.pixel(sid, dx=x_to, dy=dy)
+    return [image.getpixel((x, y)) for x in range(x0, x1)]
+
+
+def test_an_open_bypass_has_a_red_dashed_outline_until_its_prerequisites_are_done(seed):
+    forced = {**statuses(**{"1.1": "done", "1.3": "in_progress"}),
+              "2.1": StoryStatus("2.1", State.REVIEW, assignee="lea", forced=True)}  # 1.3 still open
+    geo = geometry(seed, marks=frozenset({"bypass"}))
+    outline = 0.5 + 0.045 / geo.box_h  # just outside the box's top edge, where the outline runs
+    red = band(decode(render_png(seed, forced)), geo, "2.1", -outline, -0.4, 0.3)
+    assert sum(close(p, BYPASS, 40) for p in red) > len(red) // 3  # dashed: mostly red
+    closed = {**forced, "1.3": StoryStatus("1.3", State.DONE)}
+    plain = band(decode(render_png(seed, closed)), geometry(seed), "2.1", -outline, -0.4, 0.3)
+    assert not any(close(p, BYPASS, 40) for p in plain)
+
+
+def test_a_story_being_prepared_carries_a_tag(seed):
+    prepared = {"1.4": StoryStatus("1.4", State.TODO, preparer="U0BOB")}  # 1.1 not done: 1.4 waits
+    geo = geometry(seed, marks=frozenset({"prepared"}))
+    above = -0.5 - 0.1 / geo.box_h  # in the tag, above the box's top-right corner
+    tagged = band(decode(render_png(seed, prepared)), geo, "1.4", above, 0.1, 0.48)
+    assert sum(close(p, PREPARED, 12) for p in tagged) > len(tagged) // 3
+    bare = band(decode(render_png(seed, {})), geometry(seed), "1.4", above, 0.1, 0.48)
+    assert not any(close(p, PREPARED, 12) for p in bare)
+
+
+def test_marks_name_the_preparer_by_lane_and_count_what_is_open(seed):
+    staffing = Staffing(seed, 3, {"B": "U0BOB"})
+    sts = {"1.4": StoryStatus("1.4", State.TODO, preparer="U0BOB"),
+           "3.1": StoryStatus("3.1", State.TODO, preparer="cid"),
+           "1.2": StoryStatus("1.2", State.IN_PROGRESS, forced=True)}
+    watch = watch_marks(seed, sts, staffing)
+    assert watch.prepared == {"1.4": "Dev B", "3.1": "@cid"} and watch.bypass == {"1.2"}
+    assert watch.kinds == {"bypass", "prepared"}
+    assert watch_marks(seed, sts).prepared["1.4"] == "U0BOB"  # no staffing: the id as it is
+    assert person_tag("U0ZED", staffing) == "U0ZED"  # bound to no lane
+
+
+def test_two_hundred_stories_with_marks_stay_within_limits():
+    graph = PlanGraph(wide_plan(200))
+    ids = graph.plan.story_ids
+    sts = {s: StoryStatus(s, State.DONE) for s in ids[:30]}
+    sts.update({s: StoryStatus(s, State.IN_PROGRESS, forced=True) for s in ids[30::9]})
+    sts.update({s: StoryStatus(s, State.TODO, preparer="U0BOB") for s in ids[34::7] if s not in sts})
+    image = decode(render_png(graph, sts))
+    assert max(image.size) <= MAX_SIDE

@@ -6,7 +6,7 @@ import json
 
 from planner.state import fold_events
 from tests.helpers.bot import SEED_TEXT, SLUG, STORIES
-from tests.helpers.plans import named_ids
+from tests.helpers.plans import checkpoint_blocks, named_ids
 from tests.helpers.slack import CHANNEL
 
 LEAD, ANN, BOB, CAT = "U0LEAD", "U0ANN", "U0BOB", "U0CAT"
@@ -35,6 +35,20 @@ def expected_dms(done_before: set, sid: str) -> dict:
     for story in sorted(new):
         told.setdefault(LANES[LANE_OF[story]], []).append(story)
     return told
+
+
+CHECKPOINTS = checkpoint_blocks(SEED_TEXT)  # name -> (stories, proofs), read off the seed
+
+
+def milestones(done_before: set, sid: str) -> list[str]:
+    """The announcements the done of `sid` adds: each checkpoint whose last story it is, then the end
+    of the plan when it is the last story."""
+    done = done_before | {sid}
+    said = [f"🏁 Checkpoint {name} reached: {', '.join(ids)}" for name, (ids, _) in CHECKPOINTS.items()
+            if set(ids) <= done and not set(ids) <= done_before]
+    if done == set(AFTER):
+        said.append(f"🎉 {SLUG} is delivered: all {STORIES} stories done in ")
+    return said
 
 
 def reviewer_for(owner: str) -> str:
@@ -111,9 +125,15 @@ async def test_the_whole_seed_plan_over_http(workspace, seeded_service):
             answer = (await workspace.command(reviewer, "/done", f"{sid} {LINK}{step}"))["reply"]
             assert f"{sid}" in answer.text and "is done, approved by" in answer.text
         expected = expected_dms(set(delivered), sid)
+        announced = milestones(set(delivered), sid)
         confirmation = 1 if step % 2 == 0 else 0  # the modal's submitter is told by DM it went through
-        news = await posts_after(slack, "chat.postMessage", posted, 1 + len(expected) + confirmation)
+        news = await posts_after(slack, "chat.postMessage", posted,
+                                 1 + len(announced) + len(expected) + confirmation)
         channel_post = next(c for c in news if c.args["channel"] == CHANNEL)
+        # right after the done's own post: a checkpoint reached, the end of the plan, with their header
+        said = [c for c in news if c.args["channel"] == CHANNEL][1:]
+        assert [c.args["text"][:len(a)] for c, a in zip(said, announced, strict=True)] == announced
+        assert all(c.args["blocks"][0]["type"] == "header" for c in said)
         assert f"{sid}" in channel_post.args["text"] and "is done" in channel_post.args["text"]
         if sid in GATES:
             assert channel_post.args["text"].startswith("🚦 Gate passed")

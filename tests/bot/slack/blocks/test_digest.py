@@ -10,7 +10,7 @@ from fakeslack.blocks import check_blocks as fake_check_blocks
 from bot.render.digest_text import summary_lines
 from bot.slack.blocks.digest import digest_main_blocks, digest_thread_blocks
 from bot.slack.blocks.limits import MESSAGE_JSON_MAX, check_message
-from tests.helpers.bot import MON, NASTY, SLUG
+from tests.helpers.bot import MON, NASTY, SLUG, watched
 from tests.helpers.plans import read_seed
 
 SEED_FINDINGS = len(read_seed().findings)
@@ -93,13 +93,14 @@ def test_thread_blocks_hold_each_section(seed):
         "🚦 *Gates*",
         "🏁 *Checkpoints*",
         "🔥 *Critical path*",
+        "🏃 *Sprints*",  # the 3-dev plan has none, and says so
         "🔄 *Changes since Mon 02 Mar 09:00*",
         "▶ *Startable*: 2",
         "👀 *Reviews waiting*: 1",
         "⚠ *Forced starts still open* (no lasting bypass): 1",
         f"🔎 *Plan findings*: {SEED_FINDINGS}",
     ]
-    forced = sections[6]
+    forced = sections[7]
     assert (
         "• 3.1 — forced by @lea (&lt;!channel&gt; &amp; co alerting first)" in forced
         and "still waits for 2.2" in forced
@@ -131,6 +132,7 @@ def test_big_plan_thread_fits_and_counts_what_it_leaves_out(big):
         "🚦 *Gates*",
         "🏁 *Checkpoints*",
         "🔥 *Critical path*",
+        "🏃 *Sprints*",
         "🔄 *Changes since Tue 10 Feb 09",
         "▶ *Startable*",
         "👀 *Reviews waiting*",
@@ -160,3 +162,16 @@ def test_big_plan_thread_splits_long_sections_within_the_limits(big):
     assert following.startswith("• ")  # the reviews go on in a second block
     shown = sum(t.count("• ") for t in sections[starts[0] : starts[0] + 3] if not t.startswith("💤"))
     assert shown > 15
+
+
+def test_sprints_reopened_work_and_preparations_reach_the_message_and_its_thread(seed):
+    data = watched(seed(MON + timedelta(days=3), since=MON))
+    main = texts(slack_accepts(digest_main_blocks(data)))
+    assert any(t.startswith("🏃 *Sprint 1* (1 of 4)") and t.endswith("⚠ 1 late: 1.2") for t in main)
+    assert "↩ *Reopened*: 1.3 — ⚠ work started or done on top of it since: 2.1" in main
+    assert "🧰 *Being prepared*: 4.1 (<@U0CID>)" in main
+    sections = thread_sections(slack_accepts(digest_thread_blocks(data)))
+    titles = [s.split("\n")[0] for s in sections]
+    assert "🏃 *Sprints* of the 2-dev plan — ⚠ 1 story late" in titles
+    assert "↩ *Reopened*: 1" in titles and "🧰 *Being prepared*: 1" in titles
+    assert "<!channel>" not in "\n".join(sections)

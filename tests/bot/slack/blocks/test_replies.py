@@ -1,12 +1,13 @@
 """Replies, announcements and DMs as Block Kit: what a person sees in Slack, and that Slack would accept it."""
 
 import json
+from datetime import datetime
 
 import pytest
 from fakeslack.blocks import check_view as fake_check_view
 
 from bot.service.replies import Notification, Reply
-from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_REVIEW, ACTION_START
+from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_PREPARE, ACTION_REVIEW, ACTION_START
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.replies import announcement_blocks, dm_blocks, reply_blocks
 from planner.board import board, story_card, unblocked
@@ -302,9 +303,12 @@ def test_refusal_shows_reason_and_warning():
     ("kind", "expected"),
     [
         ("lane", [ACTION_START]),
+        ("prepared", [ACTION_START]),
         ("elsewhere", [ACTION_START]),
         ("continue", [ACTION_REVIEW]),
         ("review", [ACTION_DONE, ACTION_CHANGES]),
+        ("prepare", [ACTION_PREPARE]),
+        ("preparing", []),
         ("nothing", []),
     ],
 )
@@ -435,3 +439,50 @@ def test_usage_placeholders_do_not_become_links():
     assert "/review 1.2 &lt;link&gt; when ready, <@U0ALICE> <https://x|pr>" in text
     help_text = all_text(reply_blocks(Reply(True, "/start ID force <reason>", kind="help")))
     assert "force &lt;reason&gt;" in help_text
+
+
+# -- preparations, reopened stories, sprints ---------------------------------------------------------
+
+PREPARED_AT = "2026-03-02T09:00:00+01:00"
+
+
+def test_board_shows_reopened_work_the_sprint_late_stories_and_preparations(small):
+    statuses = {"1.1": StoryStatus("1.1", State.DONE)}
+    data = board(small, statuses)
+    data.update(
+        reopened=[{"story": "1.1", "label": "1.1", "state": "in_progress", "assignee": "U0ALICE",
+                   "reopened_at": "2026-03-03T10:00:00+01:00",
+                   "after": [{"story": "1.3", "state": "review", "assignee": "U0BOB"}]}],
+        sprint={"mode": 4, "count": 3, "all_done": False, "outside": [], "sprints": [],
+                "current": {"name": NASTY, "index": 2, "done": 1, "total": 4, "in_progress": 2, "review": 0},
+                "late": [{"story": "1.1", "label": "1.1", "sprint": "Sprint 1", "index": 1, "state": "in_progress",
+                          "assignee": "U0ALICE"}]},
+        preparations=[{"story": "1.5", "label": "1.5", "preparer": "U0BOB", "prepared_since": PREPARED_AT,
+                       "waiting_for": ["1.1"], "startable": False}],
+    )
+    blocks = slack_accepts(reply_blocks(Reply(True, "t", kind="board", data={"plan": "big", **data})))
+    texts = mrkdwn_texts(blocks)
+    assert ("↩ *Reopened*\n• 1.1 — reopened 3 Mar, in progress, <@U0ALICE>; ⚠ started or done on top of it "
+            "since: 1.3 (in review)") in texts
+    assert (f"🏃 *Sprint*: {NASTY_ESCAPED} (2 of 3, 4-dev plan) — 1/4 done · 2 in progress\n"
+            "⚠ *Late against their sprint*: 1\n• 1.1 (Sprint 1) — in progress, <@U0ALICE>") in texts
+    assert "🧰 *Being prepared*: 1\n• 1.5 — prepared by <@U0BOB> since 2 Mar; waits for 1.1" in texts
+    assert texts[-1].startswith("`/board ID`")  # the hint stays last
+    data["sprint"] = board(small, statuses)["sprint"]  # the generated plan's mode has no sprints
+    blocks = reply_blocks(Reply(True, "t", kind="board", data={"plan": "big", **data}))
+    assert "🏃 *Sprints*: the 4-dev plan has none." in mrkdwn_texts(blocks)
+
+
+def test_unblocked_and_a_story_say_who_prepares_it():
+    staffing = make_plan(6, entry_gate=True)
+    prepared = StoryStatus("1.2", State.TODO, preparer="U0BOB", prepared_since=datetime.fromisoformat(PREPARED_AT))
+    blocks = slack_accepts(reply_blocks(unblocked_reply(staffing, {"1.2": prepared}, scope="all")))
+    blocked = next(t for t in mrkdwn_texts(blocks) if t.startswith("*Blocked*"))
+    assert f"• 1.2 {NASTY_ESCAPED} — waits for 1.1; 🧰 prepared by <@U0BOB> since 2 Mar" in blocked
+    ready = {"1.1": StoryStatus("1.1", State.DONE), "1.2": prepared}
+    blocks = slack_accepts(reply_blocks(unblocked_reply(staffing, ready)))
+    assert any(t.startswith(f"*1.2 {NASTY_ESCAPED}*") and t.endswith("🧰 prepared by <@U0BOB> since 2 Mar")
+               for t in mrkdwn_texts(blocks))
+    card = story_card("1.2", staffing, {"1.2": prepared})
+    blocks = slack_accepts(reply_blocks(story_reply(card, open_prerequisites=["1.1"])))
+    assert "🧰 Being prepared by <@U0BOB> since 2 Mar." in mrkdwn_texts(blocks)
