@@ -116,6 +116,15 @@ class Staffing:
         return all(_status(statuses, s).state != State.TODO for s in self.plan.story_ids
                    if s != story_id and s not in self.plan.finalisation)
 
+    def newly_open(self, before: Mapping[str, StoryStatus], after: Mapping[str, StoryStatus]) -> list[str]:
+        """Stories that a move made takeable: startable and due in `after`, not in `before` — who to
+        tell. A finalisation story opens when the last other story leaves to-do, as /next sees it."""
+        def takeable(statuses: Mapping[str, StoryStatus]) -> list[str]:
+            return [s for s in self.graph.startable(statuses) if self.finalisation_due(s, statuses)]
+
+        was = set(takeable(before))
+        return [s for s in takeable(after) if s not in was]
+
     def next_for(self, person: str, statuses: Mapping[str, StoryStatus]) -> Suggestion:
         """What `person` should do next, in this order (`NEXT_ORDER`):
 
@@ -206,8 +215,12 @@ class Staffing:
 
     def _opened_at(self, story_id: str, statuses: Mapping[str, StoryStatus]) -> datetime | None:
         """When the story became startable, as far as the states tell: its last prerequisite done, or
-        its own return to to do (a release). None when no time is known (open from the start)."""
-        times = [t for t in (_status(statuses, p).since for p in self.graph.prerequisites(story_id)) if t]
+        its own return to to do (a release). None when no time is known (open from the start). A
+        finalisation story opens with the last move of any other story (it is due once none is to do),
+        so it stays with its taker: nobody "moves on" past the story they are on."""
+        waited = (self.graph.prerequisites(story_id) if story_id not in self.plan.finalisation
+                  else [s for s in self.plan.story_ids if s != story_id])
+        times = [t for t in (_status(statuses, p).since for p in waited) if t]
         own = _status(statuses, story_id).since
         return max([*times, own] if own else times, default=None)
 

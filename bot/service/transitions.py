@@ -76,7 +76,7 @@ def transition(call: Call, req: Request) -> Reply:
                      data={"story": req.story_id, "duplicate": True})
     after = {**before, req.story_id: result.status}
     try:
-        return milestones.announced(call, stored, after, moved(ctx, req, stored, ctx.graph.newly_startable(before, after)))
+        return milestones.announced(call, stored, after, moved(ctx, req, stored, ctx.staffing.newly_open(before, after)))
     except Exception:  # the move is committed: say so, even though its announcements could not be made
         ref = new_ref()
         log.exception("%s %s recorded, but its reply failed (ref %s)", req.action.value, req.story_id, ref)

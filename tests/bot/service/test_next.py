@@ -135,7 +135,7 @@ def rank(service, person: str, suggestion: str, story: str | None) -> tuple[int,
 def check_agreement(service, reply) -> None:
     """Every DM this move sent that announces newly startable stories to X: /next for X proposes
     the story, or something earlier in X's order; /next for anyone else proposes none of them.
-    A finalisation story not yet due is announced but proposed later, once no other story is to do."""
+    A finalisation story is announced only once it is due (no other story to do), as /next proposes it."""
     ctx = service.context()
     nexts = {p: ok(service, p, "/next").data for p in PEOPLE}
     for note in reply.notifications:
@@ -146,8 +146,7 @@ def check_agreement(service, reply) -> None:
             for other in PEOPLE:
                 if other != taker:
                     assert nexts[other]["story"] != sid, (other, sid, "announced to", taker)
-            if not ctx.staffing.finalisation_due(sid, ctx.statuses):
-                continue
+            assert ctx.staffing.finalisation_due(sid, ctx.statuses), (sid, "announced before it is due")
             kind = "prepared" if ctx.status(sid).preparer == taker else "lane"
             mine = nexts[taker]
             assert mine["story"] == sid or rank(service, taker, mine["suggestion"], mine["story"]) < rank(

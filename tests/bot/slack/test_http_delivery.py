@@ -30,7 +30,8 @@ def expected_dms(done_before: set, sid: str) -> dict:
     """Who must be told what, when `sid` is done: each lane owner once, with their new stories."""
     def startable(done):
         return {s for s, needs in AFTER.items() if s not in done and needs <= done}
-    new = startable(done_before | {sid}) - startable(done_before)
+    # 5.4 is finalised at the end: it opens when the last other story starts, not on a done.
+    new = startable(done_before | {sid}) - startable(done_before) - {"5.4"}
     told: dict = {}
     for story in sorted(new):
         told.setdefault(LANES[LANE_OF[story]], []).append(story)
@@ -73,7 +74,7 @@ async def test_the_whole_seed_plan_over_http(workspace, seeded_service):
 
     delivered = []
     assert set(AFTER) == set(LANE_OF) == set(named_ids(SEED_TEXT))  # the hand-read model covers the seed
-    assert expected_dms(set(), "1.1") == {ANN: ["1.3"], BOB: ["1.4", "2.4", "5.3", "5.4"]}
+    assert expected_dms(set(), "1.1") == {ANN: ["1.3"], BOB: ["1.4", "2.4", "5.3"]}
     for step in range(STORIES):
         first = await workspace.command(ANN, "/unblocked")
         reply = first["reply"]
@@ -94,8 +95,12 @@ async def test_the_whole_seed_plan_over_http(workspace, seeded_service):
         else:
             answer = (await workspace.command(owner, "/start", sid))["reply"]
         assert answer.text.startswith(f"▶ <@{owner}> started {sid}"), answer.text
-        announce = await posts_after(slack, "chat.postMessage", posted, 1)
+        last_other = sid != "5.4" and len(delivered) == STORIES - 2  # 5.4 opens: nothing else is to do
+        announce = await posts_after(slack, "chat.postMessage", posted, 2 if last_other else 1)
         assert announce[0].args["channel"] == CHANNEL and f"started {sid}" in announce[0].args["text"]
+        if last_other:
+            assert dm_user(slack, announce[1]) == LANES[LANE_OF["5.4"]]
+            assert announce[1].args["text"].startswith("Now startable in your lane: 5.4")
 
         # review, naming a reviewer: the reviewer gets a DM with Approve / Request changes
         reviewer = reviewer_for(owner)
