@@ -152,11 +152,22 @@ class Staffing:
             return Suggestion(sid, kind, lane=lane.key if lane else None, critical=graph.is_critical(sid),
                               gate=gate.kind if gate else None, waits_for=tuple(waits))
 
-        reviews = [s for s in ids if st(s).state == State.REVIEW and st(s).reviewer == person
-                   and (s not in self.plan.finalisation or not graph.unfinished_others(s, statuses))]
+        def due_review(s: str) -> bool:
+            return st(s).state == State.REVIEW and (s not in self.plan.finalisation
+                                                    or not graph.unfinished_others(s, statuses))
+
+        def first_review(sids: list[str]) -> str:
+            return min(sids, key=lambda s: (not (self.plan.gate_of(s) or graph.is_critical(s)), key(s)))
+
+        reviews = [s for s in ids if due_review(s) and st(s).reviewer == person]
+        # A review nobody was named for waits on anyone who did not work on it: first thing for
+        # someone without a lane (a lead), else once their own lane has nothing to start or prepare.
+        open_reviews = [s for s in ids if due_review(s) and not st(s).reviewer
+                        and person not in (*st(s).authors, st(s).assignee)]
+        if not self.lanes_of(person):
+            reviews += open_reviews
         if reviews:
-            sid = min(reviews, key=lambda s: (not (self.plan.gate_of(s) or graph.is_critical(s)), key(s)))
-            return suggest(sid, "review")
+            return suggest(first_review(reviews), "review")
         held = [s for s in ids if st(s).state == State.IN_PROGRESS and st(s).assignee == person]
         if held:
             sid = min(held, key=key)
@@ -191,6 +202,8 @@ class Staffing:
         finished = bool(mine) and all(st(s).state == State.DONE for s in mine)
         later = tuple(s for s in self.plan.finalisation if (s in mine or st(s).preparer == person)
                       and st(s).state == State.TODO and not self.finalisation_due(s, statuses))
+        if open_reviews:
+            return replace(suggest(first_review(open_reviews), "review"), lane_finished=finished)
         busy = _busy_since(statuses)
         pool = [s for s in free if self._free_for(person, s, statuses, busy)]
         if pool:

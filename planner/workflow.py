@@ -145,7 +145,7 @@ def _start(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mappin
     open_prereqs = graph.open_prerequisites(req.story_id, statuses)
     if open_prereqs:
         return _refuse(req, "not-startable", waiting=_waitings(open_prereqs, statuses))
-    if status.preparer and status.preparer != req.actor:
+    if status.preparer and status.preparer != req.actor and not (req.is_lead and (req.reason or "").strip()):
         return _refuse(req, "prepared-by-other", holder=status.preparer, since=status.prepared_since)
     return _ok(req)
 

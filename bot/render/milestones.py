@@ -163,4 +163,7 @@ def proofs_refusal(decision: ProofDecision) -> str:
                 f"{'is' if len(status.held_by) == 1 else 'are'} open (the plan's rule: every critical "
                 f"incident ⇒ fix + runbook).\n"
                 f"Close it first: {esc(f'/incident close {first.key} <fix link> <runbook link>')}")
+    if code == "cannot-validate":
+        return (f"You did every story of checkpoint {name}, so another lead validates its proofs "
+                "(they are already attached).\nAsk another lead: /team shows them.")
     return f"Checkpoint {name}: not allowed ({esc(code)})."

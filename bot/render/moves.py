@@ -14,14 +14,17 @@ from planner.state import STATE_WORDS, Action, State
 
 
 def headline(action: Action, *, actor: str, label: str, evidence: str | None, reviewer: str | None,
-             reason: str | None, gate: str | None, person: str | None = None, holder: str | None = None) -> str:
+             reason: str | None, gate: str | None, person: str | None = None, holder: str | None = None,
+             preparer: str | None = None) -> str:
     """"✅ 4.1 (…) is done, approved by @lea — https://…", prefixed "🚦 Gate passed (data)" for a gate."""
     who, shown = mention(actor), esc(label)
     link = f" — {esc(evidence)}" if evidence else ""
     why = f" Reason: {esc(reason)}" if reason else ""
     note = f" Note: {esc(reason)}" if reason else ""
     text = {
-        Action.START: f"▶ {who} started {shown}.",
+        Action.START: (f"▶ {who} started {shown} over {mention(person)}'s preparation.{why}" if person and person == preparer
+                       else f"▶ {who} started {shown} (from {mention(person)}'s lane)." if person
+                       else f"▶ {who} started {shown}."),
         Action.FORCE_START: f"⚠ {who} forced the start of {shown} past open prerequisites.{why}",
         Action.REVIEW: f"👀 {shown} is in review{link}" + (f" — reviewer {mention(reviewer)}." if reviewer else ".")
         + note,
@@ -29,11 +32,12 @@ def headline(action: Action, *, actor: str, label: str, evidence: str | None, re
         Action.DONE: f"✅ {shown} is done, approved by {who}{link}.{note}",
         Action.REOPEN: f"⟲ {who} reopened {shown}.{why}",
         Action.PREPARE: f"🛠 {who} is preparing {shown} while it waits.",
-        Action.UNPREPARE: f"🛠 {who} stopped preparing {shown}.",
+        Action.UNPREPARE: (f"🛠 {who} ended {mention(person)}'s preparation of {shown}." if person
+                           else f"🛠 {who} stopped preparing {shown}."),
         Action.ASSIGN: (f"🤝 {who} handed {shown} to {mention(person)}." if actor == holder
                         else f"🤝 {who} handed {shown} from {mention(holder)} to {mention(person)}."),
-        Action.RELEASE: (f"↩ {who} released {shown}: it is back to do." if actor == holder
-                         else f"↩ {who} released {shown} from {mention(holder)}: it is back to do."),
+        Action.RELEASE: (f"↩ {who} released {shown}: it is back in to-do." if actor == holder
+                         else f"↩ {who} released {shown} from {mention(holder)}: it is back in to-do."),
     }[action]
     if gate and action == Action.DONE:
         text = f"🚦 Gate passed ({esc(gate)}): {text}"
@@ -62,8 +66,8 @@ def review_request_dm(*, actor: str, label: str, story: str, evidence: str | Non
                       again: bool = False) -> str:
     link = f" — {esc(evidence)}" if evidence else ""
     said = f"\nNote: {esc(note)}" if note else ""
-    asks = "asks you to review again" if again else "asks you to review"
-    return (f"{mention(actor)} {asks} {esc(label)}{link}.{said}\nApprove: /done {story} &lt;evidence link&gt; · "
+    again_ = " again" if again else ""
+    return (f"{mention(actor)} asks you to review {esc(label)}{again_}{link}.{said}\nApprove: /done {story} &lt;evidence link&gt; · "
             f"Request changes: /review {story} changes &lt;what&gt;")
 
 
@@ -74,9 +78,19 @@ def preparer_dm(done: str, stories: Sequence[str], labels: Sequence[str]) -> str
     return f"{done} is done: {shown} {yours} (you prepared it) — /start {stories[0]}"
 
 
+def gate_released(kind: str, label: str, reopened: str) -> str:
+    """A gate whose done was not announced while something it rests on was reopened."""
+    return f"🚦 Gate passed ({esc(kind)}): {esc(label)} — held back while {reopened} was reopened."
+
+
+def also_in_lane(labels: Sequence[str]) -> str:
+    """After a preparer's news, what else opened in their lane (one DM, one story to start)."""
+    return f"Also startable in your lane: {', '.join(esc(label) for label in labels)}."
+
+
 def took_from_lane(story: str, owner: str) -> str:
     """Said to someone who starts a story of another person's lane: allowed, said and recorded."""
-    return f"You took {story} from {mention(owner)}'s lane; they will see it on the board."
+    return f"You took {story} from {mention(owner)}'s lane: they are told, and its history shows it."
 
 
 def reopened_dm(*, actor: str, label: str, story: str, reason: str | None) -> str:
@@ -94,7 +108,15 @@ def handed_away_dm(*, actor: str, label: str, to: str | None) -> str:
 
 
 def released_dm(*, actor: str, label: str) -> str:
-    return f"{mention(actor)} released your {esc(label)}: it is back to do."
+    return f"{mention(actor)} released your {esc(label)}: it is back in to-do."
+
+
+def preparation_ended_dm(*, actor: str, label: str) -> str:
+    return f"{mention(actor)} ended your preparation of {esc(label)}."
+
+
+def took_from_your_lane_dm(*, actor: str, label: str) -> str:
+    return f"{mention(actor)} took {esc(label)} from your lane."
 
 
 def preparation_overridden_dm(*, actor: str, label: str, reason: str | None) -> str:

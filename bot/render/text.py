@@ -234,16 +234,24 @@ def story_text(data: dict) -> str:
     if data["unblocks_ids"]:
         lines.append(f"Unblocks: {', '.join(data['unblocks_ids'][:20])}"
                      + (f" (+{len(data['unblocks_ids']) - 20})" if len(data["unblocks_ids"]) > 20 else ""))
+    if data.get("reviewer"):
+        lines.append(f"Reviewer: {who(data['reviewer'])}")
+    if data.get("reopened_at"):
+        lines.append(f"⟲ Reopened on {data['reopened_at'][:10]}: being redone.")
     if data["evidence"]:
         lines.append(f"Evidence: {esc(data['evidence'])}")
-    if data["forced"]:
-        lines.append("⚠ Started by a lead's bypass.")
+    if data.get("bypass_open"):
+        lines.append(f"⚠ Started by a lead's bypass: it can't be done until {', '.join(data['open_prerequisites'])} "
+                     "are done.")
+    for incident in data.get("incidents", []):
+        lines.append(f"🚨 {esc(incident)}")
     if data["state"] == "todo" and data.get("preparer"):
         lines.append(f"Being {prepared_note(data)}.")
     if data["history"]:
         lines.append("History:")
         for h in data["history"][-15:]:
-            extra = "".join(f" {esc(h[k])}" for k in ("evidence", "reason") if h.get(k))
+            extra = (f" → {who(h['person'])}" if h.get("person") else "") + "".join(
+                f" {esc(h[k])}" for k in ("evidence", "reason") if h.get(k))
             lines.append(f"  {h['at'][:16].replace('T', ' ')} {who(h['actor'])} {h['action']}: "
                          f"{STATE_WORDS_BY_VALUE[h['from']]} → {STATE_WORDS_BY_VALUE[h['to']]}{extra}")
     return "\n".join(lines)
@@ -323,6 +331,11 @@ def internal_error_text(ref: str) -> str:
     return (f"Something went wrong on our side (ref {ref}). If you were changing something, /board shows "
             "whether it was recorded before you try again; if it keeps happening, give this reference to "
             "whoever runs deliverybot.")
+
+
+def database_unavailable_text(sentence: str) -> str:
+    """A command the database could not serve (storage.errors): what is wrong, that nothing changed."""
+    return f"deliverybot can't save right now ({esc(sentence)}); nothing was changed — try again"
 
 
 def graph_not_posted_text(error: str) -> str:

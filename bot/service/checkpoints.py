@@ -12,6 +12,8 @@ and log as they are then; a refusal writes nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.render import milestones as say
 from bot.render.mrkdwn import esc
 from bot.service import milestones
@@ -47,6 +49,9 @@ def command(call: Call) -> Reply:
         if not links and call.is_lead and status.latest is not None:
             links = status.latest.links  # a lead validates the proofs someone attached
         decision = proofs.decide_proofs(status, call.actor, call.is_lead, " ".join(links) or None)
+        if decision.allowed and not decision.validates and not given.links:
+            # Nothing new to record: the proofs are already attached, and this lead can't validate them.
+            decision = replace(decision, allowed=False, code="cannot-validate")
         if not decision.allowed:
             return refusal(say.proofs_refusal(decision), decision.code, checkpoint=checkpoint.name,
                            missing=list(status.missing), incidents=[i.key for i in status.held_by])

@@ -41,6 +41,8 @@ def board_command(call: Call) -> Reply:
         return Reply(True, T.board_text(ctx.slug, data), kind="board", data={"plan": ctx.slug, **data})
     sid = call.known_story(call.args[0])
     data = story_file(sid, ctx.staffing, ctx.statuses, call.store.events(ctx.slug, sid))
+    data["incidents"] = [f"{i.key} {i.severity} open since {i.opened_at:%Y-%m-%d}: {i.what}"
+                         for i in ctx.incidents.values() if i.is_open and i.story == sid]
     return Reply(True, T.story_text(data), kind="story", data={"plan": ctx.slug, **data})
 
 

@@ -85,6 +85,11 @@ def test_a_lead_who_did_every_story_does_not_validate_alone(service):
     assert plain(reply.text) == (f"📎 @lea attached the proofs of checkpoint A: {PROOF}.\n"
                                  "@lea did every one of its stories, so another lead validates them: "
                                  "/checkpoint A (these proofs) or with their own links.")
+    before = len(service.store.audit(SLUG))
+    again = service.handle("lea", "/checkpoint A")  # the same proofs, by the same lead: nothing new
+    assert not again.ok and again.data["error"] == "cannot-validate"
+    assert plain(again.text).startswith("You did every story of checkpoint A, so another lead validates")
+    assert len(service.store.audit(SLUG)) == before
     service.store.add_lead("max", "test")
     assert ok(service, "max", "/checkpoint A").data["validated"]
 

@@ -57,10 +57,13 @@ def test_section_8_prepare_while_1_1_is_worked_then_the_preparers_go_first(team)
     assert team("carol", "/start 1.4", expect=1)["data"]["error"] == "not-startable"
 
     team("alice", f"/review 1.1 {PR} {CI} @bob hardening + VPN ok")
-    done = team("bob", f"/done 1.1 {PROOF}")
+    done = team("lea", f"/done 1.1 {PROOF}")  # a lead, in the named reviewer's place
     dms = team.dms(done)
-    assert dms[0] == ("bob", "1.1 is done: 1.4 is yours (you prepared it) — /start 1.4")  # told first
-    assert any(to == "bob" and dm.startswith("Now startable in your lane: 2.4, 5.3") for to, dm in dms[1:])
+    # Told first, in one DM that asks for one story: the one /next offers.
+    assert dms[0] == ("bob", "1.1 is done: 1.4 is yours (you prepared it) — /start 1.4\n"
+                             "Also startable in your lane: 2.4, 5.3.")
+    assert [to for to, _ in dms].count("bob") == 1
+    assert "1.4" in team("bob", "/next")["text"]
     refused = team("carol", "/start 1.4", expect=1)
     assert refused["data"]["error"] == "prepared-by-other"
     assert refused["text"].startswith("1.4 is prepared by @bob since ")
@@ -92,7 +95,7 @@ def test_a_named_reviewer_or_a_lead_approves_and_is_asked_again_after_changes(te
     team("bob", "/review 1.1 changes add the VPN proof")
     again = team("alice", f"/review 1.1 {PR} {CI}")
     assert "reviewer @bob" in again["text"]
-    assert team.dms(again) == [("bob", f"@alice asks you to review again 1.1 baseline hardening — {PR} {CI}.\n"
+    assert team.dms(again) == [("bob", f"@alice asks you to review 1.1 baseline hardening again — {PR} {CI}.\n"
                                        "Approve: /done 1.1 &lt;evidence link&gt; · Request changes: /review 1.1 changes &lt;what&gt;")]
     team("lea", f"/done 1.1 {PROOF}")  # a lead may approve in the reviewer's place
 
@@ -119,7 +122,7 @@ def test_hand_over_and_release_are_announced_and_tell_the_people_concerned(team)
         ("alice", "@lea handed your 1.1 baseline hardening to @carol."),
         ("carol", "@lea handed you 1.1 baseline hardening (from @alice). When it is ready: /review 1.1 &lt;link&gt;")]
     released = team("carol", "/release 1.1")
-    assert released["text"].startswith("↩ @carol released 1.1 baseline hardening: it is back to do.")
+    assert released["text"].startswith("↩ @carol released 1.1 baseline hardening: it is back in to-do.")
     assert released["data"]["newly_startable"] == ["1.1"]
     assert team.dms(released) == [("alice", "Now startable in your lane: 1.1 baseline hardening. "
                                             "Take it with /start 1.1.")]
@@ -128,8 +131,10 @@ def test_hand_over_and_release_are_announced_and_tell_the_people_concerned(team)
 
 def test_taking_a_story_of_another_lane_is_allowed_said_and_recorded(team):
     took = team("bob", "/start 1.1")
-    assert took["text"].endswith("You took 1.1 from @alice's lane; they will see it on the board.")
+    assert took["text"] == ("▶ @bob started 1.1 baseline hardening (from @alice's lane).\n"
+                            "You took 1.1 from @alice's lane: they are told, and its history shows it.")
     assert took["data"]["person"] == "alice"
+    assert team.dms(took) == [("alice", "@bob took 1.1 baseline hardening from your lane.")]
     [event] = team.store.events(SLUG, "1.1")
     assert (event.actor, event.person) == ("bob", "alice")
 
@@ -153,10 +158,28 @@ def test_a_lead_overrides_a_preparation_with_a_reason_and_the_preparer_hears_it(
     team("alice", f"/review 1.1 {PR}")
     team("carol", f"/done 1.1 {PROOF}")
     forced = team("lea", "/start 1.4 force bob is on leave")
-    assert forced["data"]["person"] == "bob"
+    assert forced["data"]["person"] == "bob" and forced["data"]["action"] == "start"  # nothing to bypass
+    assert forced["text"] == "▶ @lea started 1.4 over @bob's preparation. Reason: bob is on leave"
+    assert "bypass" not in team("lea", "/board 1.4")["text"]
     assert ("bob", "@lea started 1.4, which you were preparing (a lead's override). Reason: bob is on leave") in \
         team.dms(forced)
     assert team("bob", "/prepare 1.4 off", expect=1)["data"]["error"] == "not-preparer"
+
+
+def test_a_lead_ends_a_preparation_and_the_preparer_is_told(team):
+    team("alice", "/start 1.1")
+    team("bob", "/prepare 1.4")
+    assert team("carol", "/prepare 1.4", expect=1)["text"].startswith("1.4 is already prepared by @bob since ")
+    ended = team("lea", "/prepare 1.4 off")
+    assert ended["text"] == "🛠 @lea ended @bob's preparation of 1.4."
+    assert team.dms(ended) == [("bob", "@lea ended your preparation of 1.4.")]
+
+
+def test_a_review_nobody_was_named_for_is_proposed_to_who_can_take_it(team):
+    team("alice", "/start 1.1")
+    team("alice", f"/review 1.1 {PR}")
+    assert team("lea", "/next")["data"]["story"] == "1.1"  # a lead without a lane: first thing
+    assert team("alice", "/next")["data"]["story"] != "1.1"  # never to who did it
 
 
 def test_a_reopened_story_tells_its_holder_and_holds_back_the_gate_announcements_after_it(team):
@@ -177,6 +200,17 @@ def test_a_reopened_story_tells_its_holder_and_holds_back_the_gate_announcements
     assert gate["text"].startswith("✅ 2.2 Argo App-of-Apps is done, approved by @carol")
     assert "Gate passed" not in gate["notifications"][0]["text"]
     team("alice", f"/review 1.3 {PR}")
-    team("bob", f"/done 1.3 {PROOF}")
+    again = team("bob", f"/done 1.3 {PROOF}")
+    assert again["text"].split("\n")[1] == ("🚦 Gate passed (acceleration): 2.2 Argo App-of-Apps — held back while 1.3 "
+                                            "was reopened.")
     passed = deliver("4.1", "carol", "bob")  # nothing reopened any more: the data gate is announced
     assert passed["text"].startswith("🚦 Gate passed (data): ✅ 4.1 PostgreSQL persistant is done")
+
+
+def test_every_link_is_checked_wherever_it_stands_and_a_typed_list_keeps_its_links(team):
+    team("alice", "/start 1.1")
+    slipped = team("alice", f"/review 1.1 {PR} voir aussi javascript:alert(1)", expect=1)
+    assert slipped["data"]["error"] == "bad-link"
+    sent = team("alice", f"/review 1.1 {PR}, {CI} voir la CI")
+    [event] = [e for e in team.store.events(SLUG, "1.1") if e.action == "review"]
+    assert (event.evidence, event.reason) == (f"{PR} {CI}", "voir la CI") and sent["ok"]

@@ -95,7 +95,8 @@ async def test_the_whole_seed_plan_over_http(workspace, seeded_service):
         else:
             answer = (await workspace.command(owner, "/start", sid))["reply"]
         assert answer.text.startswith(f"▶ <@{owner}> started {sid}"), answer.text
-        last_other = sid != "5.4" and len(delivered) == STORIES - 2  # 5.4 opens: nothing else is to do
+        # 5.4 opens when nothing else is to do; its owner hears it, unless they just started that story
+        last_other = sid != "5.4" and len(delivered) == STORIES - 2 and owner != LANES[LANE_OF["5.4"]]
         announce = await posts_after(slack, "chat.postMessage", posted, 2 if last_other else 1)
         assert announce[0].args["channel"] == CHANNEL and f"started {sid}" in announce[0].args["text"]
         if last_other:
@@ -130,6 +131,7 @@ async def test_the_whole_seed_plan_over_http(workspace, seeded_service):
             answer = (await workspace.command(reviewer, "/done", f"{sid} {LINK}{step}"))["reply"]
             assert f"{sid}" in answer.text and "is done, approved by" in answer.text
         expected = expected_dms(set(delivered), sid)
+        expected.pop(reviewer, None)  # who approved it reads what opened in the reply, not in a DM
         announced = milestones(set(delivered), sid)
         confirmation = 1 if step % 2 == 0 else 0  # the modal's submitter is told by DM it went through
         news = await posts_after(slack, "chat.postMessage", posted,

@@ -24,20 +24,21 @@ async def test_section_8_over_slack(workspace, seeded_service):
     prepared = (await workspace.command(BOB, "/prepare", "1.4"))["reply"]
     assert prepared.text == f"🛠 <@{BOB}> is preparing 1.4 while it waits."
     refused = (await workspace.command(CAROL, "/prepare", "1.4"))["reply"]
-    assert refused.text.startswith(f"1.4 is prepared by <@{BOB}> since ")
+    assert refused.text.startswith(f"1.4 is already prepared by <@{BOB}> since ")
 
     slack.clear()
     await workspace.command(ALICE, "/review", f"1.1 {PR} <@{BOB}|bob> hardening ok")
     await slack.wait_for("chat.postMessage", 2, timeout=20)  # the channel, and bob asked to review
     slack.clear()
-    await workspace.command(BOB, "/done", f"1.1 {PROOF}")
-    posts = await slack.wait_for("chat.postMessage", 4, timeout=20)  # channel, bob ×2, alice
+    await workspace.command(LEAD, "/done", f"1.1 {PROOF}")  # a lead, in the named reviewer's place
+    posts = await slack.wait_for("chat.postMessage", 3, timeout=20)  # the channel, bob, alice
     dms = [(c.args["channel"], c.args["text"]) for c in posts if c.args["channel"].startswith("D")]
-    assert dms[0] == (dm_channel(BOB), "1.1 is done: 1.4 is yours (you prepared it) — /start 1.4")
+    assert dms[0] == (dm_channel(BOB), "1.1 is done: 1.4 is yours (you prepared it) — /start 1.4\n"
+                                       "Also startable in your lane: 2.4, 5.3.")
     first_to_bob = next(c for c in posts if c.args["channel"] == dm_channel(BOB))
     start_buttons = [b["accessory"] for b in json.loads(json.dumps(first_to_bob.args["blocks"]))
                      if b.get("accessory", {}).get("type") == "button"]
-    assert [json.loads(e["value"])["story"] for e in start_buttons] == ["1.4"]
+    assert [json.loads(e["value"])["story"] for e in start_buttons] == ["1.4", "2.4", "5.3"]
 
     # Carol clicks Start on 1.4 (from /unblocked): refused as a mention, nothing written.
     before = len(seeded_service.store.events(SLUG))
