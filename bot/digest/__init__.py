@@ -1,4 +1,4 @@
-"""The daily gate digest's delivery: when it is due (`schedule`), sending it exactly once (`job`),
+"""The daily gate digest's delivery: when it is due (`schedule`), sending it at least once and never twice (`job`),
 the scheduler that ticks the job (`scheduler`) and `deliverybot digest --post` for a system cron (`cron`).
 
 Its content is `planner.digest` (data) worded by `bot.render.digest_text`; its Slack message is

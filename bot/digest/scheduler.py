@@ -12,12 +12,23 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest.job import DigestJob
+from bot.logs import get_logger
+from storage.errors import DatabaseUnavailable
+
+log = get_logger("digest")
 
 
 def start_scheduler(job: DigestJob) -> AsyncIOScheduler:
     """Tick every minute, the first tick right away (coalesced, one at a time)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(job.tick, IntervalTrigger(minutes=1), id="digest-tick", max_instances=1, coalesce=True,
+
+    async def tick() -> None:
+        try:
+            await job.tick()
+        except DatabaseUnavailable as err:  # one line, the next tick tries again; not a traceback a minute
+            log.error("digest not checked: %s", err.sentence, extra={"database_fault": True})
+
+    scheduler.add_job(tick, IntervalTrigger(minutes=1), id="digest-tick", max_instances=1, coalesce=True,
                       misfire_grace_time=50, next_run_time=datetime.now(UTC) + timedelta(seconds=1))
     scheduler.start()
     return scheduler

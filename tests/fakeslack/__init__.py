@@ -3,10 +3,13 @@
 ``FakeSlack`` serves, on 127.0.0.1 with an OS-chosen port:
 
 * the Web API at ``slack.api_url`` (``http://127.0.0.1:PORT/api/``): auth.test, chat.postMessage,
-  chat.postEphemeral, chat.update, chat.getPermalink, conversations.open, users.info, reactions.add,
+  chat.postEphemeral, chat.update, chat.getPermalink, conversations.open, conversations.history and
+  conversations.replies (metadata with include_all_metadata), users.info, reactions.add,
   views.open/push/update/publish, files.getUploadURLExternal, files.completeUploadExternal,
   apps.connections.open (and api.test). Anything else: ``{"ok": false, "error": "unknown_method"}``.
   Every call is recorded in ``slack.calls`` (``Call``), failed ones too (``call.failed``);
+  ``fail(..., after=True | text=...)``, ``stall`` and ``kill_on`` make answers ambiguous (the work
+  done, then a 5xx, an HTML page, a timeout, or the calling process SIGKILLed);
 * the upload URLs handed out by files.getUploadURLExternal (bytes land in ``slack.uploads``);
 * response_urls from ``slack.new_response_url()`` (posts land in ``slack.responses[id]``; five uses
   within 30 minutes, then 404 ``used_url`` / ``expired_url``);

@@ -94,6 +94,14 @@ class Fault:
     status: int
     retry_after: int | None
     remaining: int
+    #: Ambiguous faults: the method does its work first (the message is posted), then answers the
+    #: error (``after``), after ``delay`` seconds (a client timeout), or with a non-JSON ``text`` body.
+    after: bool = False
+    delay: float = 0.0
+    text: str | None = None
+    #: A process to SIGKILL when the call arrives (before or ``after`` the work is done).
+    kill: int | None = None
+    match: Any = None  # a predicate on the call's args; the fault applies only to matching calls
 
 
 @dataclass

@@ -23,7 +23,9 @@ import hashlib
 import itertools
 import json
 import mimetypes
+import os
 import secrets
+import signal
 import threading
 import time
 import uuid
@@ -111,6 +113,8 @@ class FakeSlack:
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, Upload] = {}
+        #: Messages sharing a completed upload into a thread (also in ``messages``, with ``upload``).
+        self.file_shares: list[dict[str, Any]] = []
         self.responses: dict[str, list[ResponsePost]] = {}
         #: Presets for users.info, merged over the derived defaults.
         self.users: dict[str, dict[str, Any]] = {}
@@ -145,6 +149,8 @@ class FakeSlack:
             "chat.update": self._chat_update,
             "chat.getPermalink": self._chat_get_permalink,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "users.info": self._users_info,
             "reactions.add": self._reactions_add,
             "views.open": self._views_open,
@@ -293,15 +299,39 @@ class FakeSlack:
         status: int | None = None,
         retry_after: int | None = 1,
         times: int = 1,
+        *,
+        after: bool = False,
+        text: str | None = None,
+        match: Callable[[dict], bool] | None = None,
     ) -> None:
         """Make the next ``times`` calls of ``method`` answer ``{"ok": false, "error": error}``.
 
         ``status`` defaults to 429 for ``ratelimited`` (with a ``Retry-After: retry_after`` header)
         and 200 for anything else, as Slack does. Faults queue up in the order they were added.
+        ``after``: the method does its work first (Slack posted, then answered 500: ambiguous);
+        ``text``: the body is that text, not JSON (an HTML error page); ``match``: only calls
+        whose args it accepts take the fault.
         """
         if status is None:
             status = 429 if error == "ratelimited" else 200
-        fault = Fault(error=error, status=status, retry_after=retry_after, remaining=times)
+        fault = Fault(error=error, status=status, retry_after=retry_after, remaining=times, after=after,
+                      text=text, match=match)
+        with self._lock:
+            self._faults.setdefault(method, deque()).append(fault)
+
+    def stall(self, method: str, seconds: float, times: int = 1, match: Callable[[dict], bool] | None = None) -> None:
+        """Make the next ``times`` calls of ``method`` do their work, then answer only after
+        ``seconds`` (a client with a shorter timeout never hears that it worked)."""
+        fault = Fault(error="", status=200, retry_after=None, remaining=times, delay=seconds, match=match)
+        with self._lock:
+            self._faults.setdefault(method, deque()).append(fault)
+
+    def kill_on(self, method: str, pid: int, *, after: bool = True,
+                match: Callable[[dict], bool] | None = None) -> None:
+        """SIGKILL process ``pid`` when the next (matching) call of ``method`` arrives: before its
+        work is done, or ``after`` it (the message is posted; the process never hears so)."""
+        fault = Fault(error="process_killed", status=500, retry_after=None, remaining=1, after=after,
+                      kill=pid, match=match)
         with self._lock:
             self._faults.setdefault(method, deque()).append(fault)
 
@@ -495,12 +525,14 @@ class FakeSlack:
             raise SlackError("not_allowed_token_type")
         raise SlackError("invalid_auth")
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, args: dict[str, Any] | None = None) -> Fault | None:
         with self._lock:
             queue = self._faults.get(method)
             if not queue:
                 return None
             fault = queue[0]
+            if fault.match is not None and not fault.match(args or {}):
+                return None
             fault.remaining -= 1
             if fault.remaining <= 0:
                 queue.popleft()
@@ -521,11 +553,28 @@ class FakeSlack:
             if handler is None:
                 raise SlackError("unknown_method")
             self._check_token(method, call.token)
-            fault = self._take_fault(method)
+            fault = self._take_fault(method, call.args)
+            if fault is not None and fault.kill is not None and not fault.after:
+                os.kill(fault.kill, signal.SIGKILL)
+            if fault is not None and (fault.after or fault.delay):
+                handler(call.args)  # the work is done; only the answer goes wrong
+                if fault.kill is not None:
+                    os.kill(fault.kill, signal.SIGKILL)
+                if fault.delay:
+                    call.failed, call.error, call.response = True, "timeout", {"ok": True}
+                    with self._lock:
+                        self.calls.append(call)
+                    await asyncio.sleep(fault.delay)
+                    return web.json_response({"ok": True})
             if fault is not None:
                 status = fault.status
                 if fault.status == 429 and fault.retry_after is not None:
                     extra_headers["Retry-After"] = str(fault.retry_after)
+                if fault.text is not None:
+                    call.failed, call.error, call.status = True, fault.error, status
+                    with self._lock:
+                        self.calls.append(call)
+                    return web.Response(status=status, text=fault.text, content_type="text/html")
                 raise SlackError(fault.error)
             body: dict[str, Any] = {"ok": True, **handler(call.args)}
         except SlackError as exc:
@@ -744,6 +793,47 @@ class FakeSlack:
         permalink = f"https://{self.team_domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
         return {"channel": channel, "permalink": permalink}
 
+    def _visible(self, message: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+        shown = {k: v for k, v in message.items() if k != "channel"}
+        if str(args.get("include_all_metadata", "")).lower() not in ("1", "true"):
+            shown.pop("metadata", None)
+        elif "metadata" in shown:
+            shown["metadata"] = {"event_type": shown["metadata"].get("event_type"),
+                                 "event_payload": shown["metadata"].get("event_payload", {}),
+                                 "app_id": self.app_id}
+        return shown
+
+    def _page(self, found: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
+        """A page of ``found`` (cursor = offset), as Slack pages conversations.history/replies."""
+        start = int(args.get("cursor") or 0)
+        limit = max(1, min(int(args.get("limit") or 100), 1000))
+        page = found[start:start + limit]
+        more = start + limit < len(found)
+        return {"messages": [self._visible(m, args) for m in page], "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Top-level messages of a channel, newest first, between ``oldest`` and ``latest``;
+        their ``metadata`` only with ``include_all_metadata``."""
+        channel = str(self._require(args, "channel", "channel_not_found"))
+        oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or 1e12)
+        with self._lock:
+            found = [m for m in self.messages if m["channel"] == channel and m.get("thread_ts") in (None, m["ts"])
+                     and oldest < float(m["ts"]) < latest]
+        return self._page(sorted(found, key=lambda m: float(m["ts"]), reverse=True), args)
+
+    def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A thread: its parent, then its replies, oldest first (file shares included)."""
+        channel = str(self._require(args, "channel", "channel_not_found"))
+        ts = str(self._require(args, "ts", "thread_not_found"))
+        with self._lock:
+            parent = self._messages_by_key.get((channel, ts))
+            if parent is None:
+                raise SlackError("thread_not_found")
+            replies = [m for m in self.messages if m["channel"] == channel and m.get("thread_ts") == ts
+                       and m["ts"] != ts]
+        return self._page([parent, *sorted(replies, key=lambda m: float(m["ts"]))], args)
+
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         if args.get("channel"):
             return {"channel": {"id": args["channel"]}, "no_op": True, "already_open": True}
@@ -926,6 +1016,15 @@ class FakeSlack:
                 "initial_comment": args.get("initial_comment"),
                 "title": title,
             }
+            if channel_id and args.get("thread_ts"):  # the file share shows in the thread, as in Slack
+                ts = self._next_ts()
+                share = {"channel": channel_id, "type": "message", "user": self.bot_user_id, "upload": True,
+                         "text": args.get("initial_comment") or "", "ts": ts, "thread_ts": args["thread_ts"],
+                         "files": [{"id": upload.file_id, "name": upload.filename, "title": title}]}
+                with self._lock:
+                    self.file_shares.append(share)
+                    self.messages.append(share)
+                    self._messages_by_key[(channel_id, ts)] = share
             mimetype = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
             filetype = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else "binary"
             out.append(

@@ -61,3 +61,28 @@ def test_only_the_owner_of_a_claim_releases_it_and_then_it_can_be_claimed_again(
 def test_finishing_a_digest_nobody_claimed_is_a_key_error(plan_store):
     with pytest.raises(KeyError, match="no digest claimed"):
         plan_store.finish_digest(SLUG, DAY)
+
+
+LEASE = timedelta(minutes=10)
+T9 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+def test_a_staged_claim_records_its_steps_and_is_taken_over_once_its_lease_is_over(plan_store):
+    token = plan_store.start_digest(SLUG, DAY, "pod-a", channel="C1", at=T9, lease=LEASE)
+    assert token and plan_store.start_digest(SLUG, DAY, "pod-b", channel="C1", at=T9, lease=LEASE) is None
+    assert plan_store.advance_digest(SLUG, DAY, token, at=T9, lease=LEASE, stage="main", message_ts="1.000100")
+    assert plan_store.take_over_digest(SLUG, DAY, "pod-b", at=T9 + timedelta(minutes=9), lease=LEASE) is None
+    with ThreadPoolExecutor(10) as pool:  # the lease is over: ten replicas try, one takes it
+        taken = list(pool.map(lambda i: plan_store.take_over_digest(SLUG, DAY, f"pod-{i}", at=T9 + LEASE,
+                                                                     lease=LEASE), range(10)))
+    [run] = [t for t in taken if t is not None]
+    assert (run.stage, run.message_ts, run.channel, run.lease_until) == ("main", "1.000100", "C1", T9 + 2 * LEASE)
+    assert not plan_store.advance_digest(SLUG, DAY, token, at=T9 + LEASE, lease=LEASE, stage="thread")  # pod-a lost it
+    assert plan_store.let_go_digest(SLUG, DAY, run.token, at=T9 + LEASE)
+    again = plan_store.take_over_digest(SLUG, DAY, "pod-a", at=T9 + LEASE, lease=LEASE)  # let go: at once
+    assert again is not None and again.stage == "main" and again.claimed_by == "pod-a"
+
+
+def test_a_claim_without_stage_is_never_taken_over(plan_store):
+    assert plan_store.claim_digest(SLUG, DAY, "old-pod", at=T9)
+    assert plan_store.take_over_digest(SLUG, DAY, "pod-b", at=T9 + timedelta(days=1), lease=LEASE) is None

@@ -94,23 +94,24 @@ async def test_down_all_day_sends_none_then_one_the_next_day(service, poster):
     assert poster.days() == ["2026-12-02"]
 
 
-async def test_crash_between_claim_and_post_never_sends_twice_and_is_reported(service, poster, caplog):
+async def test_a_post_that_failed_is_resumed_by_the_next_tick_and_not_reported(service, poster, caplog):
+    """A poster failing without saying whether Slack took it (a crash, a timeout) leaves the day
+    claimed at stage `claimed`, its lease let go: the next tick resumes it (here the poster has
+    no history to look in, so it posts), and nothing is reported as stuck."""
     configure(service, "digest 09:00 Europe/Paris mon-fri")
     poster.crash_next = True
     job = DigestJob(service, poster)
     with caplog.at_level(logging.WARNING, logger="deliverybot.digest"):
-        await run_ticks(job, paris(2026, 12, 1, 8, 0), paris(2026, 12, 1, 23, 0))
-        assert poster.posts == []  # the claim stands: no second attempt that day
-        await run_ticks(DigestJob(service, poster), paris(2026, 12, 2, 8, 0), paris(2026, 12, 2, 12, 0))
-    assert poster.days() == ["2026-12-02"]
-    stuck = poster.posts[0][1]["stuck_claims"]
-    assert [c["local_date"] for c in stuck] == ["2026-12-01"]
-    assert any("2026-12-01" in r.getMessage() and "never marked sent" in r.getMessage() for r in caplog.records)
-    await run_ticks(DigestJob(service, poster), paris(2026, 12, 3, 8, 0), paris(2026, 12, 3, 12, 0))
-    assert poster.posts[-1][1]["stuck_claims"] == []  # reported once, not every day
+        assert (await job.tick(paris(2026, 12, 1, 9, 0)))[SLUG] == "unconfirmed"
+        assert service.store.digest_run(SLUG, date(2026, 12, 1)).stage == "claimed"
+        await run_ticks(job, paris(2026, 12, 1, 9, 1), paris(2026, 12, 1, 23, 0))
+    assert poster.days() == ["2026-12-01"]
+    assert any("not confirmed" in r.getMessage() for r in caplog.records)
+    await run_ticks(DigestJob(service, poster), paris(2026, 12, 2, 8, 0), paris(2026, 12, 2, 12, 0))
+    assert poster.days() == ["2026-12-01", "2026-12-02"] and poster.posts[1][1]["stuck_claims"] == []
 
 
-async def test_crash_between_post_and_mark_sent_never_sends_twice(service, poster, monkeypatch):
+async def test_crash_between_post_and_mark_sent_is_finished_without_posting_again(service, poster, monkeypatch):
     configure(service, "digest 09:00 Europe/Paris mon-fri")
     real_finish = service.store.finish_digest
     calls = {"n": 0}
@@ -123,9 +124,21 @@ async def test_crash_between_post_and_mark_sent_never_sends_twice(service, poste
 
     monkeypatch.setattr(service.store, "finish_digest", crash_once)
     await run_ticks(DigestJob(service, poster), paris(2026, 12, 1, 8, 0), paris(2026, 12, 1, 23, 0))
+    assert service.store.digest_run(SLUG, date(2026, 12, 1)).status == "sent"  # finished once its lease ran out
     await run_ticks(DigestJob(service, poster), paris(2026, 12, 2, 8, 0), paris(2026, 12, 2, 12, 0))
     assert poster.days() == ["2026-12-01", "2026-12-02"]
-    assert [c["local_date"] for c in poster.posts[1][1]["stuck_claims"]] == ["2026-12-01"]
+    assert poster.posts[1][1]["stuck_claims"] == []
+
+
+async def test_a_claim_made_before_0003_is_never_resumed_and_is_reported(service, poster, caplog):
+    configure(service, "digest 09:00 Europe/Paris mon-fri")
+    assert service.store.claim_digest(SLUG, date(2026, 12, 1), "old-pod", at=paris(2026, 12, 1, 9, 0))
+    with caplog.at_level(logging.WARNING, logger="deliverybot.digest"):
+        await run_ticks(DigestJob(service, poster), paris(2026, 12, 1, 9, 0), paris(2026, 12, 1, 23, 0))
+        assert poster.posts == []
+        await run_ticks(DigestJob(service, poster), paris(2026, 12, 2, 8, 0), paris(2026, 12, 2, 12, 0))
+    assert [c["local_date"] for c in poster.posts[0][1]["stuck_claims"]] == ["2026-12-01"]
+    assert any("2026-12-01" in r.getMessage() and "never finished" in r.getMessage() for r in caplog.records)
 
 
 async def test_quiet_days_can_be_skipped(service, poster):

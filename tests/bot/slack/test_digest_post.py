@@ -86,3 +86,24 @@ async def test_a_digest_slack_could_not_take_is_sent_once_the_channel_is_fixed(f
     assert [c.args["channel"] for c in main] == [CHANNEL]
     assert seeded_service.store.digest_run(SLUG, date(2026, 12, 1)).status == "sent"
     assert seeded_service.store.stuck_digests(SLUG, datetime(2026, 12, 2, 9, 0, tzinfo=UTC)) == []
+
+
+async def test_slash_digest_post_twice_posts_once_and_says_so(workspace, seeded_service):
+    """The same request delivered twice at once, then again once it went out: one digest, and
+    the last one hears it was already posted today, with its ts."""
+    import asyncio
+
+    first, second = await asyncio.gather(workspace.command("U0LEAD", "/digest", "post"),
+                                         workspace.command("U0LEAD", "/digest", "post"))
+    await workspace.slack.wait_for("files.completeUploadExternal", 1, timeout=30)
+    for _ in range(100):
+        runs = seeded_service.store.digest_runs(SLUG)
+        if runs and runs[-1].status == "sent":
+            break
+        await asyncio.sleep(0.05)
+    again = await workspace.command("U0LEAD", "/digest", "post")
+    assert "already posted" in again["reply"].text and runs[-1].message_ts in again["reply"].text
+    await asyncio.sleep(0.3)
+    mains = [c for c in workspace.slack.calls_to("chat.postMessage", ok=True) if "thread_ts" not in c.args]
+    assert [c.args["channel"] for c in mains] == [CHANNEL]
+    assert len(workspace.slack.calls_to("files.completeUploadExternal", ok=True)) == 1
