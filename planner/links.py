@@ -1,13 +1,17 @@
 """Evidence links: what counts as proof a person can click.
 
-A link is evidence only if it is an http(s) URL with a host, of reasonable length, made of
-printable characters. Anything else (javascript:, a bare word, a URL hiding bidi or zero-width
-characters) is refused with the reason, so nobody closes a story on proof that isn't there.
+A link is evidence only if a URL parser reads it as an http(s) URL with a valid host (a DNS name
+or an IP address), a port from 1 to 65535 if any, no credentials (`user:pass@`), of reasonable
+length, without spaces, quotes, brackets, control or invisible characters. Anything else
+(javascript:, a bare word, a URL hiding bidi or zero-width characters, `https://x:99999/`,
+`https://x/"onmouseover="…`) is refused with the reason, so nobody closes a story on proof that isn't there.
 The reason is a code with its detail; `bot.render.refusals` words it.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -17,8 +21,10 @@ MAX_LINK_LENGTH = 2000
 
 @dataclass(frozen=True)
 class LinkProblem:
-    """Why a text is not evidence. kind: missing, too-long (detail: the length), invisible,
-    not-a-url, scheme (detail: the scheme given, or ""), no-host."""
+    """Why a text is not evidence. kind: missing, too-long (detail: the length), invisible (spaces,
+    control or invisible characters), character (detail: a quote, bracket or other character no URL
+    holds), not-a-url, scheme (detail: the scheme given, or ""), credentials (user:password@),
+    port (detail: the port given), no-host, host (detail: the host that is not one)."""
 
     kind: str
     detail: str = ""
@@ -32,6 +38,11 @@ def link_problem(text: str | None) -> LinkProblem | None:
         return LinkProblem("too-long", str(len(text)))
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp") for ch in text):
         return LinkProblem("invisible")
+    odd = next((ch for ch in text if ch in _NOT_IN_URLS), None)
+    if odd is not None:
+        return LinkProblem("character", odd)
+    if _BAD_PERCENT.search(text):
+        return LinkProblem("not-a-url")
     try:
         parts = urlsplit(text)
         host = parts.hostname
@@ -39,9 +50,45 @@ def link_problem(text: str | None) -> LinkProblem | None:
         return LinkProblem("not-a-url")
     if parts.scheme.lower() not in ("http", "https"):
         return LinkProblem("scheme", parts.scheme[:20])
+    if "@" in parts.netloc:
+        return LinkProblem("credentials")
+    try:
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError:
+        return LinkProblem("port", parts.netloc.rpartition(":")[2][:10])
+    if parts.port == 0:
+        return LinkProblem("port", "0")
     if not host:
         return LinkProblem("no-host")
+    if not _valid_host(host, bracketed="[" in parts.netloc):
+        return LinkProblem("host", host[:60])
     return None
+
+
+# Characters RFC 3986 never allows in a URL (besides spaces and controls, refused above as invisible):
+# a quote or a bracket in a "link" is HTML or markup being smuggled in, not a proof.
+_NOT_IN_URLS = frozenset('"\'<>`{}|^\\')
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+
+
+def _valid_host(host: str, *, bracketed: bool) -> bool:
+    """An IP address (IPv6 only in brackets) or a DNS name: dot-separated labels of letters, digits,
+    `-` and `_` (internationalised names through IDNA), 253 characters at most."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None or bracketed:
+        return address is not None and (address.version == 6) == bracketed
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return False
+    name = ascii_host[:-1] if ascii_host.endswith(".") else ascii_host
+    if not name or len(name) > 253 or name.replace(".", "").isdigit():
+        return False
+    return all(_LABEL.match(label) for label in name.split("."))
 
 
 def links_of(evidence: str | None) -> list[str]:

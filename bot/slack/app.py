@@ -35,6 +35,6 @@ def build_app(settings: Settings, service: DeliveryService) -> tuple[AsyncApp, G
         request_verification_enabled=secret is not None,
         logger=get_logger("slack"),
     )
-    gateway = Gateway(service, client)
+    gateway = Gateway(service, client, settings.slack_response_url_hosts)
     register_all(app, gateway)
     return app, gateway

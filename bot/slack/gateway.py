@@ -14,25 +14,28 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.digest.job import NotPosted
+from bot.digest.job import DigestJob
 from bot.logs import carry_context, get_logger, new_ref
+from bot.render.digest_text import digest_outcome_text
 from bot.render.mrkdwn import is_slack_id
 from bot.render.text import digest_not_posted_text, graph_not_posted_text
 from bot.service.delivery import DeliveryService
 from bot.service.replies import Reply
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.replies import reply_blocks
-from bot.slack.digest_post import plan_png, post_digest, upload_png
+from bot.slack.digest_post import SlackDigest, plan_png, upload_png
 from bot.slack.identity import Actor
 from bot.slack.metrics import LATENCY, REQUESTS
 from bot.slack.notify import Notifier
 from bot.slack.retries import SeenEvents
+from storage.errors import DatabaseUnavailable
 
 SERVICE_THREADS = 2
 log = get_logger("slack.gateway")
@@ -46,10 +49,30 @@ class Answer:
     blocks: list[dict]
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def slack_response_url(url: str, hosts: Iterable[str]) -> bool:
+    """Whether `url` is a response_url of Slack's: https on one of `hosts` (SLACK_RESPONSE_URL_HOSTS,
+    hooks.slack.com), no credentials, a valid port. Plain http only for a loopback host named there
+    (the tests' fake Slack). Anything else, even in a signed request, is not posted to."""
+    try:
+        parts = urlsplit(url)
+        host, _port = parts.hostname, parts.port
+    except (ValueError, TypeError, AttributeError):
+        return False
+    if not host or "@" in parts.netloc or host not in set(hosts):
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)
+
+
 class Gateway:
-    def __init__(self, service: DeliveryService, client: AsyncWebClient) -> None:
+    def __init__(self, service: DeliveryService, client: AsyncWebClient,
+                 response_hosts: Iterable[str] | None = None) -> None:
         self.service = service
         self.client = client
+        hosts = service.settings.slack_response_url_hosts if response_hosts is None else response_hosts
+        self.response_hosts = frozenset(hosts)
         self.notifier = Notifier(client)
         # Service work is CPU-bound Python: a few threads are enough for the database waits, and
         # more would take the GIL from the event loop that must acknowledge within 3 seconds.
@@ -57,6 +80,7 @@ class Gateway:
         self._blocks: dict[int, tuple[Reply, list[dict]]] = {}  # blocks of memoised replies
         self.workers = ThreadPoolExecutor(max_workers=SERVICE_THREADS, thread_name_prefix="service")
         self.seen_events = SeenEvents()  # Events API deliveries already handled (Slack retries)
+        self.digest_job = DigestJob(service, SlackDigest(client, service))  # the scheduler's, /digest post's
 
     async def run(
         self, actor: Actor, text: str, *, channel: str | None = None, plan: str | None = None,
@@ -95,6 +119,9 @@ class Gateway:
         await self._send(response_url, {"text": text, "response_type": "ephemeral", "replace_original": False})
 
     async def _send(self, response_url: str, payload: dict[str, Any]) -> None:
+        if not slack_response_url(response_url, self.response_hosts):
+            log.warning("not answering through a response_url outside Slack's hosts: %r", str(response_url)[:80])
+            return
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession()
         await AsyncWebhookClient(response_url, session=self._session).send_dict(payload)
@@ -109,13 +136,19 @@ class Gateway:
         A digest Slack would not take (the bot is not in the channel) is said to the person who
         asked, through `response_url`."""
         for note in reply.notifications:
-            if note.kind == "digest":
-                try:
-                    await self.post_digest(note.data["plan"], note.to or channel, note.data["digest"])
-                except NotPosted as err:
-                    log.warning("%s", err)
-                    if response_url:
-                        await self.respond_text(response_url, digest_not_posted_text(str(err)))
+            if note.kind == "digest":  # today's digest, once a day like the scheduler's (a second
+                # /digest post, or the same request delivered twice, hears it was already posted)
+                slug = note.data["plan"]
+                outcome, day = await self.digest_job.post_today(slug, note.to or channel)
+                if outcome == "sent" or not response_url:
+                    continue
+                if outcome == "not-posted":
+                    text = digest_not_posted_text(self.digest_job.last_error.get(slug, "Slack refused it"))
+                else:
+                    run = await asyncio.to_thread(self.service.store.digest_run, slug, day)
+                    text = digest_outcome_text(slug, day.isoformat(), outcome, run.channel if run else None,
+                                               run.message_ts if run else None, self.digest_job.last_error.get(slug))
+                await self.respond_text(response_url, text)
         await self.notifier.deliver(replace(reply, notifications=tuple(
             n for n in reply.notifications if n.kind != "digest")), channel)
         await self.refresh_homes(reply.concerns, reply.data.get("plan"))
@@ -133,11 +166,16 @@ class Gateway:
                     await self.client.views_publish(user_id=person, view=home_view(data))
             except SlackApiError as err:
                 log.warning("App Home of %s not refreshed: %s", person, err.response.get("error"))
+            except DatabaseUnavailable as err:  # said once, without a traceback: not a bug of ours
+                log.warning("App Home of %s not refreshed: %s", person, err.sentence)
             except Exception:
                 log.exception("App Home of %s not refreshed (ref %s)", person, new_ref())
 
     async def post_digest(self, slug: str, channel: str | None, data: dict) -> str | None:
-        return await post_digest(self.client, self.service, slug, channel, data)
+        """Today's digest of `slug` through the digest job (claimed, resumable, once a day)."""
+        outcome, day = await self.digest_job.post_today(slug, channel)
+        run = await asyncio.to_thread(self.service.store.digest_run, slug, day)
+        return run.message_ts if run and outcome == "sent" else None
 
     async def post_graph(self, slug: str, channel: str, user: str, response_url: str | None = None) -> None:
         """/board graph: the picture of the plan, uploaded where it was asked for. Where the bot may

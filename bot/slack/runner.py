@@ -10,7 +10,6 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.digest.job import DigestJob
 from bot.digest.scheduler import start_scheduler
 from bot.logs import get_logger
 from bot.service.delivery import DeliveryService
@@ -52,7 +51,7 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
             log.info("connected to Slack in Socket Mode")
         else:
             log.info("HTTP mode, Slack request URL http://<host>:%s/slack/events", settings.port)
-        scheduler = start_scheduler(DigestJob(service, gateway.post_digest))
+        scheduler = start_scheduler(gateway.digest_job)
         log.info("daily digest scheduler on (checks every minute)")
         if ready:
             ready.set()

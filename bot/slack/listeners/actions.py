@@ -15,7 +15,7 @@ from bot.slack.blocks.modals import changes_modal, done_modal, review_modal
 from bot.slack.gateway import Answer, Gateway
 from bot.slack.identity import Actor
 from bot.slack.listeners.boundary import Listener, guarded
-from bot.slack.payloads import ButtonValue
+from bot.slack.payloads import ButtonValue, delivery_id
 
 ModalBuilder = Callable[..., dict[str, Any]]
 
@@ -55,7 +55,8 @@ async def run_clicked(ack: AsyncAck, body: dict[str, Any], gateway: Gateway, act
     """A button that is a command on its story: `command ID` through the service, answered like one."""
     await ack()
     value, channel = clicked(body), origin_channel(body)
-    answered = await gateway.run(actor, f"{command} {value.story}", channel=channel, plan=value.plan, kind="button")
+    answered = await gateway.run(actor, f"{command} {value.story}", channel=channel, plan=value.plan, kind="button",
+                                 request_id=delivery_id(body))  # a click delivered twice: one effect
     await answer(body, gateway, answered)
     await gateway.deliver(answered.reply, channel, body.get("response_url"))
 

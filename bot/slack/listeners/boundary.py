@@ -16,9 +16,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import get_logger, new_ref
-from bot.render.text import internal_error_text
+from bot.render.text import database_unavailable_text, internal_error_text
 from bot.slack.gateway import Gateway
 from bot.slack.identity import Actor, actor_of
+from storage.errors import DatabaseUnavailable
 
 log = get_logger("slack.listeners")
 
@@ -43,6 +44,11 @@ def guarded(listener: Listener, gateway: Gateway) -> BoltListener:
     async def run(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
         try:
             await listener(ack, body, client, gateway, actor_of(body, home_team(context)))
+        except DatabaseUnavailable as err:  # not a bug: one line, and the person hears what it is
+            log.error("database unavailable: %s", err.sentence, extra={"database_fault": True})
+            if ack.response is None and body.get("type") != "event_callback":
+                await ack()
+            await tell(gateway, body, database_unavailable_text(err.sentence))
         except Exception:
             ref = new_ref()
             log.exception("%s failed (ref %s) for %s", listener.__name__, ref, user_of(body))

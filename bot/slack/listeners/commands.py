@@ -17,7 +17,7 @@ from bot.slack.blocks.modals import done_modal
 from bot.slack.gateway import Gateway
 from bot.slack.identity import Actor
 from bot.slack.listeners.boundary import guarded
-from bot.slack.payloads import command_text
+from bot.slack.payloads import command_text, delivery_id
 
 
 async def on_command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
@@ -31,7 +31,7 @@ async def on_command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
         view = done_modal(plan=None, story_id=words[0][:20], story_label=words[0][:20], channel=channel)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
         return
-    answer = await gateway.run(actor, f"{name} {text}", channel=channel)
+    answer = await gateway.run(actor, f"{name} {text}", channel=channel, request_id=delivery_id(body))
     reply = answer.reply
     await gateway.respond(body.get("response_url"), answer)
     if reply.kind == "graph" and channel:

@@ -15,7 +15,7 @@ from bot.slack import MODAL_CHANGES, MODAL_DONE, MODAL_REVIEW
 from bot.slack.gateway import Gateway
 from bot.slack.identity import Actor
 from bot.slack.listeners.boundary import guarded
-from bot.slack.payloads import ModalMetadata
+from bot.slack.payloads import ModalMetadata, delivery_id
 
 MODAL_WAIT = 2.0  # seconds of Slack's 3 the service may take before the modal closes anyway
 
@@ -26,9 +26,10 @@ def field(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:
 
 
 async def submit(ack: AsyncAck, gateway: Gateway, actor: Actor, meta: ModalMetadata, text: str,
-                 error_block: str) -> None:
+                 error_block: str, request_id: str | None = None) -> None:
     user, channel = actor.user, meta.channel
-    work = asyncio.ensure_future(gateway.run(actor, text, channel=channel, plan=meta.plan, kind="modal"))
+    work = asyncio.ensure_future(gateway.run(actor, text, channel=channel, plan=meta.plan, kind="modal",
+                                             request_id=request_id))
     # A refusal belongs next to the field, but Slack waits 3 s for the ack: when the service is
     # slower than MODAL_WAIT, close the modal and tell the person the outcome in a message.
     done, _ = await asyncio.wait({work}, timeout=MODAL_WAIT)
@@ -54,7 +55,7 @@ async def on_done(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, g
     view = body["view"]
     meta = ModalMetadata.decode(view.get("private_metadata"))
     link = (field(view, "evidence", "link").get("value") or "").strip()
-    await submit(ack, gateway, actor, meta, f"/done {meta.story} {link}", "evidence")
+    await submit(ack, gateway, actor, meta, f"/done {meta.story} {link}", "evidence", delivery_id(body))
 
 
 async def on_changes(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
@@ -62,7 +63,7 @@ async def on_changes(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     view = body["view"]
     meta = ModalMetadata.decode(view.get("private_metadata"))
     reason = " ".join((field(view, "reason", "text").get("value") or "").split())
-    await submit(ack, gateway, actor, meta, f"/review {meta.story} changes {reason}", "reason")
+    await submit(ack, gateway, actor, meta, f"/review {meta.story} changes {reason}", "reason", delivery_id(body))
 
 
 async def on_review(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
@@ -72,7 +73,7 @@ async def on_review(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
     link = (field(view, "evidence", "link").get("value") or "").strip()
     reviewer = field(view, "reviewer", "user").get("selected_user")
     text = f"/review {meta.story} {link}" + (f" <@{reviewer}>" if reviewer else "")
-    await submit(ack, gateway, actor, meta, text, "evidence")
+    await submit(ack, gateway, actor, meta, text, "evidence", delivery_id(body))
 
 
 def register(app: AsyncApp, gateway: Gateway) -> None:

@@ -33,7 +33,8 @@ def seeded_service(tmp_path):
 @pytest.fixture
 async def workspace(fake_slack, seeded_service):
     settings = Settings(SLACK_BOT_TOKEN="xoxb-test-token", SLACK_SIGNING_SECRET=SECRET,
-                        SLACK_API_URL=fake_slack.api_url, DATABASE_URL="sqlite://")
+                        SLACK_API_URL=fake_slack.api_url, SLACK_RESPONSE_URL_HOSTS="127.0.0.1",
+                        DATABASE_URL="sqlite://")
     bolt, gateway = build_app(settings, seeded_service)
     runner, base = await start_site(build_web_app(bolt, seeded_service))
     async with aiohttp.ClientSession() as session:

@@ -35,7 +35,8 @@ WAIT = 20  # seconds: generous, the machine may be loaded; every wait returns as
 async def socket_slack(fake_slack, seeded_service):
     """The app connected to the fake over Socket Mode; yields the fake."""
     settings = Settings(
-        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=fake_slack.api_url
+        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=fake_slack.api_url,
+        SLACK_RESPONSE_URL_HOSTS="127.0.0.1",
     )
     app, _gateway = build_app(settings, seeded_service)
     handler = AsyncSocketModeHandler(app, APP_TOKEN)
