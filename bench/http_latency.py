@@ -374,7 +374,7 @@ async def _serve(args) -> int:
         try:
             api_url = (await read_message(30))["api_url"]
             settings = Settings(SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=api_url,
-                                DATABASE_URL="sqlite://")  # fmt: skip
+                                SLACK_RESPONSE_URL_HOSTS="127.0.0.1", DATABASE_URL="sqlite://")  # fmt: skip
 
             seed_store = Store(f"sqlite:///{tmp}/seed.db")
             import_plan(seed_store, SEED, channel="C0SEED")

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.settings import MAX_PLAN_BYTES, Settings
 from storage.store import Store
 
 
@@ -56,28 +56,75 @@ def _stderr(message: str) -> None:
     print(f"deliverybot: {message}", file=sys.stderr)
 
 
-def import_plan(store: Store, path: Path, *, slug: str | None = None, channel: str | None = None):
-    """Read a plan file and store it. Returns (record, plan) — findings are the caller's to show."""
+class PlanRefused(ValueError):
+    """A plan file not imported, and why, in one sentence (too large, no usable slug)."""
+
+
+def plan_file_problem(path: Path, max_bytes: int = MAX_PLAN_BYTES) -> str | None:
+    """Why `path` will not be imported before reading it (its size), or None."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # reading it says what is wrong
+    if size > max_bytes:
+        return (f"{path} is {size:,} bytes, over the limit of {max_bytes:,} (DELIVERYBOT_MAX_PLAN_BYTES): "
+                "every command re-reads the plan, so a plan this large would slow every one of them")
+    return None
+
+
+def plan_slug(path: Path, slug: str | None) -> str:
+    """The slug a plan is imported under: `slug` as given (refused unless valid), else one made from
+    the file's name."""
+    from planner.model import slug_from, slug_problem
+
+    if slug is not None:
+        problem = slug_problem(slug)
+        if problem:
+            raise PlanRefused(f"{problem}.")
+        return slug
+    made = slug_from(path.stem)
+    if not made:
+        raise PlanRefused(f"no slug can be made from the file name {path.name!r}: give one with --slug.")
+    return made
+
+
+def import_plan(store: Store, path: Path, *, slug: str | None = None, channel: str | None = None,
+                max_bytes: int = MAX_PLAN_BYTES):
+    """Read a plan file and store it. Returns (record, plan) — findings are the caller's to show.
+    Raises PlanRefused, before reading it, for a file over `max_bytes` or without a usable slug."""
     from planner.reader import read_plan
 
+    problem = plan_file_problem(path, max_bytes)
+    if problem:
+        raise PlanRefused(problem)
+    name = plan_slug(path, slug)
     source = path.read_text(encoding="utf-8")
     plan = read_plan(source)
-    record = store.save_plan(slug or path.stem, plan.title, source, plan.story_ids, channel=channel)
+    record = store.save_plan(name, plan.title, source, plan.story_ids, channel=channel)
     return record, plan
 
 
 def ensure_ready(store: Store, settings: Settings) -> str | None:
-    """First run: import the bundled plan; every run: add the leads named in DELIVERYBOT_LEADS.
+    """First run: import the bundled plan; every run: add the leads named in DELIVERYBOT_LEADS,
+    except those a lead revoked since (`/team lead @x off`): the variable names leads, it does not
+    keep them; removing a name from it revokes nobody.
 
     Returns what a person should hear about it (the first-run import), or None: the command line
     prints it, `run` in a Slack mode logs it."""
-    for name in settings.lead_names:
-        if not store.is_lead(name):
+    missing = [name for name in settings.lead_names if not store.is_lead(name)]
+    revoked = store.revoked_leads() if missing else set()
+    for name in missing:
+        if name not in revoked:
             store.add_lead(name, "install")
     if store.list_plans():
         return None
     path = Path(settings.default_plan)
     if not path.exists():
         return None
-    record, plan = import_plan(store, path)
+    try:
+        record, plan = import_plan(store, path, max_bytes=settings.max_plan_bytes)
+    except PlanRefused as err:
+        from bot.cli import BadConfiguration
+
+        raise BadConfiguration(f"  DELIVERYBOT_DEFAULT_PLAN: {err}") from None
     return f"first run: imported the bundled plan '{record.slug}', {len(plan.stories)} stories"

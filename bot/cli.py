@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the CLI imports its modules lazily so one-shot commands sta
     from bot.settings import Settings
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_DATABASE = 3  # the database can't be used (unreachable, read-only, full, corrupt, locked, missing)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,6 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as err:
+        from storage.errors import DatabaseUnavailable
+
+        if not isinstance(err, DatabaseUnavailable):
+            raise
+        print(f"deliverybot: {err.sentence}", file=sys.stderr)
+        return EXIT_DATABASE
 
 
 def _settings() -> Settings:
@@ -109,6 +117,8 @@ def _service(settings: Settings, *, quiet: bool = False, log: bool = False) -> D
     from bot.bootstrap import ensure_ready, open_store
     from bot.service.delivery import DeliveryService
 
+    if not log:  # a terminal: the command says a database fault itself, once (see _one_line)
+        _one_line()
     store = open_store(settings)
     said = ensure_ready(store, settings)
     if said and log:
@@ -120,9 +130,42 @@ def _service(settings: Settings, *, quiet: bool = False, log: bool = False) -> D
     return DeliveryService(store, settings=settings)
 
 
+def _who(name: str) -> str | None:
+    """`--as NAME`: a Slack user id, or a name in its one spelling (`Alice`, `@alice`: alice); None,
+    said on stderr, for anything that is not a name (`<!channel>`, spaces, markup)."""
+    from bot.service.parsing import person_name
+
+    who = person_name(name)
+    if who is None:
+        print(f"deliverybot: --as {name!r} is not a name: use letters, digits, '.', '-' or '_', "
+              "or a Slack user id", file=sys.stderr)
+    return who
+
+
+def _one_line() -> None:
+    """On a terminal the service's log line about a database fault would repeat what the command
+    prints: Python's last-resort handler (no logging is configured) leaves it out."""
+    import logging
+
+    if logging.lastResort is not None and _not_a_database_fault not in logging.lastResort.filters:
+        logging.lastResort.addFilter(_not_a_database_fault)
+
+
+def _not_a_database_fault(record: object) -> bool:
+    return not getattr(record, "database_fault", False)
+
+
 def _cmd(args: argparse.Namespace, settings: Settings) -> int:
+    actor = _who(args.actor)
+    if actor is None:
+        return EXIT_USAGE
     service = _service(settings, quiet=args.json)
-    reply = service.handle(args.actor.lstrip("@"), args.text, channel=args.channel, plan=args.plan)
+    reply = service.handle(actor, args.text, channel=args.channel, plan=args.plan)
+    failed = reply.data.get("error") == "database"
+    if failed:  # one line on stderr (and the reply in --json), exit 3
+        print(f"deliverybot: {reply.data.get('detail', 'the database cannot be used')}", file=sys.stderr)
+    if failed and not args.json:
+        return EXIT_DATABASE
     if args.json:
         from bot.slack.blocks.replies import reply_blocks  # only --json pays for the Slack SDK
 
@@ -134,13 +177,16 @@ def _cmd(args: argparse.Namespace, settings: Settings) -> int:
         print(plain(reply.text))
         for note in reply.notifications:
             print(note_line(note))
-    return EXIT_OK if reply.ok else EXIT_REFUSED
+    return EXIT_DATABASE if failed else EXIT_OK if reply.ok else EXIT_REFUSED
 
 
 def _console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import run_console
 
-    return run_console(_service(settings), actor=args.actor, plan=args.plan, channel=args.channel)
+    actor = _who(args.actor)
+    if actor is None:
+        return EXIT_USAGE
+    return run_console(_service(settings), actor=actor, plan=args.plan, channel=args.channel)
 
 
 def _stop_now(_signum: int, _frame: object) -> None:
@@ -189,7 +235,7 @@ def _plan(args: argparse.Namespace, settings: Settings) -> int:
             if not plans:
                 print("No plans yet: deliverybot plan import FILE")
         return EXIT_OK
-    return _plan_import(args, store)
+    return _plan_import(args, store, settings)
 
 
 def _read(path: Path):
@@ -222,11 +268,20 @@ def _plan_check(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if any(f.severity == "error" for f in plan.findings) else EXIT_OK
 
 
-def _plan_import(args, store) -> int:
-    from bot.bootstrap import import_plan
+def _plan_import(args, store, settings: Settings) -> int:
+    from bot.bootstrap import PlanRefused, import_plan, plan_file_problem, plan_slug
 
+    try:
+        problem = plan_file_problem(args.file, settings.max_plan_bytes)
+        if problem:
+            raise PlanRefused(problem)
+        plan_slug(args.file, args.slug)
+    except PlanRefused as err:
+        print(f"Not imported: {err}", file=sys.stderr)
+        return EXIT_REFUSED
     plan = _read(args.file)
-    if plan is None:
+    leads = [_who(name) for name in args.lead]
+    if plan is None or None in leads:
         return EXIT_USAGE
     errors = [f for f in plan.findings if f.severity == "error"]
     for f in plan.findings:
@@ -237,9 +292,10 @@ def _plan_import(args, store) -> int:
     if not plan.stories:
         print("Not imported: no stories could be read from this file.", file=sys.stderr)
         return EXIT_REFUSED
-    record, plan = import_plan(store, args.file, slug=args.slug, channel=args.channel)
-    for name in args.lead:
-        store.add_lead(name.lstrip("@"), "install")
+    record, plan = import_plan(store, args.file, slug=args.slug, channel=args.channel,
+                               max_bytes=settings.max_plan_bytes)
+    for lead in filter(None, leads):
+        store.add_lead(lead, "install")
     print(f"Imported '{record.slug}': {len(plan.stories)} stories" + (f", channel {record.channel}" if record.channel else ""))
     return EXIT_OK
 
@@ -288,12 +344,26 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import open_store
+    import hashlib
 
+    from bot.bootstrap import open_store
+    from storage.backup import parse
+
+    bundled = settings.default_plan
+    try:  # a database where a first command only auto-imported the bundled plan counts as empty
+        first_run = hashlib.sha256(bundled.read_text(encoding="utf-8").encode("utf-8")).hexdigest()
+    except (OSError, UnicodeDecodeError):
+        first_run = None
     try:
-        data = json.loads(args.file.read_text(encoding="utf-8"))
-        open_store(settings).import_(data)
-    except (OSError, ValueError) as err:
+        data = parse(args.file.read_text(encoding="utf-8"))
+        open_store(settings).import_(data, replaceable_sha=first_run, max_source_bytes=settings.max_plan_bytes)
+    except UnicodeDecodeError:
+        print(f"deliverybot: not imported: {args.file} is not UTF-8 text", file=sys.stderr)
+        return EXIT_REFUSED
+    except OSError as err:
+        print(f"deliverybot: not imported: {args.file}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_REFUSED
+    except ValueError as err:
         print(f"deliverybot: not imported: {err}", file=sys.stderr)
         return EXIT_REFUSED
     print(f"Restored {args.file}", file=sys.stderr)

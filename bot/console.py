@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from bot.render.plain import plain
+from bot.service.parsing import person_name
 
 if TYPE_CHECKING:
     from bot.service.delivery import DeliveryService
@@ -63,6 +64,7 @@ def run_console(service: DeliveryService, *, actor: str = "me", plan: str | None
     if stdin.isatty():
         _enable_completion()
     store = service.store
+    actor = person_name(actor) or actor
     if not store.leads():
         store.add_lead(actor, "console")
         print(f"(you, @{actor}, are the first lead of this local workspace)", file=stdout)
@@ -84,8 +86,8 @@ def run_console(service: DeliveryService, *, actor: str = "me", plan: str | None
         if line in ("/quit", "/exit"):
             break
         if line.startswith("/as"):
-            name = line[3:].strip().lstrip("@")
-            if name and name.replace(".", "").replace("-", "").replace("_", "").isalnum():
+            name = person_name(line[3:])  # Alice, @alice and alice are one person
+            if name:
                 actor = name
                 print(f"you are now @{actor}", file=stdout)
             else:

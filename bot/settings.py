@@ -17,9 +17,11 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from planner.calendar import parse_time, parse_workdays, parse_zone
+from planner.people import person_key
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PLAN = REPO_ROOT / "plans" / "k3s-mono-pgsql.md"
+MAX_PLAN_BYTES = 2_000_000
 
 
 class Settings(BaseSettings):
@@ -31,8 +33,14 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
+    # Where a request's response_url may point: Slack's own host; tests add their fake's (127.0.0.1).
+    slack_response_url_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("hooks.slack.com",), alias="SLACK_RESPONSE_URL_HOSTS")
     port: int = Field(default=3000, ge=0, le=65535, alias="PORT")
     default_plan: Path = Field(default=BUNDLED_PLAN, alias="DELIVERYBOT_DEFAULT_PLAN")
+    # The largest plan file imported (bytes): every command re-reads the plan it acts on, and a
+    # 52 MB plan made each take 34 s. 2 MB is over 30,000 stories written in the seed's style.
+    max_plan_bytes: int = Field(default=MAX_PLAN_BYTES, ge=1, alias="DELIVERYBOT_MAX_PLAN_BYTES")
     # Names or Slack user ids, comma-separated in the environment, made leads at start.
     leads: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="DELIVERYBOT_LEADS")
     digest_time: time = Field(default=time(9, 0), alias="DELIVERYBOT_DIGEST_TIME")
@@ -62,7 +70,16 @@ class Settings(BaseSettings):
     @classmethod
     def _leads(cls, value: Any) -> tuple[str, ...]:
         words = value.split(",") if isinstance(value, str) else list(value or ())
-        return tuple(str(name).strip().lstrip("@") for name in words if str(name).strip())
+        return tuple(person_key(str(name)) for name in words if str(name).strip().lstrip("@"))
+
+    @field_validator("slack_response_url_hosts", mode="before")
+    @classmethod
+    def _response_hosts(cls, value: Any) -> tuple[str, ...]:
+        words = value.split(",") if isinstance(value, str) else list(value or ())
+        hosts = tuple(str(host).strip().lower().rstrip(".") for host in words if str(host).strip())
+        if not hosts:
+            raise ValueError("name at least one host, e.g. hooks.slack.com")
+        return hosts
 
     @field_validator("digest_time", mode="before")
     @classmethod

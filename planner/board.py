@@ -35,7 +35,7 @@ def story_card(sid: str, staffing: Staffing, statuses: Mapping[str, StoryStatus]
         "gate": gate.kind if gate else None,
         "critical": graph.is_critical(sid),
         "unblocks": len(graph.unblocks(sid)),
-        "unblocks_all": len(graph.unblocks_all(sid)),
+        "unblocks_all": graph.unblocks_count(sid),
         **preparation(status),
     }
 
@@ -179,8 +179,12 @@ def story_file(
     status = _status(statuses, sid)
     card = story_card(sid, staffing, statuses)
     card.update(
+        story=sid,
         evidence=status.evidence,
         forced=status.forced,
+        bypass_open=status.forced and bool(graph.open_prerequisites(sid, statuses)),
+        reviewer=status.reviewer if status.state == State.REVIEW else None,
+        reopened_at=status.reopened_at.isoformat() if status.reopened_at and status.state != State.DONE else None,
         since=status.since.isoformat() if status.since else None,
         prerequisites=graph.prerequisites(sid),
         open_prerequisites=graph.open_prerequisites(sid, statuses),
@@ -191,6 +195,7 @@ def story_file(
             {
                 "action": str(e.action), "actor": e.actor, "from": str(e.from_state), "to": str(e.to_state),
                 "at": e.at.isoformat(), "evidence": e.evidence, "reviewer": e.reviewer, "reason": e.reason,
+                "person": e.person,
             }
             for e in events if e.story_id == sid
         ],

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from planner.board import board, story_card
@@ -43,6 +44,7 @@ def build_digest(
     findings: Sequence[Finding | dict] | None = None,
     stuck_claims: Sequence[dict] = (),
     plan_name: str | None = None,
+    four_eyes_off: Mapping[str, Any] | None = None,
 ) -> dict:
     """The digest of one plan at `now`, JSON-ready.
 
@@ -53,6 +55,8 @@ def build_digest(
     `stuck_claims`: earlier digests claimed but never marked sent, as storage describes them
     (e.g. {"local_date": "2026-02-10", "claimed_at": "..."}); passed through for the renderers.
     `plan_name`: what the headline calls the plan (the slug; default: the plan's title).
+    `four_eyes_off`: when a lead turned four eyes off (`/team solo on`), {"since": ..., "by": ...}
+    (either may be None); the digest says so every day until it is back on, and the day is not quiet.
 
     `quiet` (a plan may skip a quiet day's digest): nothing moved in the window and nothing
     waits — no review, no stale story, no open forced start, no stuck claim, no startable
@@ -88,7 +92,7 @@ def build_digest(
     # Waiting: a review, a stale story, an open bypass, a lost digest, or a startable story
     # nobody was told about (no lane owner). Owned startable stories were DM'd to their owner.
     waiting = reviews or stale or forced or stuck or startable["unclaimed"]
-    waiting = waiting or _flagged(overview)
+    waiting = waiting or _flagged(overview) or four_eyes_off is not None
 
     data = {
         "plan": plan_name or plan.title,
@@ -110,6 +114,8 @@ def build_digest(
             for f in (plan.findings if findings is None else findings)
         ],
         "stuck_claims": stuck,
+        "four_eyes_off": None if four_eyes_off is None else {
+            k: _jsonable(v.astimezone(tz) if isinstance(v, datetime) else v) for k, v in four_eyes_off.items()},
         **_plan_watch(overview, statuses, ages),
         "quiet": not (changed or waiting),
     }

@@ -6,7 +6,29 @@ planner (graph, rules, staffing, digest) can reason about a plan without ever re
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# What a plan's slug may be: short, lower-case letters, digits and '-', starting with a letter or
+# digit. It is typed after --plan, shown in every reply and posted to Slack: nothing to escape.
+SLUG_RULE = "1 to 63 characters: lower-case letters, digits and '-', starting with a letter or digit"
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def slug_problem(slug: object) -> str | None:
+    """Why `slug` is not a plan slug, in words (None: it is one)."""
+    if not isinstance(slug, str):
+        return "a slug is text"
+    if _SLUG.fullmatch(slug):
+        return None
+    shown = slug if len(slug) <= 40 and slug.isprintable() else repr(slug[:40]) + "…"
+    return f"'{shown}' is not a plan slug ({SLUG_RULE})"
+
+
+def slug_from(name: str) -> str:
+    """A slug made from a file name ("K3s Mono_PgSQL" -> "k3s-mono-pgsql"); "" when nothing is left."""
+    words = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return words[:63].rstrip("-")
 
 
 def story_sort_key(story_id: str) -> tuple[int, ...]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from planner.model import slug_problem
 from planner.state import State
 from storage.sql import insert_on_conflict
 from storage.tables import PLANS, STORY_STATES, EventRow, PlanRow
@@ -41,6 +42,9 @@ def save(
     *,
     at: datetime,
 ) -> PlanRecord:
+    problem = slug_problem(slug)
+    if problem:  # callers check first and say so; this keeps any other way in honest
+        raise ValueError(problem)
     sha = hashlib.sha256(source.encode("utf-8")).hexdigest()
     if channel is not None:
         _release_channel(session, channel, keep=slug)

@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # Alembic is imported only when a schema has to change (~0.2 
 
 SCRIPT_LOCATION = "storage:migrations"
 BASELINE = "0001_baseline"
-HEAD = "0002_work_as_planned"  # the newest revision in storage/migrations/versions: bump it with each new one
+HEAD = "0003_digest_stages"  # the newest revision in storage/migrations/versions: bump it with each new one
 SCHEMA_LOCK = 4242001  # PostgreSQL advisory lock id of every schema change, this release's and 0.1.0's
 VERSION_TABLE = "alembic_version"
 # Alembic's `context` and `op` are process-wide proxies: two threads running commands at once (on
@@ -244,7 +244,8 @@ def _on_url(url: str, action: Callable[[Engine], T]) -> T:
             with engine.connect():
                 pass
         except (SQLAlchemyError, OSError) as err:
-            raise SchemaError(f"cannot reach the database {where}: {_first_line(err)}") from None
+            fault = _unavailable(err, engine, where)  # one sentence saying what to do (storage.errors)
+            raise SchemaError(fault or f"cannot reach the database {where}: {_first_line(err)}") from None
         try:
             return action(engine)
         except SQLAlchemyError as err:
@@ -252,6 +253,16 @@ def _on_url(url: str, action: Callable[[Engine], T]) -> T:
                               f"{_first_line(err)}") from None
     finally:
         engine.dispose()
+
+
+def _unavailable(err: BaseException, engine: Engine, where: str) -> str | None:
+    from storage.errors import classify_server, classify_sqlite
+
+    if engine.dialect.name == "sqlite":
+        fault = classify_sqlite(err, engine.url.database or where)
+    else:
+        fault = classify_server(err, where)
+    return fault.sentence if fault else None
 
 
 def _safe(url: str) -> str:

@@ -11,7 +11,10 @@ leak out of its transaction and the bot never depends on the schema.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -20,13 +23,14 @@ from typing import Unpack
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from planner.state import Event, StoryStatus
 from storage import backup, digest_runs, events, plan_settings, plans, schema, team, transitions
 from storage.db import READ_ONLY_OPTION, make_engine
 from storage.digest_runs import DigestRun
+from storage.errors import DatabaseUnavailable, classify_server, classify_sqlite, sqlite_sentence
 from storage.events import AuditEntry
 from storage.plan_settings import PlanSettings, PlanSettingsChanges
 from storage.plans import PlanRecord
@@ -39,6 +43,30 @@ __all__ = ["AuditEntry", "DigestRun", "LeadRecord", "PlanRecord", "PlanSettings"
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+# SQLite: a write that found the file locked beyond the busy timeout (storage.db) begins again,
+# until this many seconds have passed since it first tried; then it is refused in words.
+WRITE_RETRY_S = 45.0
+
+
+def _where(url: str | URL | Engine) -> tuple[str | None, str]:
+    """(the SQLite file's path, or None on PostgreSQL; the database as a sentence names it: the
+    path, or the URL without its password)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = url.url if isinstance(url, Engine) else make_url(url) if isinstance(url, str) else url
+    except Exception:
+        return None, "(DATABASE_URL)"
+    if parsed.drivername.startswith("sqlite"):
+        return parsed.database or "", parsed.database or "(in memory)"
+    return None, parsed.render_as_string(hide_password=True)
+
+
+def _is_locked(err: BaseException) -> bool:
+    orig = getattr(err, "orig", err)
+    return isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig)
 
 
 class Store:
@@ -60,22 +88,47 @@ class Store:
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self._owns_engine = not isinstance(url_or_engine, Engine)
-        self.engine = url_or_engine if isinstance(url_or_engine, Engine) else make_engine(url_or_engine)
+        self._path, self.where = _where(url_or_engine)
+        # The last fault a write met (storage.errors), None once a write went through: /readyz reads it.
+        self.fault: DatabaseUnavailable | None = None
+        self._identity: tuple[int, int] | None = None  # the SQLite file's (st_dev, st_ino) at open
+        try:
+            self.engine = url_or_engine if isinstance(url_or_engine, Engine) else make_engine(url_or_engine)
+        except OSError as err:  # the SQLite file's directory can't be made
+            raise self._fault(err) or err from None
         self._read_engine = self.engine.execution_options(**{READ_ONLY_OPTION: True})
         self._clock = clock
         self._local = threading.local()  # the session of an atomic() block, per thread
         self._dialect = self.engine.dialect.name
         if create:
             try:
-                self.create_all()
+                with self._faults(writing=False):
+                    self.create_all()
             except BaseException:
                 self.close()  # the caller never gets this store, so could not close it
                 raise
+        self._identity = self._file_identity()
 
     def create_all(self) -> None:
         """Bring the database to this release's schema (`storage.schema.ensure`, under the schema
-        lock): safe when several processes start on the same database, fresh or older."""
-        schema.ensure(self.engine)
+        lock): safe when several processes start on the same database, fresh or older.
+
+        A database already current is only read (no write lock: eighty processes starting at once
+        on one SQLite file don't queue for it); the lock, when needed and held by others beyond
+        the busy timeout, is asked for again for WRITE_RETRY_S, like a write."""
+        if schema.inspect_schema(self._read_engine).current:
+            return
+        deadline = time.monotonic() + WRITE_RETRY_S
+        delay = 0.05
+        while True:
+            try:
+                schema.ensure(self.engine)
+                return
+            except OperationalError as err:
+                if not _is_locked(err) or time.monotonic() + delay > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
     def close(self) -> None:
         """Release the connections of an engine the store made itself (a given engine is the caller's)."""
@@ -91,7 +144,7 @@ class Store:
         if self._atomic_session() is not None:
             yield
             return
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with self._faults(writing=True), self._begin_write() as session:
             self._local.session = session
             try:
                 yield
@@ -108,8 +161,103 @@ class Store:
         if current is not None:  # inside atomic(): join its transaction
             yield current
             return
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with self._faults(writing=True), self._begin_write() as session:
             yield session
+
+    @contextmanager
+    def _begin_write(self) -> Iterator[Session]:
+        """A write transaction that holds the write lock from its start (SQLite: BEGIN IMMEDIATE),
+        begun again while SQLite says "database is locked" (the busy timeout ran out), for at most
+        WRITE_RETRY_S: once begun, it holds the lock, so the work inside never meets it."""
+        self._check_file()
+        deadline = time.monotonic() + WRITE_RETRY_S
+        delay = 0.05
+        while True:
+            session = Session(self.engine, expire_on_commit=False)
+            transaction = session.begin()
+            try:
+                session.connection()  # BEGIN (IMMEDIATE) now, not at the first statement
+                break
+            except OperationalError as err:
+                session.close()
+                if not _is_locked(err) or time.monotonic() + delay > deadline:
+                    raise
+            except BaseException:
+                session.close()
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+        with session, transaction:
+            yield session
+
+    @contextmanager
+    def _faults(self, *, writing: bool) -> Iterator[None]:
+        """Driver errors that mean "the database can't be used" raised as `DatabaseUnavailable`
+        (storage.errors); a write's outcome kept in `fault` for readiness."""
+        try:
+            yield
+        except DatabaseUnavailable as fault:
+            if writing:
+                self.fault = fault
+            raise
+        except (SQLAlchemyError, sqlite3.Error, OSError) as err:
+            found = self._fault(err)
+            if found is None:
+                raise
+            if writing and found.kind != "locked":  # contention passes by itself: not an outage
+                self.fault = found
+            raise found from err
+        if writing:
+            self.fault = None
+
+    def _fault(self, err: BaseException) -> DatabaseUnavailable | None:
+        if self._path is not None:
+            return classify_sqlite(err, self.where)
+        return classify_server(err, self.where)
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        if not self._path:
+            return None
+        try:
+            st = os.stat(self._path)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def _check_file(self) -> None:
+        """SQLite: refuse to go on with a file deleted or replaced since the store opened it
+        (the pooled connections would keep writing into the old, unlinked one)."""
+        if self._identity is None:
+            self._identity = self._file_identity()
+            return
+        try:
+            st = os.stat(self._path or "")
+        except FileNotFoundError:
+            raise DatabaseUnavailable("deleted", sqlite_sentence("deleted", self.where)) from None
+        except OSError as err:
+            raise self._fault(err) or err from None
+        if (st.st_dev, st.st_ino) != self._identity:
+            raise DatabaseUnavailable("replaced", sqlite_sentence("replaced", self.where))
+
+    def health(self) -> DatabaseUnavailable | None:
+        """None when the database can be used; else what is wrong (what /readyz reports). Checks
+        the SQLite file is still the one opened, reads, and — after a write failed — tries a write
+        that changes nothing (SQLite: rewrites its header's user_version), so readiness comes
+        back by itself once the fault is fixed (space freed, server back)."""
+        try:
+            with self._faults(writing=False):
+                self._check_file()
+                with Session(self._read_engine) as session, session.begin():
+                    session.connection().exec_driver_sql("SELECT 1")
+            if self.fault is not None:
+                with self._faults(writing=True), self._begin_write() as session:
+                    if self._dialect == "sqlite":
+                        conn = session.connection()
+                        version = conn.exec_driver_sql("PRAGMA user_version").scalar()
+                        conn.exec_driver_sql(f"PRAGMA user_version = {int(version or 0)}")
+        except DatabaseUnavailable as fault:
+            return fault
+        return None
 
     @contextmanager
     def _read(self, snapshot: bool = False) -> Iterator[Session]:
@@ -121,8 +269,10 @@ class Store:
         if snapshot and self._dialect == "postgresql":
             # READ COMMITTED would let a backup mix states from before and events from after a write.
             engine = engine.execution_options(isolation_level="REPEATABLE READ")
-        with Session(engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        with self._faults(writing=False):
+            self._check_file()
+            with Session(engine, expire_on_commit=False) as session, session.begin():
+                yield session
 
     # -- plans --------------------------------------------------------------------------------
 
@@ -214,6 +364,11 @@ class Store:
         with self._read() as session:
             return events.latest_event(session, plans.plan_id(session, slug), story_id)
 
+    def audit_by_request(self, request_id: str) -> AuditEntry | None:
+        """The audit entry a delivery with this request id already wrote, if any (a duplicate)."""
+        with self._read() as session:
+            return events.audit_by_request(session, request_id)
+
     def record_audit(
         self,
         slug: str,
@@ -262,6 +417,16 @@ class Store:
         """Returns False when `name` was not a lead."""
         with self._write() as session:
             return team.remove_lead(session, name)
+
+    def revoke_lead(self, name: str) -> str:
+        """Revoke a lead unless they are the last one: "removed", "not-lead" or "last"."""
+        with self._write() as session:
+            return team.remove_lead_unless_last(session, name)
+
+    def revoked_leads(self) -> set[str]:
+        """Leads revoked with /team lead X off and not named again since (any plan's audit log)."""
+        with self._read() as session:
+            return team.revoked_leads(session)
 
     def is_lead(self, name: str) -> bool:
         with self._read() as session:
@@ -361,6 +526,32 @@ class Store:
         with self._write() as session:
             digest_runs.mark_reported(session, slug, local_dates)
 
+    def start_digest(self, slug: str, local_date: date, owner: str, *, channel: str | None, at: datetime,
+                     lease: timedelta) -> str | None:
+        """Claim a digest at stage `claimed`, leased until `at + lease`: the claim's token, or None
+        when the day was already claimed."""
+        with self._write() as session:
+            return digest_runs.claim_token(session, slug, local_date, owner, at, channel=channel, lease=lease)
+
+    def take_over_digest(self, slug: str, local_date: date, owner: str, *, at: datetime,
+                         lease: timedelta) -> DigestRun | None:
+        """Take over a claim whose lease is over, to resume it from its stage (None: not possible)."""
+        with self._write() as session:
+            return digest_runs.take_over(session, slug, local_date, owner, at, lease)
+
+    def advance_digest(self, slug: str, local_date: date, token: str, *, at: datetime, lease: timedelta,
+                       stage: str | None = None, message_ts: str | None = None,
+                       channel: str | None = None) -> bool:
+        """Renew the claim's lease and record progress; False when `token` lost the claim."""
+        with self._write() as session:
+            return digest_runs.advance(session, slug, local_date, token, at, lease, stage=stage,
+                                       message_ts=message_ts, channel=channel)
+
+    def let_go_digest(self, slug: str, local_date: date, token: str, *, at: datetime) -> bool:
+        """End the claim's lease now (its stage stays): the next tick anywhere may resume it."""
+        with self._write() as session:
+            return digest_runs.let_go(session, slug, local_date, token, at)
+
     # -- backup -------------------------------------------------------------------------------
 
     def export(self) -> dict:
@@ -368,14 +559,19 @@ class Store:
         with self._read(snapshot=True) as session:
             return backup.dump(session)
 
-    def import_(self, data: dict) -> None:
+    def import_(self, data: dict, *, replaceable_sha: str | None = None,
+                max_source_bytes: int | None = None) -> None:
         """Restore an `export()` into an empty database, keeping ids, times and states exactly.
 
-        Raises ValueError when the database already holds data or the backup is malformed or
-        its states disagree with its events.
+        Raises ValueError (`backup.BackupError`: one sentence per problem) when the database
+        already holds data or the backup is malformed, its hashes are wrong or its states disagree
+        with its events. A database holding only the bundled plan as a first command auto-imported
+        it (`replaceable_sha`: its sha256) counts as empty and is replaced; see `backup.load`.
         """
         try:
             with self._write() as session:
-                backup.load(session, data)
+                backup.load(session, data, replaceable_sha=replaceable_sha, max_source_bytes=max_source_bytes)
         except IntegrityError as exc:
-            raise ValueError(f"backup contradicts itself (duplicate id or request id?): {exc.orig}") from exc
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else ""
+            raise backup.BackupError([f"the backup contradicts itself: two of its rows share what must be unique "
+                                      f"({detail[:200]})"]) from exc

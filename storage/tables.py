@@ -167,6 +167,13 @@ class DigestRunRow(SQLModel, table=True):
     finished_at: datetime | None = _utc(nullable=True)
     message_ts: str | None = None
     reported: bool = False  # a stuck claim, already shown in a later digest
+    # 0003: how far a claimed digest got, so a later tick or replica resumes it instead of posting
+    # it again. stage: claimed | main | thread | picture (NULL: a claim made before 0003, never
+    # resumed); channel: where its main message goes; lease_until: until when claimed_by may
+    # work on it undisturbed (then another process may take it over).
+    stage: str | None = None
+    channel: str | None = None
+    lease_until: datetime | None = _utc(nullable=True)
 
 
 def core_table(model: type[SQLModel]) -> Table:

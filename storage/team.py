@@ -13,9 +13,12 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from planner.people import person_key
 from storage.plans import plan_id
 from storage.sql import insert_on_conflict
-from storage.tables import LANE_BINDINGS, LEADS, LaneBindingRow, LeadRow
+from storage.tables import LANE_BINDINGS, LEADS, EventRow, LaneBindingRow, LeadRow
+
+LEAD_AUDIT = "team-lead"  # the audit action of /team lead: reason "lead X" or "lead X off"
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,43 @@ def remove_lead(session: Session, name: str) -> bool:
     return session.exec(delete(LEADS).where(LEADS.c.name == name)).rowcount == 1
 
 
+def remove_lead_unless_last(session: Session, name: str) -> str:
+    """Revoke `name`: "removed", "not-lead", or "last" (nothing removed: a workspace keeps a lead).
+
+    Every lead row is locked first (FOR UPDATE; SQLite's BEGIN IMMEDIATE already serialises), so
+    two leads revoking each other at once cannot leave nobody: the second sees the first's delete."""
+    names = list(session.exec(select(LeadRow.name).with_for_update()).all())
+    if name not in names:
+        return "not-lead"
+    if len(names) == 1:
+        return "last"
+    session.exec(delete(LEADS).where(LEADS.c.name == name))
+    return "removed"
+
+
+def revoked_leads(session: Session) -> set[str]:
+    """People whose latest lead change in any plan's audit log is a revocation (`lead X off`):
+    install-time leads (DELIVERYBOT_LEADS) named again at a restart are not made leads again."""
+    rows = session.exec(
+        select(EventRow.reason)
+        .where(col(EventRow.story_id).is_(None), EventRow.action == LEAD_AUDIT)
+        .order_by(col(EventRow.at), col(EventRow.id))
+    )
+    revoked: set[str] = set()
+    for reason in rows:
+        words = (reason or "").split()
+        if len(words) >= 2 and words[0] == "lead":
+            (revoked.add if words[2:] == ["off"] else revoked.discard)(words[1])
+    return revoked
+
+
 def is_lead(session: Session, name: str) -> bool:
-    return session.get(LeadRow, name) is not None
+    """One person, one name: a lead stored as "Alice" (before names were normalised where they come
+    in) is the lead "alice" and "@alice" too; Slack ids compare exactly (`planner.people`)."""
+    if session.get(LeadRow, name) is not None:
+        return True
+    key = person_key(name)
+    return any(person_key(lead) == key for lead in session.exec(select(LeadRow.name)))
 
 
 def lead_records(session: Session) -> list[LeadRecord]:
@@ -72,4 +110,4 @@ def lane_bindings(session: Session, slug: str) -> dict[str, str]:
         .where(LaneBindingRow.plan_id == plan_id(session, slug))
         .order_by(col(LaneBindingRow.lane))
     )
-    return {row.lane: row.person for row in rows}
+    return {row.lane: person_key(row.person) for row in rows}  # compared as the service's actors are

@@ -72,6 +72,8 @@ def summary_lines(data: dict) -> list[tuple[str, str]]:
     the critical path, changes and startable always have one; what waits only when something
     does, so a calm day reads in five lines."""
     out: list[tuple[str, str]] = []
+    if data.get("four_eyes_off"):
+        out.append(("four_eyes_off", four_eyes_off_line(data["four_eyes_off"])))
     if data["gates"]:
         out.append(("gates", "🚦 *Gates*: " + _gates_inline(data["gates"])))
     if data["checkpoints"]:
@@ -127,6 +129,14 @@ def summary_lines(data: dict) -> list[tuple[str, str]]:
     if data["quiet"]:
         out.append(("quiet", "😌 Quiet: nothing changed and nothing waits."))
     return out
+
+
+def four_eyes_off_line(off: dict) -> str:
+    """Said every day while a lead has turned four eyes off (`/team solo on`)."""
+    since = f" since {T.esc(str(off['since'])[:10])}" if off.get("since") else ""
+    by = f" ({who(off['by'])})" if off.get("by") else ""
+    return (f"⚠ *Four eyes off*{since}{by}: authors may approve their own stories — "
+            "a lead turns them back on with /team solo off")
 
 
 def _gates_inline(gates: list[dict]) -> str:
@@ -483,3 +493,20 @@ def digest_details_text(data: dict, cap: int = DETAIL_CAP) -> str:
 def digest_posting_text(plan: str, channel: str | None) -> str:
     """What a lead hears after /digest post."""
     return f"Posting the digest of {T.esc(plan)}" + (f" in <#{channel}>." if channel else ".")
+
+
+def digest_outcome_text(plan: str, day: str, outcome: str, channel: str | None = None, ts: str | None = None,
+                        why: str | None = None) -> str:
+    """/digest post when today's digest was not posted by this request: already posted (a link
+    to it), skipped, being posted by another process, or not confirmed by Slack."""
+    where = f" in <#{channel}>" if channel else ""
+    if outcome == "already-sent" and ts:
+        return (f"Today's digest of {T.esc(plan)} ({T.esc(day)}) was already posted{where} (ts {T.esc(ts)}): "
+                "once a day. `deliverybot digest --post --force` posts another copy.")
+    if outcome == "already-sent":
+        return f"Today's digest of {T.esc(plan)} ({T.esc(day)}) was skipped (nothing moved): once a day."
+    if outcome == "claimed-elsewhere":
+        return f"Today's digest of {T.esc(plan)} ({T.esc(day)}) is being posted{where} right now: once a day."
+    return (f"Slack did not confirm today's digest of {T.esc(plan)}{where}"
+            + (f" ({T.esc(why)})" if why else "")
+            + ". It is finished within minutes, without posting twice.")

@@ -31,6 +31,7 @@ FILL = {
     State.DONE: "#009E73",
 }
 BLOCKED_FILL = "#FFFFFF"
+MAX_DRAWN_STORIES = 2_000  # beyond, a plan's picture took minutes (10,000 stories: almost 3) and was unreadable
 BLOCKED_HATCH = "#CACACA"
 BLOCKED_BORDER = "#8C8C8C"
 BORDER = "#3A3A3A"
@@ -173,6 +174,14 @@ def render_png(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    if len(graph.plan.stories) > MAX_DRAWN_STORIES:  # minutes of drawing for a picture nobody can read
+        fig = Figure(figsize=(8, 1.6), dpi=100, facecolor="white")
+        FigureCanvasAgg(fig)
+        fig.text(0.03, 0.5, f"{len(graph.plan.stories):,} stories: too many to draw (the picture stops at "
+                            f"{MAX_DRAWN_STORIES:,}).\n/board and /unblocked all list them.", fontsize=13, va="center")
+        out = io.BytesIO()
+        fig.savefig(out, format="png", facecolor="white", metadata={"Software": "deliverybot"})
+        return out.getvalue()
     watch = watch_marks(graph, statuses, staffing)
     geo = geometry(graph, marks=watch.kinds | (milestones.kinds if milestones else frozenset()))
     fig = Figure(figsize=(geo.width, geo.height), dpi=geo.dpi, facecolor="white")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from planner.people import is_slack_id
+
 ELLIPSIS = "…"
 _ENTITY_TAIL = re.compile(r"&[a-z#0-9]{0,5}$")
 
@@ -16,12 +18,6 @@ _ENTITY_TAIL = re.compile(r"&[a-z#0-9]{0,5}$")
 def esc(text: object) -> str:
     """Slack's three control characters, escaped as Slack asks, so a title can't `<!channel>` anyone."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def is_slack_id(person: str | None) -> bool:
-    """U123ABC / W123ABC: a Slack user, who can be mentioned and sent a DM (console names can't)."""
-    return (bool(person) and person is not None and len(person) > 2 and person[0] in "UW"
-            and person[1:].isalnum() and person[1:].upper() == person[1:])
 
 
 def mention(person: str | None) -> str:

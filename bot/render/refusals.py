@@ -45,6 +45,11 @@ def link_problem_text(problem: LinkProblem) -> str:
         "not-a-url": "that link is not a valid URL",
         "scheme": f"evidence links must start with http:// or https:// (got {problem.detail or 'no scheme'})",
         "no-host": "that link has no host name",
+        "character": f"that link contains “{esc(problem.detail)}”, which no URL holds (quotes, brackets, "
+                     "backslashes: percent-encode them)",
+        "credentials": "that link carries a user name or password (user:pass@); link without them",
+        "port": f"that link's port ({esc(problem.detail) or 'empty'}) is not a number from 1 to 65535",
+        "host": f"that link's host ({esc(problem.detail)}) is not a valid host name or IP address",
     }.get(problem.kind, "that link is not evidence")
 
 
@@ -124,7 +129,9 @@ def reason_and_hint(d: Decision) -> tuple[str, str]:
                 "(no lasting bypass).",
                 "Keep it in review; it can be approved once they are done.")
     if code == "prepared-by-other":
-        since = f" since {d.since:%Y-%m-%d %H:%M} UTC" if d.since else ""
+        since = f" since {d.since.day} {d.since:%b %H:%M} UTC" if d.since else ""
+        if action == Action.PREPARE:
+            return f"{sid} is already prepared by {mention(d.holder)}{since}.", "Ask them, or prepare another story (/next)."
         return (f"{sid} is prepared by {mention(d.holder)}{since}: it is theirs to start.",
                 "Ask them, take another story (/next), or a lead can override: "
                 f"/start {sid} force <reason>.")

@@ -38,8 +38,29 @@ def lead_added(person: str) -> str:
     return f"{mention(person)} is now a lead."
 
 
-def solo_switched(on: bool) -> str:
-    return "Solo mode on: authors may approve their own stories." if on else "Four eyes on: someone else approves."
+def lead_revoked(actor: str, person: str) -> str:
+    return f"{mention(actor)} revoked {mention(person)} as a lead."
+
+
+def not_a_lead(person: str) -> str:
+    return f"{mention(person)} is not a lead: nothing to revoke."
+
+
+def last_lead(person: str) -> str:
+    return (f"{mention(person)} is the last lead: name another one first (/team lead @person), "
+            "a workspace always keeps a lead.")
+
+
+def solo_switched(on: bool, actor: str, plan: str) -> str:
+    if on:
+        return (f"⚠ {mention(actor)} turned four eyes off for {esc(plan)}: authors may now approve their own "
+                "stories. Every digest says so until a lead runs /team solo off.")
+    return f"{mention(actor)} turned four eyes back on for {esc(plan)}: someone other than the author approves."
+
+
+def solo_unchanged(on: bool) -> str:
+    return ("Four eyes are already off: authors may approve their own stories (/team solo off to turn them back on)."
+            if on else "Four eyes are already on: someone other than the author approves.")
 
 
 def digest_schedule(plan: str, described: str) -> str:

@@ -32,8 +32,10 @@ from planner import checkpoints as checkpoint_log
 from planner import incidents as incident_log
 from planner.graph import PlanGraph
 from planner.model import Plan
+from planner.people import person_key
 from planner.reader import read_plan
 from planner.staffing import Staffing
+from storage.errors import DatabaseUnavailable
 from storage.store import Store
 
 log = get_logger("service")
@@ -43,6 +45,12 @@ log = get_logger("service")
 def something_went_wrong(ref: str) -> Reply:
     """What a person sees when the fault is ours: the reference finds the traceback in the log."""
     return Reply(False, T.internal_error_text(ref), kind="error", data={"error": "internal", "ref": ref})
+
+
+def database_unavailable(err: DatabaseUnavailable) -> Reply:
+    """What a person sees when the database can't be used: what is wrong, and that nothing changed."""
+    return Reply(False, T.database_unavailable_text(err.sentence), kind="error",
+                 data={"error": "database", "database": err.kind, "detail": err.sentence})
 
 
 class DeliveryService:
@@ -73,6 +81,7 @@ class DeliveryService:
 
         `guest`: the person belongs to another workspace than the one that installed the app (a
         Slack Connect channel); they may read the plan but not act on it."""
+        actor = person_key(actor)  # one person, one name: "Alice", "@alice" and "alice" are one person
         request_id = request_id or current_context().get("request_id") or uuid.uuid4().hex
         with log_context(plan=plan, request_id=request_id):
             try:
@@ -81,6 +90,9 @@ class DeliveryService:
                 return refusal(T.esc(str(err)), "bad-input")
             except PlanNotFound as err:
                 return refusal(T.esc(err.args[0] if err.args else str(err)), "no-plan")
+            except DatabaseUnavailable as err:  # not a bug: one line in the log, no traceback
+                log.error("database unavailable: %s", err.sentence, extra={"database_fault": True})
+                return database_unavailable(err)
             except Exception:
                 ref = new_ref()
                 log.exception("command failed (ref %s): %s by %s", ref, text.split(" ", 1)[0][:30], actor[:40])
@@ -177,7 +189,7 @@ class DeliveryService:
     def home(self, actor: str, channel: str | None = None, plan: str | None = None) -> dict[str, Any]:
         """What App Home shows one person, with the checkpoints and the open incidents (their age in work days)."""
         ctx = self.context(plan, channel)
-        data = queries.home_data(ctx, actor, self.store)
+        data = queries.home_data(ctx, person_key(actor), self.store)
         return {**data, **milestones.home_part(ctx, self.digest_config(ctx.slug), self.clock())}
 
     def digest(self, plan: str | None = None, channel: str | None = None, *,

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from planner.people import person_key
+
 MAX_COMMAND_LENGTH = 4000  # Slack's own limit on slash-command text
 STORY_ID = re.compile(r"^\d{1,4}(?:\.\d{1,4}){1,3}$")
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -70,14 +72,23 @@ def story_id(word: str | None, usage: str) -> str:
 
 
 def person(word: str) -> str | None:
-    """<@U123|bob> -> U123, @bob -> bob; None when the word does not name a person."""
+    """<@U123|bob> -> U123, @bob and @Bob -> bob (one person, one name: `planner.people.person_key`);
+    None when the word does not name a person."""
     match = _MENTION.match(word)
     if match:
         return match.group(1)
     if not word.startswith("@"):
         return None
     match = _NAME.match(word)
-    return match.group(1) if match else None
+    return person_key(match.group(1)) if match else None
+
+
+def person_name(word: str | None) -> str | None:
+    """Who a console or `deliverybot cmd` user says they are (`--as`, `/as`): a Slack id as it is, a
+    name of letters, digits, `.`, `-`, `_` with or without `@`, in its one spelling; None otherwise
+    (`<!channel>`, a space, markup)."""
+    match = _NAME.match((word or "").strip())
+    return person_key(match.group(1)) if match else None
 
 
 def link(word: str) -> str:
@@ -102,11 +113,12 @@ class Evidence:
 
 
 def evidence(words: tuple[str, ...] | list[str], *, with_reviewer: bool = False) -> Evidence:
-    """The links at the front, then (for /review) an optional @reviewer, then a free note."""
-    rest = list(words)
-    links: list[str] = []
-    while rest and _LINKISH.match(rest[0]):
-        links.append(link(rest.pop(0)))
+    """The links at the front, then (for /review) an optional @reviewer, then a free note. A word
+    of the note that looks like a link is a link too, so every link is checked: nobody slips
+    `javascript:` past the rule by writing a word before it. A comma or semicolon that ends a link
+    (a list typed by hand) is not part of it."""
+    links = [link(w).rstrip(",;") for w in words if _LINKISH.match(w)]
+    rest = [w for w in words if not _LINKISH.match(w)]
     reviewer = None
     if with_reviewer and rest:  # right after the links, or the last word (as before notes existed)
         at = 0 if person(rest[0]) else -1

@@ -94,9 +94,19 @@ def _help(call: Call) -> Reply:
     return Reply(True, esc(help_text(COMMANDS)), kind="help")
 
 
+def _once(word: str, run: Handler) -> Handler:
+    """A team change delivered twice (a retry, another replica) is recorded once: its audit entry
+    carries the request id, so the second delivery finds it and changes and announces nothing."""
+    def once(call: Call) -> Reply:
+        if call.store.audit_by_request(call.request_id) is not None:
+            return Reply(True, f"Already recorded: /team {word}.", kind="duplicate", data={"duplicate": True})
+        return run(call)
+    return once
+
+
 def _team_change(word: str, run: Handler, usage: str, summary: str) -> SubCommand:
-    return SubCommand(word, run, usage, summary, who=LEAD, lead_only=True, denied=f"change the team ({word})",
-                      writes=True)
+    return SubCommand(word, _once(word, run), usage, summary, who=LEAD, lead_only=True,
+                      denied=f"change the team ({word})", writes=True)
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -149,13 +159,14 @@ COMMANDS: tuple[Command, ...] = (
                            "close an incident with the link of its fix, and of its runbook when critical",
                            writes=True),
             )),
-    Command("team", team.show, "/team [mode N | lane A @person | lane A none | lead @person | solo on|off | "
+    Command("team", team.show, "/team [mode N | lane A @person | lane A none | lead @person [off] | solo on|off | "
             "channel | digest HH:MM ZONE DAYS | holiday YYYY-MM-DD | quiet on|off]",
             "the staffing mode, lanes and leads", brief="/team",
             subcommands=(
                 _team_change("mode", team.mode, "/team mode N", "switch the staffing mode"),
                 _team_change("lane", team.lane, "/team lane X @person (or none)", "bind a lane to a person"),
-                _team_change("lead", team.lead, "/team lead @person", "make someone a lead"),
+                _team_change("lead", team.lead, "/team lead @person [off]",
+                             "make someone a lead, or revoke one (off; never the last)"),
                 _team_change("solo", team.solo, "/team solo on|off", "let authors approve their own stories"),
                 _team_change("channel", team.bind_channel, "/team channel #channel",
                              "the channel the plan announces in"),

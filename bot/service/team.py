@@ -15,8 +15,11 @@ from bot.render import team as say
 from bot.service.context import Call
 from bot.service.parsing import InputError, channel, person
 from bot.service.parsing import show as shown
-from bot.service.replies import Reply
+from bot.service.replies import Notification, Reply, refusal
 from planner.calendar import parse_holidays, parse_time, parse_workdays, parse_zone
+from storage.team import LEAD_AUDIT
+
+SOLO_AUDIT = "team-solo"  # reason "solo on" / "solo off": the digest reads since when four eyes are off
 
 
 def show(call: Call) -> Reply:
@@ -44,7 +47,7 @@ def mode(call: Call) -> Reply:
     if len(rest) != 1 or not (rest[0].isascii() and rest[0].isdigit()) or int(rest[0]) not in choices:
         raise InputError(f"Usage: {call.usage}, where N is one of {', '.join(map(str, choices)) or 'nothing'}.")
     call.store.update_plan_settings(ctx.slug, mode=int(rest[0]))
-    call.store.record_audit(ctx.slug, call.actor, "team-mode", f"mode {rest[0]}")
+    call.store.record_audit(ctx.slug, call.actor, "team-mode", f"mode {rest[0]}", request_id=call.request_id)
     return Reply(True, say.mode_switched(call.actor, ctx.slug, int(rest[0])), kind="team-changed", response_type="in_channel", data={"plan": ctx.slug, "mode": int(rest[0])})
 
 
@@ -56,23 +59,36 @@ def lane(call: Call) -> Reply:
         raise InputError(f"Usage: {call.usage}, X one of {', '.join(keys) or 'nothing'}.")
     if rest[1].lower() == "none":
         call.store.unbind_lane(ctx.slug, key)
-        call.store.record_audit(ctx.slug, call.actor, "team-lane", f"lane {key} unbound")
+        call.store.record_audit(ctx.slug, call.actor, "team-lane", f"lane {key} unbound", request_id=call.request_id)
         return Reply(True, say.lane_bound(key, None), kind="team-changed", data={"lane": key, "person": None})
     who = person(rest[1])
     if not who:
         raise InputError(f"'{shown(rest[1])}' is not a person: write @name.")
     call.store.bind_lane(ctx.slug, key, who)
-    call.store.record_audit(ctx.slug, call.actor, "team-lane", f"lane {key} -> {who}")
+    call.store.record_audit(ctx.slug, call.actor, "team-lane", f"lane {key} -> {who}", request_id=call.request_id)
     return Reply(True, say.lane_bound(key, who), kind="team-changed", data={"lane": key, "person": who})
 
 
 def lead(call: Call) -> Reply:
-    who = person(call.args[0]) if len(call.args) == 1 else None
+    """/team lead @x names a lead; /team lead @x off revokes one, never the last."""
+    args = call.args
+    off = len(args) == 2 and args[1].lower() == "off"
+    who = person(args[0]) if len(args) == 1 or off else None
     if not who:
         raise InputError(f"Usage: {call.usage}")
-    call.store.add_lead(who, call.actor)
-    call.store.record_audit(call.ctx.slug, call.actor, "team-lead", f"lead {who}")
-    return Reply(True, say.lead_added(who), kind="team-changed", data={"lead": who})
+    if not off:
+        call.store.add_lead(who, call.actor)
+        call.store.record_audit(call.ctx.slug, call.actor, LEAD_AUDIT, f"lead {who}", request_id=call.request_id)
+        return Reply(True, say.lead_added(who), kind="team-changed", data={"lead": who})
+    outcome = call.store.revoke_lead(who)
+    if outcome == "not-lead":
+        return refusal(say.not_a_lead(who), "not-a-lead", lead=who)
+    if outcome == "last":
+        return refusal(say.last_lead(who), "last-lead", lead=who)
+    call.store.record_audit(call.ctx.slug, call.actor, LEAD_AUDIT, f"lead {who} off", request_id=call.request_id)
+    text = say.lead_revoked(call.actor, who)
+    return Reply(True, text, kind="team-changed", data={"lead": who, "revoked": True},
+                 notifications=(Notification("channel", call.ctx.channel, text, {"lead": who, "revoked": True}),))
 
 
 def _on_off(call: Call, meaning: str) -> bool:
@@ -82,10 +98,17 @@ def _on_off(call: Call, meaning: str) -> bool:
 
 
 def solo(call: Call) -> Reply:
+    """Four eyes off or back on: the channel hears it (and every digest says so while it is off)."""
     value = _on_off(call, "the author may approve their own story")
-    call.store.update_plan_settings(call.ctx.slug, allow_solo=value)
-    call.store.record_audit(call.ctx.slug, call.actor, "team-solo", f"solo {call.args[0].lower()}")
-    return Reply(True, say.solo_switched(value), kind="team-changed", data={"allow_solo": value})
+    ctx = call.ctx
+    if value == ctx.allow_solo:
+        return Reply(True, say.solo_unchanged(value), kind="team", data={"allow_solo": value})
+    call.store.update_plan_settings(ctx.slug, allow_solo=value)
+    call.store.record_audit(ctx.slug, call.actor, SOLO_AUDIT, f"solo {call.args[0].lower()}", request_id=call.request_id)
+    text = say.solo_switched(value, call.actor, ctx.slug)
+    data = {"plan": ctx.slug, "allow_solo": value}
+    return Reply(True, text, kind="team-changed", data=data,
+                 notifications=(Notification("channel", ctx.channel, text, data),))
 
 
 def digest(call: Call) -> Reply:
@@ -108,7 +131,7 @@ def digest(call: Call) -> Reply:
         raise InputError(f"{err}. {usage}") from None
     call.store.update_plan_settings(ctx.slug, digest_time=at, digest_tz=zone.key, digest_workdays=rest[2],
                                     digest_cutoff=cutoff)
-    call.store.record_audit(ctx.slug, call.actor, "team-digest", " ".join(rest))
+    call.store.record_audit(ctx.slug, call.actor, "team-digest", " ".join(rest), request_id=call.request_id)
     described = plan_digest_config(call.store, call.settings, ctx.slug).describe()
     return Reply(True, say.digest_rescheduled(ctx.slug, described), kind="team-changed",
                  data={"plan": ctx.slug, **values})
@@ -129,14 +152,14 @@ def holiday(call: Call) -> Reply:
         raise InputError(str(err)) from None
     holidays = sorted(set(holidays) - {day}) if remove else sorted(set(holidays) | {day})
     call.store.update_plan_settings(ctx.slug, holidays=[date.fromisoformat(d) for d in holidays])
-    call.store.record_audit(ctx.slug, call.actor, "team-holiday", ("remove " if remove else "") + day)
+    call.store.record_audit(ctx.slug, call.actor, "team-holiday", ("remove " if remove else "") + day, request_id=call.request_id)
     return Reply(True, say.holiday_changed(day, remove), kind="team-changed", data={"holidays": holidays})
 
 
 def quiet(call: Call) -> Reply:
     value = _on_off(call, "no digest on days when nothing moved and nothing waits")
     call.store.update_plan_settings(call.ctx.slug, digest_skip_quiet=value)
-    call.store.record_audit(call.ctx.slug, call.actor, "team-quiet", call.args[0].lower())
+    call.store.record_audit(call.ctx.slug, call.actor, "team-quiet", call.args[0].lower(), request_id=call.request_id)
     return Reply(True, say.quiet_switched(value), kind="team-changed", data={"digest_skip_quiet": value})
 
 
@@ -151,5 +174,5 @@ def bind_channel(call: Call) -> Reply:
     if not target:
         raise InputError(usage)
     call.store.set_plan_channel(ctx.slug, target)
-    call.store.record_audit(ctx.slug, call.actor, "team-channel", f"channel {target}")
+    call.store.record_audit(ctx.slug, call.actor, "team-channel", f"channel {target}", request_id=call.request_id)
     return Reply(True, say.channel_bound(ctx.slug, target), kind="team-changed", data={"channel": target})

@@ -7,6 +7,8 @@ became startable, the named reviewer, and the author when changes are asked.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.logs import get_logger, new_ref
 from bot.render import moves
 from bot.render import text as T
@@ -15,7 +17,8 @@ from bot.service import milestones
 from bot.service.context import Call, Context
 from bot.service.parsing import InputError, evidence, free_text, show
 from bot.service.replies import Notification, Reply, refusal
-from planner.state import Action, Event, State, apply_event
+from planner.model import Gate
+from planner.state import Action, Event, State, StoryStatus, apply_event
 from planner.workflow import Decision, Request, decide, moves_of, wrong_state
 from storage.store import TransitionResult
 
@@ -32,6 +35,9 @@ def start_command(call: Call) -> Reply:
             raise InputError(f"'{show(rest[0], 30)}' is not understood here. Usage: {call.usage}")
         action = Action.FORCE_START if verb == "force" else Action.REOPEN
         reason = free_text(rest[1:])
+        if action == Action.FORCE_START and call.is_lead \
+                and not call.ctx.graph.open_prerequisites(sid, call.ctx.statuses):
+            action = Action.START  # nothing to bypass: a lead starting over someone's preparation
     return transition(call, Request(action, sid, call.actor, call.is_lead, reason=reason))
 
 
@@ -59,6 +65,12 @@ def transition(call: Call, req: Request) -> Reply:
     ctx = call.ctx
     decision = decide(req, ctx.graph, ctx.statuses)
     if not decision.allowed:
+        # A second delivery of a request already applied (Slack's retry, on this replica or another)
+        # is refused by the rules it changed: say it was recorded, as the store would have.
+        stored = next((e for e in call.store.events(ctx.slug, req.story_id) if e.request_id == call.request_id), None)
+        if stored is not None:
+            return Reply(True, moves.already_recorded(req.story_id, str(stored.action)), kind="duplicate",
+                         data={"story": req.story_id, "duplicate": True})
         return refused(req, decision)
     before = ctx.statuses
     from_state, to_state = moves_of(req.action, ctx.status(req.story_id).state)
@@ -90,7 +102,8 @@ def named_person(ctx: Context, req: Request) -> str | None:
     if req.action == Action.ASSIGN:
         return req.person
     status = ctx.status(req.story_id)
-    if req.action == Action.FORCE_START and status.preparer and status.preparer != req.actor:
+    if req.action in (Action.START, Action.FORCE_START, Action.UNPREPARE) and status.preparer \
+            and status.preparer != req.actor:
         return status.preparer
     if req.action in (Action.START, Action.FORCE_START):
         owner = ctx.staffing.owner_of(req.story_id)
@@ -128,7 +141,10 @@ def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
     announced_gate = gate.kind if gate and not ctx.graph.waits_on_reopened(req.story_id, after) else None
     headline = moves.headline(req.action, actor=req.actor, label=story.label, evidence=event.evidence,
                               reviewer=event.reviewer, reason=event.reason, gate=announced_gate,
-                              person=event.person, holder=before.assignee)
+                              person=event.person, holder=before.assignee, preparer=before.preparer)
+    if req.action == Action.DONE and before.reopened_at:
+        headline += "".join("\n" + moves.gate_released(g.kind, ctx.story(g.story).label, req.story_id)
+                            for g in _gates_held_by(ctx, req.story_id, before.reopened_at, after))
     takers = {sid: ctx.staffing.taker_of(sid, after) for sid in newly}
     prepared = {sid for sid in newly if after[sid].preparer}
     notes = [Notification("channel", ctx.channel, headline + (moves.now_startable_for_channel(takers) if newly else ""), {
@@ -137,7 +153,7 @@ def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
     })]
     by_taker: dict[str, list[str]] = {}
     for sid in newly:
-        if takers[sid]:
+        if takers[sid] and takers[sid] != req.actor:  # who moved it knows: the reply says what opened
             by_taker.setdefault(takers[sid] or "", []).append(sid)
     first, then = [], []  # whoever prepared what opened is told before anyone else
     for taker, sids in by_taker.items():
@@ -147,10 +163,14 @@ def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
         labels = {s: ctx.story(s).label for s in sids}
         mine = [s for s in sids if s in prepared]
         lane = [s for s in sids if s not in prepared]
+        # One DM each, asking them to start one story: the one /next offers them.
         if mine:
-            first.append(Notification("dm", taker, moves.preparer_dm(req.story_id, mine, [labels[s] for s in mine]),
-                                      {"stories": mine, "plan": ctx.slug, "labels": labels, "prepared": True}))
-        if lane:
+            text = moves.preparer_dm(req.story_id, mine, [labels[s] for s in mine])
+            if lane:
+                text += "\n" + moves.also_in_lane([labels[s] for s in lane])
+            first.append(Notification("dm", taker, text, {"stories": mine + lane, "plan": ctx.slug,
+                                                          "labels": labels, "prepared": True}))
+        elif lane:
             then.append(Notification("dm", taker, moves.lane_owner_dm([labels[s] for s in lane], lane[0]),
                                      {"stories": lane, "plan": ctx.slug, "labels": labels}))
     notes += first + then
@@ -168,6 +188,15 @@ def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
             "person": event.person}
     return Reply(True, reply_text, kind="transition", data=data, notifications=tuple(notes),
                  concerns=tuple(concerns))
+
+
+def _gates_held_by(ctx: Context, story_id: str, reopened_at: datetime, after: dict[str, StoryStatus]) -> list[Gate]:
+    """Gates done while `story_id` was reopened, whose announcement was held back: now that it is
+    done again (and nothing else they rest on is reopened), they are announced."""
+    rests_on = set(ctx.graph.unblocks_all(story_id))
+    return [g for g in ctx.plan.gates if g.story in rests_on and after[g.story].state == State.DONE
+            and (after[g.story].since or reopened_at) >= reopened_at
+            and not ctx.graph.waits_on_reopened(g.story, after)]
 
 
 def _people_told(ctx: Context, req: Request, event: Event, holder: str | None, label: str) -> list[Notification]:
@@ -194,6 +223,11 @@ def _people_told(ctx: Context, req: Request, event: Event, holder: str | None, l
         dm(holder, moves.handed_away_dm(actor=actor, label=label, to=event.person))
     elif req.action == Action.RELEASE:
         dm(holder, moves.released_dm(actor=actor, label=label))
-    elif req.action == Action.FORCE_START and event.person and event.person == ctx.status(sid).preparer:
-        dm(event.person, moves.preparation_overridden_dm(actor=actor, label=label, reason=event.reason))
+    elif event.person and event.person == ctx.status(sid).preparer:  # a lead overrode or ended it
+        if req.action == Action.UNPREPARE:
+            dm(event.person, moves.preparation_ended_dm(actor=actor, label=label))
+        else:
+            dm(event.person, moves.preparation_overridden_dm(actor=actor, label=label, reason=event.reason))
+    elif req.action == Action.START and event.person:  # taken from their lane
+        dm(event.person, moves.took_from_your_lane_dm(actor=actor, label=label))
     return out

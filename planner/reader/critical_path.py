@@ -36,9 +36,11 @@ class CriticalPathBlocks(ReaderState):
             for a in first:
                 for b in then:
                     self.edge(a, b)
+        known = set(self.critical)  # a list lookup per id made a 10,000-story path quadratic
         for sid in scan.all_ids:
             self.mention(sid, number, "the critical path")
-            if sid not in self.critical:
+            if sid not in known:
+                known.add(sid)
                 self.critical.append(sid)
         self.note_items(scan, number, "the critical path")
         self.critical_line = self.critical_line or number

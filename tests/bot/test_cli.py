@@ -111,3 +111,45 @@ def test_next_json_carries_the_story_and_the_kind_of_suggestion(db, capsys):
     assert data["waits_for"] and f"/prepare {lane_b[0]}" in reply["text"]
     buttons = [b["accessory"] for b in reply["blocks"] if "accessory" in b]
     assert [(b["action_id"], json.loads(b["value"])["story"]) for b in buttons] == [("prepare_story", lane_b[0])]
+
+
+# -- one person, one name: Alice, @alice and alice are one person for every rule ---------------------
+
+
+def test_four_eyes_and_the_holder_see_one_person_whatever_the_spelling(db, capsys):
+    assert run(capsys, "cmd", "--as", "Alice", "/start 1.1")[0] == 0
+    code, out, _ = run(capsys, "cmd", "--as", "@alice", f"/review 1.1 {LINK}")  # the holder, spelt otherwise
+    assert code == 0, out
+    for spelling in ("alice", "ALICE", "@Alice"):
+        code, out, _ = run(capsys, "cmd", "--as", spelling, f"/done 1.1 {LINK}")
+        assert code == 1, (spelling, out)  # four eyes: the one who did the work can't approve it
+    code, out, _ = run(capsys, "cmd", "--as", "bob", "--json", f"/done 1.1 {LINK}")
+    assert code == 0
+    code, out, _ = run(capsys, "cmd", "--as", "bob", "--json", "/board 1.1")
+    assert json.loads(out)["data"]["assignee"] == "alice"
+
+
+def test_leads_and_lanes_see_one_person_whatever_the_spelling(db, capsys):
+    assert run(capsys, "plan", "import", str(SEED), "--lead", "Lea")[0] == 0
+    for spelling in ("lea", "@LEA"):
+        code, out, _ = run(capsys, "cmd", "--as", spelling, "/team mode 3")
+        assert code == 0, (spelling, out)
+    assert run(capsys, "cmd", "--as", "lea", "/team lane B @Bob")[0] == 0
+    code, out, _ = run(capsys, "cmd", "--as", "BOB", "--json", "/next")
+    assert code == 0 and json.loads(out)["data"]["suggestion"] == "prepare"  # his lane's story, as for "bob"
+
+
+def test_a_lead_stored_before_names_were_normalised_is_still_one_person(db):
+    from storage.store import Store
+
+    store = Store(f"sqlite:///{db}/cli.db")
+    store.add_lead("Lea", "install")  # as 0.1 stored it
+    assert store.is_lead("lea") and store.is_lead("@LEA") and not store.is_lead("leah")
+    store.add_lead("U0ABC", "install")
+    assert store.is_lead("U0ABC") and not store.is_lead("u0abc")  # Slack ids compare exactly
+
+
+@pytest.mark.parametrize("name", ["<!channel>", "al ice", "", "@", "<@U0ANN>"])
+def test_cmd_as_something_that_is_not_a_name_is_bad_usage(db, capsys, name):
+    code, out, err = run(capsys, "cmd", "--as", name, "/start 1.1")
+    assert code == 2 and "not a name" in err and out == ""

@@ -68,3 +68,15 @@ def test_console_switches_people_and_shows_notifications(service):
     assert "→ DM @bob: @ann asks you to review 1.1" in text
     assert "Gate passed (entry)" in text
     assert "Startable now" not in text  # nothing runs after /quit
+
+
+def test_console_names_are_one_person_whatever_the_spelling(service):
+    out = io.StringIO()
+    script = io.StringIO(f"/start 1.1\n/review 1.1 {LINK}\n/as @ANN\n/done 1.1 {LINK}\n/as Bob\n/done 1.1 {LINK}\n")
+    assert run_console(service, actor="Ann", stdin=script, stdout=out) == 0
+    text = out.getvalue()
+    assert "you, @ann, are the first lead" in text and service.store.is_lead("ann")
+    assert "you are now @ann" in text and "you are now @bob" in text
+    assert service.store.status("k3s-mono-pgsql", "1.1").state == "done"
+    done = [e for e in service.store.events("k3s-mono-pgsql", "1.1") if e.action.value == "done"]
+    assert [e.actor for e in done] == ["bob"]  # @ANN was ann: four eyes refused her

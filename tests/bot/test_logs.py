@@ -119,7 +119,7 @@ posix = pytest.mark.skipif(os.name != "posix", reason="stops the process with SI
 def test_json_at_debug_is_one_object_a_line_and_never_a_secret(tmp_path, fake_slack):
     port = free_port()
     proc = Run(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-               SLACK_API_URL=fake_slack.api_url, PORT=str(port),
+               SLACK_API_URL=fake_slack.api_url, SLACK_RESPONSE_URL_HOSTS="127.0.0.1", PORT=str(port),
                DELIVERYBOT_LOG_FORMAT="json", DELIVERYBOT_LOG_LEVEL="DEBUG")
     try:
         proc.wait_for("HTTP mode")

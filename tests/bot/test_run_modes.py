@@ -202,6 +202,7 @@ def test_bot_token_and_signing_secret_serve_http(tmp_path, fake_slack_thread):
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake_slack_thread.api_url,
+        SLACK_RESPONSE_URL_HOSTS="127.0.0.1",
         PORT=str(port),
     )
     proc = Proc(env, cwd=tmp_path)
@@ -250,6 +251,7 @@ def test_bot_and_app_tokens_connect_in_socket_mode(tmp_path, fake_slack_thread):
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_APP_TOKEN=APP_TOKEN,
         SLACK_API_URL=slack.api_url,
+        SLACK_RESPONSE_URL_HOSTS="127.0.0.1",
         PORT=str(port),
     )
     proc = Proc(env, cwd=tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, time
 
@@ -91,7 +92,7 @@ def test_export_is_json_with_a_format_version(plan_store):
     walk_to_review(plan_store, "1.1")
     exported = plan_store.export()
     assert json.loads(json.dumps(exported)) == exported
-    assert (exported["format"], exported["version"]) == ("deliverybot-backup", 1)
+    assert (exported["format"], exported["version"]) == ("deliverybot-backup", 2)
     (plan,) = exported["plans"]
     assert plan["slug"] == SLUG and plan["channel"] == "C-DELIVERY"
     assert [s["story_id"] for s in plan["states"]] == ["1.1", "1.2", "2.1", "3.12", "4.1"]
@@ -130,7 +131,7 @@ def _plan_with_settings(settings: dict) -> dict:
         "title": "P",
         "channel": None,
         "source": "#",
-        "source_sha": "0" * 64,
+        "source_sha": hashlib.sha256(b"#").hexdigest(),
         "imported_at": "2026-01-05T09:00:00+00:00",
         "states": [],
         "events": [],

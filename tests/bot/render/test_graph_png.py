@@ -224,3 +224,11 @@ def test_two_hundred_stories_with_marks_stay_within_limits():
     sts.update({s: StoryStatus(s, State.TODO, preparer="U0BOB") for s in ids[34::7] if s not in sts})
     image = decode(render_png(graph, sts))
     assert max(image.size) <= MAX_SIDE
+
+
+def test_a_plan_too_large_to_draw_gets_a_small_picture_saying_so(monkeypatch):
+    from bot.render import graph_png
+
+    monkeypatch.setattr(graph_png, "MAX_DRAWN_STORIES", 150)
+    image = decode(render_png(PlanGraph(wide_plan(200)), {}))
+    assert image.size == (800, 160)  # drawn at once instead of a picture of every story

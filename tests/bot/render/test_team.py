@@ -70,7 +70,11 @@ def test_confirmations_name_the_lead_and_the_person():
 
 
 def test_switches_say_what_is_now_in_force():
-    assert "approve their own" in solo_switched(True) and "someone else approves" in solo_switched(False)
+    assert solo_switched(True, "U0LEA", "k3s") == (
+        "⚠ <@U0LEA> turned four eyes off for k3s: authors may now approve their own stories. "
+        "Every digest says so until a lead runs /team solo off.")
+    assert solo_switched(False, "U0LEA", "k3s") == (
+        "<@U0LEA> turned four eyes back on for k3s: someone other than the author approves.")
     assert "skip" in quiet_switched(True) and "every work day" in quiet_switched(False)
     assert holiday_changed("2026-05-01", removed=False) == "2026-05-01 is now a holiday: no digest that day."
     assert holiday_changed("2026-05-01", removed=True).startswith("2026-05-01 is no longer a holiday")

@@ -129,3 +129,14 @@ def test_a_console_name_is_escaped_where_it_is_named(service):
     assert service.handle("<!here>", "/start 1.1").ok  # `cmd --as` takes any name
     refused = service.handle("bob", "/start 1.1")
     assert "held by @&lt;!here&gt;" in refused.text and "<!here>" not in refused.text
+
+
+def test_a_team_change_delivered_twice_is_recorded_once(service):
+    """Slack may deliver one command twice, to two replicas: the request id, stored with the audit
+    entry, makes the second a duplicate that changes and announces nothing."""
+    first = service.handle("lea", "/team mode 2", request_id="Tdelivery-1")
+    again = service.handle("lea", "/team mode 2", request_id="Tdelivery-1")
+    assert first.ok and first.response_type == "in_channel"  # the change is said in the channel
+    assert again.ok and again.data["duplicate"] and again.response_type == "ephemeral"
+    assert again.text == "Already recorded: /team mode."
+    assert [e.request_id for e in service.store.audit(SLUG)].count("Tdelivery-1") == 1
