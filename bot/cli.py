@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -84,7 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         handler = {"run": _run, "console": _console, "cmd": _cmd, "plan": _plan,
                    "export": _export, "import": _import, "digest": _digest, "graph": _graph,
                    "db": _db}[args.command]
-        return handler(args, _settings())
+        code = handler(args, _settings())
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then ours to handle
+        return code
+    except BrokenPipeError:  # `deliverybot cmd … | head -1`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a process ended by SIGPIPE
     except BadConfiguration as err:
         print(f"deliverybot: bad configuration, not started:\n{err}", file=sys.stderr)
         return EXIT_USAGE

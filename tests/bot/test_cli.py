@@ -153,3 +153,16 @@ def test_a_lead_stored_before_names_were_normalised_is_still_one_person(db):
 def test_cmd_as_something_that_is_not_a_name_is_bad_usage(db, capsys, name):
     code, out, err = run(capsys, "cmd", "--as", name, "/start 1.1")
     assert code == 2 and "not a name" in err and out == ""
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(db):
+    """`deliverybot cmd … | head -1`: the pipe closes under the output (here at once: `true` reads
+    nothing), and the person sees no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    script = f"{sys.executable} -m bot.cli cmd --as bob /help | true"
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(SEED.parents[1])})
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
