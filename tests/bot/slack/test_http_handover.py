@@ -25,6 +25,8 @@ async def test_section_8_over_slack(workspace, seeded_service):
     assert prepared.text == f"🛠 <@{BOB}> is preparing 1.4 while it waits."
     refused = (await workspace.command(CAROL, "/prepare", "1.4"))["reply"]
     assert refused.text.startswith(f"1.4 is already prepared by <@{BOB}> since ")
+    started = [c for c in await slack.wait_for("chat.postMessage", 2, timeout=20)]  # 1.1 started, 1.4 prepared
+    assert {c.args["channel"] for c in started} == {CHANNEL}
 
     slack.clear()
     await workspace.command(ALICE, "/review", f"1.1 {PR} <@{BOB}|bob> hardening ok")
@@ -47,8 +49,9 @@ async def test_section_8_over_slack(workspace, seeded_service):
     assert reply.text.startswith(f"1.4 is prepared by <@{BOB}> since ") and "&lt;@" not in reply.text
     assert len(seeded_service.store.events(SLUG)) == before
 
+    slack.clear()
     await workspace.command(BOB, "/start", "1.4")
-    await slack.wait_for("chat.postMessage", 1, timeout=20)
+    await slack.wait_for("chat.postMessage", 1, timeout=20)  # the channel hears it
     slack.clear()
     handed = (await workspace.command(BOB, "/assign", f"1.4 <@{CAROL}|carol>"))["reply"]
     assert handed.text == f"🤝 <@{BOB}> handed 1.4 to <@{CAROL}>."
