@@ -342,7 +342,11 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
     data = json.dumps(open_store(settings).export(), ensure_ascii=False, indent=1, default=str)
     if args.out:
-        args.out.write_text(data, encoding="utf-8")
+        try:
+            args.out.write_text(data, encoding="utf-8")
+        except OSError as err:
+            print(f"deliverybot: could not write the backup to {args.out}: {err.strerror or err}", file=sys.stderr)
+            return EXIT_REFUSED
         print(f"Wrote {args.out}", file=sys.stderr)
     else:
         print(data)

@@ -52,12 +52,16 @@ def link_problem(text: str | None) -> LinkProblem | None:
         return LinkProblem("scheme", parts.scheme[:20])
     if "@" in parts.netloc:
         return LinkProblem("credentials")
+    odd = next((ch for ch in text[len(parts.scheme) + 3 + len(parts.netloc):] if ch in "[]"), None)
+    if odd is not None:  # brackets belong around an IPv6 host only
+        return LinkProblem("character", odd)
+    given = parts.netloc.rpartition(":")[2] if not parts.netloc.endswith("]") else ""
     try:
         parts.port  # noqa: B018 -- raises ValueError for a port that is not a number from 0 to 65535
     except ValueError:
-        return LinkProblem("port", parts.netloc.rpartition(":")[2][:10])
-    if parts.port == 0:
-        return LinkProblem("port", "0")
+        return LinkProblem("port", given[:12] + ("…" if len(given) > 12 else ""))
+    if parts.port == 0 or (":" in parts.netloc.rpartition("]")[2] and not given):  # "x.com:" has an empty port
+        return LinkProblem("port", given or "empty")
     if not host:
         return LinkProblem("no-host")
     if not _valid_host(host, bracketed="[" in parts.netloc):

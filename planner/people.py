@@ -11,20 +11,22 @@ from __future__ import annotations
 
 
 def is_slack_id(person: str | None) -> bool:
-    """U123ABC / W123ABC: a Slack user, who can be mentioned and sent a DM (console names can't)."""
-    return (bool(person) and person is not None and len(person) > 2 and person[0] in "UW"
-            and person[1:].isalnum() and person[1:].upper() == person[1:])
+    """U123ABC / W123ABC: a Slack user, who can be mentioned and sent a DM (console names can't).
+    Slack's ids always hold a digit, so a name typed in capitals (WALTER, ULRICH) stays a name."""
+    return person is not None and _id_like(person)
 
 
 def person_key(person: str) -> str:
-    """The one spelling of a person: a Slack id (or anything spelt like one: U or W, then capitals
-    and digits) as it is, a name without `@`, lower-cased."""
+    """The one spelling of a person: a Slack id (U or W, then capitals and digits, at least one
+    digit) as it is, a name without `@`, lower-cased."""
     name = person.strip().lstrip("@")
     return name if _id_like(name) else name.casefold()
 
 
 def _id_like(name: str) -> bool:
-    return len(name) >= 2 and name[0] in "UW" and name[1:].isalnum() and name[1:].upper() == name[1:]
+    rest = name[1:]
+    return (len(name) > 2 and name[0] in "UW" and rest.isascii() and rest.isalnum() and rest.upper() == rest
+            and any(ch.isdigit() for ch in rest))
 
 
 def same_person(a: str | None, b: str | None) -> bool:

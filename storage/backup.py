@@ -500,7 +500,8 @@ def _check_backup(check: _Check, data: dict, max_source_bytes: int | None) -> No
                 at = f"{where}, state {k}" + (f" (story {state['story_id']})" if isinstance(state.get("story_id"), str)
                                               else "")
                 check.fields(state, at, _STATE_SPEC, optional=_STATE_ADDED)
-                story_ids.add(state.get("story_id"))
+                if isinstance(state.get("story_id"), str):  # a wrong type is said by check.fields
+                    story_ids.add(state["story_id"])
                 if isinstance(state.get("state"), str) and state["state"] not in _STATE_VALUES:
                     check.say(f"{at}: field 'state' is {state['state'][:20]!r}, not one of {', '.join(sorted(_STATE_VALUES))}")
         for k, event in enumerate(check.listed(plan, "events", where), start=1):

@@ -116,6 +116,14 @@ def test_next_json_carries_the_story_and_the_kind_of_suggestion(db, capsys):
 # -- one person, one name: Alice, @alice and alice are one person for every rule ---------------------
 
 
+def test_a_name_in_capitals_is_a_name_not_a_slack_id(db, capsys):
+    """Slack's ids hold digits: WALTER typed in capitals is walter, for four eyes as for leads."""
+    assert run(capsys, "cmd", "--as", "WALTER", "/start 1.1")[0] == 0
+    assert run(capsys, "cmd", "--as", "WALTER", f"/review 1.1 {LINK}")[0] == 0
+    code, out, _ = run(capsys, "cmd", "--as", "walter", f"/done 1.1 {LINK}")
+    assert code == 1 and "someone else must approve it" in out
+
+
 def test_four_eyes_and_the_holder_see_one_person_whatever_the_spelling(db, capsys):
     assert run(capsys, "cmd", "--as", "Alice", "/start 1.1")[0] == 0
     code, out, _ = run(capsys, "cmd", "--as", "@alice", f"/review 1.1 {LINK}")  # the holder, spelt otherwise
@@ -166,3 +174,8 @@ def test_a_reader_that_leaves_early_gets_no_traceback(db):
     done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(SEED.parents[1])})
     assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
+
+
+def test_a_backup_that_cannot_be_written_is_a_sentence(db, capsys, tmp_path):
+    code, _, err = run(capsys, "export", "--out", str(tmp_path / "missing" / "backup.json"))
+    assert code == 1 and err.startswith("deliverybot: could not write the backup to ") and "Traceback" not in err

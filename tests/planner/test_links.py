@@ -44,6 +44,9 @@ def test_what_is_not_evidence_says_why(text, problem):
     ("https://ex_ample!.example/pr", LinkProblem("host", "ex_ample!.example")),
     ("https://1.2.3/pr", LinkProblem("host", "1.2.3")),
     ("https://ex.example/100%/pr", LinkProblem("not-a-url")),
+    ("https://ex.example/a[b]", LinkProblem("character", "[")),  # brackets only around an IPv6 host
+    ("https://ex.example:/pr/1", LinkProblem("port", "empty")),
+    ("https://ex.example:99999999999999999999/", LinkProblem("port", "999999999999…")),
 ])
 def test_a_url_parser_reads_the_link(text, problem):
     assert link_problem(text) == problem

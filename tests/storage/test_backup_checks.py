@@ -196,3 +196,11 @@ def test_every_table_is_in_the_backup():
 
     carried = {"plans", "story_states", "events", "leads", "lane_bindings", "settings", "digest_runs"}
     assert set(SQLModel.metadata.tables) - {"alembic_version"} == carried
+
+
+@pytest.mark.parametrize("story_id", [[1], {"a": 1}])
+def test_a_story_id_that_is_not_text_is_a_sentence(open_store, story_id):
+    data = _with_digests(open_store()).export()
+    data["plans"][0]["states"][0]["story_id"] = story_id
+    problems = _refused(open_store(), data)
+    assert any("state 1: field 'story_id' must be text" in p for p in problems), problems
