@@ -13,7 +13,7 @@ from __future__ import annotations
 def is_slack_id(person: str | None) -> bool:
     """U123ABC / W123ABC: a Slack user, who can be mentioned and sent a DM (console names can't).
     Slack's ids always hold a digit, so a name typed in capitals (WALTER, ULRICH) stays a name."""
-    return person is not None and _id_like(person)
+    return person is not None and len(person) > 2 and _id_like(person)
 
 
 def person_key(person: str) -> str:
@@ -25,7 +25,7 @@ def person_key(person: str) -> str:
 
 def _id_like(name: str) -> bool:
     rest = name[1:]
-    return (len(name) > 2 and name[0] in "UW" and rest.isascii() and rest.isalnum() and rest.upper() == rest
+    return (len(name) >= 2 and name[0] in "UW" and rest.isascii() and rest.isalnum() and rest.upper() == rest
             and any(ch.isdigit() for ch in rest))
 
 
