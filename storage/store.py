@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from planner.state import Event, StoryStatus
-from storage import backup, digest_runs, events, plan_settings, plans, schema, team, transitions
+from storage import backup, deliveries, digest_runs, events, plan_settings, plans, schema, team, transitions
 from storage.db import READ_ONLY_OPTION, make_engine
 from storage.digest_runs import DigestRun
 from storage.errors import DatabaseUnavailable, classify_server, classify_sqlite, sqlite_sentence
@@ -363,6 +363,15 @@ class Store:
     def latest_event(self, slug: str, story_id: str) -> Event | None:
         with self._read() as session:
             return events.latest_event(session, plans.plan_id(session, slug), story_id)
+
+    def first_delivery(self, delivery_id: str) -> bool:
+        """Whether this Slack delivery (an Events API event id) is seen for the first time by any
+        replica; a retry, wherever it lands, gets False."""
+        try:
+            with self._write() as session:
+                return deliveries.first(session, delivery_id, self._clock())
+        except IntegrityError:  # another replica inserted it between our check and our insert
+            return False
 
     def audit_by_request(self, request_id: str) -> AuditEntry | None:
         """The audit entry a delivery with this request id already wrote, if any (a duplicate)."""

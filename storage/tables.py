@@ -176,6 +176,17 @@ class DigestRunRow(SQLModel, table=True):
     lease_until: datetime | None = _utc(nullable=True)
 
 
+class DeliveryRow(SQLModel, table=True):
+    """A Slack delivery already handled (an Events API event id): a retry reaching any replica
+    finds it. A memory of recent deliveries, pruned after a day, not carried in backups."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_at", "at"),)
+
+    id: str = Field(primary_key=True)
+    at: datetime = _utc()
+
+
 def core_table(model: type[SQLModel]) -> Table:
     """The Core `Table` behind a table model, for INSERT ... ON CONFLICT and bulk UPDATE/DELETE.
 
@@ -193,3 +204,4 @@ LEADS = core_table(LeadRow)
 LANE_BINDINGS = core_table(LaneBindingRow)
 SETTINGS = core_table(SettingRow)
 DIGEST_RUNS = core_table(DigestRunRow)
+DELIVERIES = core_table(DeliveryRow)

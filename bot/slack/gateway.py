@@ -189,6 +189,16 @@ class Gateway:
             if response_url:
                 await self.respond_text(response_url, graph_not_posted_text(error))
 
+    async def first_delivery(self, delivery_id: str | None) -> bool:
+        """Whether no replica handled this Events API delivery yet: this process's memory first,
+        then the database that every replica shares (a retry may reach another one)."""
+        if not self.seen_events.first_time(delivery_id):
+            return False
+        if not delivery_id:
+            return True
+        return await asyncio.get_running_loop().run_in_executor(
+            self.workers, partial(self.service.store.first_delivery, delivery_id))
+
     async def home(self, user: str, plan: str | None = None) -> dict | None:
         try:
             return await asyncio.get_running_loop().run_in_executor(

@@ -195,7 +195,8 @@ def test_every_table_is_in_the_backup():
     import storage.tables  # noqa: F401  (registers the tables)
 
     carried = {"plans", "story_states", "events", "leads", "lane_bindings", "settings", "digest_runs"}
-    assert set(SQLModel.metadata.tables) - {"alembic_version"} == carried
+    not_needed = {"deliveries"}  # a day's memory of Slack retries: a restored instance starts without it
+    assert set(SQLModel.metadata.tables) - {"alembic_version"} == carried | not_needed
 
 
 @pytest.mark.parametrize("story_id", [[1], {"a": 1}])

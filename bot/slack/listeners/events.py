@@ -1,5 +1,6 @@
 """Events API: App Home. Slack retries a delivery it thinks failed (X-Slack-Retry-Num); the
-event_id is remembered so a retry has no second effect."""
+event_id is remembered — in the process, and in the database every replica shares — so a retry
+has no second effect wherever it lands."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot.slack.listeners.boundary import guarded
 async def on_home(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
                  actor: Actor) -> None:
     event = body["event"]
-    if event.get("tab", "home") != "home" or not gateway.seen_events.first_time(body.get("event_id")):
+    if event.get("tab", "home") != "home" or not await gateway.first_delivery(body.get("event_id")):
         return
     data = await gateway.home(event["user"])
     if data is not None:

@@ -168,3 +168,17 @@ async def test_a_signed_request_s_foreign_response_url_is_not_posted_to(workspac
     assert seeded_service.store.status(SLUG, "1.1").state == "in_progress"  # the command itself ran
     assert slack.responses_for(foreign) == []
     assert "outside Slack's hosts" in caplog.text
+
+
+async def test_an_events_api_retry_reaching_the_other_replica_has_no_second_effect(replicas, fake_slack):
+    """App Home opened writes nothing, so no request id can tell its retry: the event id is kept in
+    the database both replicas share, and the retry on the second one publishes nothing."""
+    one, two = replicas
+    opened = {"type": "app_home_opened", "user": "U0ANN", "channel": "D0ANN", "tab": "home"}
+    assert await one.event(opened, event_id="Ev0RETRY1") == 200
+    await fake_slack.wait_for("views.publish", 1, timeout=20)
+    assert await two.event(opened, event_id="Ev0RETRY1", retry=1) == 200
+    await asyncio.sleep(0.5)
+    assert len(fake_slack.calls_to("views.publish")) == 1
+    assert await two.event(opened, event_id="Ev0OTHER2") == 200  # another event is still handled
+    await fake_slack.wait_for("views.publish", 2, timeout=20)
