@@ -11,6 +11,14 @@ from tests.helpers.bot import SEED, Walker, big_digest, seed_mid_delivery
 
 
 @pytest.fixture
+def db(tmp_path, monkeypatch):
+    """A working directory and an empty SQLite database for the command line under test."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
 def store(tmp_path):
     return Store(f"sqlite:///{tmp_path}/deliverybot.db")
 

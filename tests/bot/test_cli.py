@@ -5,23 +5,14 @@ import json
 import pytest
 
 from bot.cli import main
-from tests.helpers.bot import SEED, SEED_EDGES, SEED_TEXT
+from tests.helpers.bot import SEED, SEED_EDGES, SEED_TEXT, run_cli
 from tests.helpers.plans import named_ids
 
 LINK = "https://ci.example.com/run/1"
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, *argv)
 
 
 def test_plan_check_json_reads_the_seed_as_a_person_would(capsys):

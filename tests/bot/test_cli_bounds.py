@@ -6,21 +6,11 @@ import json
 
 import pytest
 
-from bot.cli import main
-from tests.helpers.bot import LINK, SEED
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+from tests.helpers.bot import LINK, SEED, run_cli
 
 
 def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, *argv)
 
 
 def test_a_plan_over_the_size_limit_is_refused_before_it_is_read(db, capsys, monkeypatch):

@@ -226,3 +226,12 @@ def watched(data: dict) -> dict:
                        "age_workdays": 3}],
     )
     return data
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """`deliverybot ARGV…` in this process: its exit code, what it printed and what it said on stderr."""
+    from bot.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
