@@ -149,8 +149,9 @@ def _who(name: str) -> str | None:
 
 
 def _one_line() -> None:
-    """On a terminal the service's log line about a database fault would repeat what the command
-    prints: Python's last-resort handler (no logging is configured) leaves it out."""
+    """On a terminal the service's log line about a database fault (or a digest Slack did not
+    confirm) would repeat what the command prints: Python's last-resort handler (no logging is
+    configured) leaves it out."""
     import logging
 
     if logging.lastResort is not None and _not_a_database_fault not in logging.lastResort.filters:
@@ -158,7 +159,8 @@ def _one_line() -> None:
 
 
 def _not_a_database_fault(record: object) -> bool:
-    return not getattr(record, "database_fault", False)
+    """Leave out what the command itself says: a database fault, or a line marked `told`."""
+    return not (getattr(record, "database_fault", False) or getattr(record, "told", False))
 
 
 def _cmd(args: argparse.Namespace, settings: Settings) -> int:

@@ -180,7 +180,8 @@ class DigestJob:
             await asyncio.to_thread(partial(self.store.let_go_digest, slug, day, run.token, at=now))
             self.last_error[slug] = str(err) or type(err).__name__
             log.warning("digest of %s for %s not confirmed by Slack (%s); the next tick resumes it, "
-                        "looking first for what went out", slug, day, self.last_error[slug])
+                        "looking first for what went out", slug, day, self.last_error[slug],
+                        extra={"told": True})  # the caller says it to the person (digest --post, /digest post)
             return "unconfirmed"
         await asyncio.to_thread(partial(self.store.finish_digest, slug, day, message_ts=ts, at=now))
         stuck = [date.fromisoformat(c["local_date"]) for c in data.get("stuck_claims", [])]
