@@ -44,7 +44,7 @@ TWO = ("# Random plan\n\n## Stories\n- 1.1 story 1.1\n- 1.2 story 1.2\n\n## Depe
 GOOD = LINKS[0]
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan=dag_plans(), script=commands)
 # Walks random generation rarely finds: a forced story sent to review and approved while its
 # prerequisite is open; a story handed over, then approved by the one who handed it over.
