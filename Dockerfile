@@ -22,6 +22,9 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY planner ./planner
 COPY storage ./storage
+# The message catalogs compiled into the wheel (.po -> .mo, with the lock's Babel).
+COPY tools/i18n.py ./tools/i18n.py
+RUN /opt/deliverybot/bin/python tools/i18n.py compile
 # pip check: the lock holds everything the project and its dependencies need. Then the venv's
 # own pip and setuptools go: the image installs nothing at run time.
 RUN pip wheel --no-deps --no-build-isolation --wheel-dir /wheels . \

@@ -14,10 +14,16 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $@
 
-run: $(BIN)/.installed
+# The compiled message catalogs (docs/i18n.md): build output, remade when a .po changes.
+MO := $(patsubst %.po,%.mo,$(wildcard bot/i18n/locale/*/LC_MESSAGES/messages.po))
+
+$(MO): %.mo: %.po $(BIN)/.installed
+	$(BIN)/python tools/i18n.py compile
+
+run: $(BIN)/.installed $(MO)
 	$(BIN)/deliverybot run
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed $(MO)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
