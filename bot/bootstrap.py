@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.i18n import _, n_
 from bot.settings import MAX_PLAN_BYTES, Settings
 from storage.store import Store
 
@@ -67,8 +68,11 @@ def plan_file_problem(path: Path, max_bytes: int = MAX_PLAN_BYTES) -> str | None
     except OSError:
         return None  # reading it says what is wrong
     if size > max_bytes:
-        return (f"{path} is {size:,} bytes, over the limit of {max_bytes:,} (DELIVERYBOT_MAX_PLAN_BYTES): "
-                "every command re-reads the plan, so a plan this large would slow every one of them")
+        from bot.i18n.formats import number
+
+        return _("{path} is {size} bytes, over the limit of {limit} (DELIVERYBOT_MAX_PLAN_BYTES): "
+                 "every command re-reads the plan, so a plan this large would slow every one of them",
+                 path=path, size=number(size, 0), limit=number(max_bytes, 0))
     return None
 
 
@@ -84,7 +88,8 @@ def plan_slug(path: Path, slug: str | None) -> str:
         return slug
     made = slug_from(path.stem)
     if not made:
-        raise PlanRefused(f"no slug can be made from the file name {path.name!r}: give one with --slug.")
+        raise PlanRefused(_("no slug can be made from the file name {name}: give one with --slug.",
+                             name=repr(path.name)))
     return made
 
 
@@ -127,4 +132,5 @@ def ensure_ready(store: Store, settings: Settings) -> str | None:
         from bot.cli import BadConfiguration
 
         raise BadConfiguration(f"  DELIVERYBOT_DEFAULT_PLAN: {err}") from None
-    return f"first run: imported the bundled plan '{record.slug}', {len(plan.stories)} stories"
+    return n_("first run: imported the bundled plan '{slug}', {n} stories",
+              "first run: imported the bundled plan '{slug}', {n} stories", len(plan.stories), slug=record.slug)

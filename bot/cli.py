@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.i18n import _, n_
+
 if TYPE_CHECKING:  # the CLI imports its modules lazily so one-shot commands start fast
     from bot.service.delivery import DeliveryService
     from bot.settings import Settings
@@ -70,7 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply the schema migrations (run does it at start); safe next to a running bot")
     db_sub.add_parser("current", help="the database's schema revision and this release's; exit 1 unless up to date")
+    for speaks in (console, cmd, imp, check, digest, graph):
+        speaks.add_argument("--lang", type=_language, help="fr or en: the language of everything printed "
+                            "(default: DELIVERYBOT_LANG, else each person's and the plan's)")
     return parser
+
+
+def _language(word: str) -> str:
+    from bot.i18n.catalogs import language_or_none
+
+    lang = language_or_none(word)
+    if lang is None:
+        raise argparse.ArgumentTypeError("write fr or en")
+    return lang
 
 
 class BadConfiguration(Exception):
@@ -78,21 +92,40 @@ class BadConfiguration(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.i18n import speaking
+
     args = build_parser().parse_args(argv)
+    # --lang, else DELIVERYBOT_LANG, speaks for everything printed; else each command says what it
+    # knows in the language of the person or the plan it is about (docs/i18n.md).
+    lang = getattr(args, "lang", None) or language_of_environment()
+    with speaking(lang):
+        return _main(args, lang)
+
+
+def language_of_environment() -> str | None:
+    from bot.i18n.catalogs import language_or_none
+
+    return language_or_none(os.environ.get("DELIVERYBOT_LANG"))
+
+
+def _main(args: argparse.Namespace, lang: str | None) -> int:
     if args.command == "plan" and args.plan_command == "check":  # reads a file: needs no configuration
         return _plan_check(args)
     try:
         handler = {"run": _run, "console": _console, "cmd": _cmd, "plan": _plan,
                    "export": _export, "import": _import, "digest": _digest, "graph": _graph,
                    "db": _db}[args.command]
-        code = handler(args, _settings())
+        settings = _settings()
+        if lang and settings.forced_lang != lang:  # --lang: this run speaks it, whatever the plan and people
+            settings = settings.model_copy(update={"forced_lang": lang})
+        code = handler(args, settings)
         sys.stdout.flush()  # here, not at exit: a closed pipe is then ours to handle
         return code
     except BrokenPipeError:  # `deliverybot cmd … | head -1`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # as a shell reports a process ended by SIGPIPE
     except BadConfiguration as err:
-        print(f"deliverybot: bad configuration, not started:\n{err}", file=sys.stderr)
+        print(_("deliverybot: bad configuration, not started:\n{problems}", problems=err), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -101,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
 
         if not isinstance(err, DatabaseUnavailable):
             raise
-        print(f"deliverybot: {err.sentence}", file=sys.stderr)
+        from bot.render.findings import database_fault_text
+
+        print(f"deliverybot: {database_fault_text(err)}", file=sys.stderr)
         return EXIT_DATABASE
 
 
@@ -143,8 +178,8 @@ def _who(name: str) -> str | None:
 
     who = person_name(name)
     if who is None:
-        print(f"deliverybot: --as {name!r} is not a name: use letters, digits, '.', '-' or '_', "
-              "or a Slack user id", file=sys.stderr)
+        print(_("deliverybot: --as {name} is not a name: use letters, digits, '.', '-' or '_', "
+                "or a Slack user id", name=repr(name)), file=sys.stderr)
     return who
 
 
@@ -171,13 +206,17 @@ def _cmd(args: argparse.Namespace, settings: Settings) -> int:
     reply = service.handle(actor, args.text, channel=args.channel, plan=args.plan)
     failed = reply.data.get("error") == "database"
     if failed:  # one line on stderr (and the reply in --json), exit 3
-        print(f"deliverybot: {reply.data.get('detail', 'the database cannot be used')}", file=sys.stderr)
+        detail = reply.data.get("detail") or _("the database cannot be used")
+        print(f"deliverybot: {detail}", file=sys.stderr)
     if failed and not args.json:
         return EXIT_DATABASE
     if args.json:
+        from bot.i18n import speaking
         from bot.slack.blocks.replies import reply_blocks  # only --json pays for the Slack SDK
 
-        print(json.dumps(reply.to_json(reply_blocks(reply)), ensure_ascii=False, default=str))
+        with speaking(reply.lang):
+            blocks = reply_blocks(reply)
+        print(json.dumps(reply.to_json(blocks), ensure_ascii=False, default=str))
     else:
         from bot.console import note_line
         from bot.render.plain import plain
@@ -207,16 +246,16 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     signal.signal(signal.SIGTERM, _stop_now)
     missing = settings.slack_incomplete
     if missing:
-        print(f"deliverybot: incomplete Slack configuration, not started: {missing}. See README 'Connect to Slack'.",
-              file=sys.stderr)
+        print(_("deliverybot: incomplete Slack configuration, not started: {missing}. See README 'Connect to Slack'.",
+                missing=missing), file=sys.stderr)
         return EXIT_USAGE
     if not _upgrade_schema(settings):  # schema migrations first, before anything opens the database
         return EXIT_REFUSED
     mode = settings.slack_mode
     if mode == "console":
-        print("No Slack tokens set: starting the local console on the bundled plan.\n"
-              "To connect Slack, set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_BOT_TOKEN and "
-              "SLACK_SIGNING_SECRET (HTTP on PORT); see README 'Connect to Slack'.", file=sys.stderr)
+        print(_("No Slack tokens set: starting the local console on the bundled plan.\n"
+                "To connect Slack, set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_BOT_TOKEN and "
+                "SLACK_SIGNING_SECRET (HTTP on PORT); see README 'Connect to Slack'."), file=sys.stderr)
         from bot.console import run_console
 
         return run_console(_service(settings), actor="me")
@@ -241,7 +280,7 @@ def _plan(args: argparse.Namespace, settings: Settings) -> int:
             for p in plans:
                 print(f"{p.slug}\t{p.title}\t{p.channel or '-'}")
             if not plans:
-                print("No plans yet: deliverybot plan import FILE")
+                print(_("No plans yet: deliverybot plan import FILE"))
         return EXIT_OK
     return _plan_import(args, store, settings)
 
@@ -250,19 +289,22 @@ def _read(path: Path):
     from planner.reader import read_plan
 
     if not path.is_file():
-        print(f"deliverybot: no such file: {path}", file=sys.stderr)
+        print(_("deliverybot: no such file: {path}", path=path), file=sys.stderr)
         return None
     try:
         return read_plan(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        print(f"deliverybot: {path} is not UTF-8 text", file=sys.stderr)
+        print(_("deliverybot: {path} is not UTF-8 text", path=path), file=sys.stderr)
         return None
 
 
 def _plan_check(args: argparse.Namespace) -> int:
+    from bot.render.findings import finding_text
+
     plan = _read(args.file)
     if plan is None:
         return EXIT_USAGE
+    _speak_plan(args, plan.language)
     if args.json:
         print(json.dumps(plan.to_json(), ensure_ascii=False))
     else:
@@ -270,14 +312,23 @@ def _plan_check(args: argparse.Namespace) -> int:
               f"{len(plan.gates)} gates, {len(plan.modes)} staffing modes, {len(plan.checkpoints)} checkpoints")
         for f in plan.findings:
             where = f"line {f.line}: " if f.line else ""
-            print(f"  {f.severity}: {where}{f.message} [{f.code}]")
+            print(f"  {f.severity}: {where}{finding_text(f)} [{f.code}]")
         if not plan.findings:
             print("  no findings")
     return EXIT_REFUSED if any(f.severity == "error" for f in plan.findings) else EXIT_OK
 
 
+def _speak_plan(args: argparse.Namespace, lang: str | None) -> None:
+    """From here on, speak the plan's language — unless --lang or DELIVERYBOT_LANG chose one."""
+    from bot.i18n import speak
+
+    if not (getattr(args, "lang", None) or language_of_environment()):
+        speak(lang)
+
+
 def _plan_import(args, store, settings: Settings) -> int:
     from bot.bootstrap import PlanRefused, import_plan, plan_file_problem, plan_slug
+    from bot.render.findings import finding_text
 
     try:
         problem = plan_file_problem(args.file, settings.max_plan_bytes)
@@ -285,26 +336,34 @@ def _plan_import(args, store, settings: Settings) -> int:
             raise PlanRefused(problem)
         plan_slug(args.file, args.slug)
     except PlanRefused as err:
-        print(f"Not imported: {err}", file=sys.stderr)
+        print(_("Not imported: {reason}", reason=err), file=sys.stderr)
         return EXIT_REFUSED
     plan = _read(args.file)
+    if plan is not None:
+        _speak_plan(args, plan.language)
     leads = [_who(name) for name in args.lead]
     if plan is None or None in leads:
         return EXIT_USAGE
     errors = [f for f in plan.findings if f.severity == "error"]
     for f in plan.findings:
-        print(f"  {f.severity}: " + (f"line {f.line}: " if f.line else "") + f.message, file=sys.stderr)
+        print(f"  {f.severity}: " + (f"line {f.line}: " if f.line else "") + finding_text(f), file=sys.stderr)
     if errors and not args.force:
-        print(f"Not imported: {len(errors)} error(s) above. Fix the plan or pass --force.", file=sys.stderr)
+        print(n_("Not imported: {n} error(s) above. Fix the plan or pass --force.",
+                 "Not imported: {n} error(s) above. Fix the plan or pass --force.", len(errors)), file=sys.stderr)
         return EXIT_REFUSED
     if not plan.stories:
-        print("Not imported: no stories could be read from this file.", file=sys.stderr)
+        print(_("Not imported: no stories could be read from this file."), file=sys.stderr)
         return EXIT_REFUSED
     record, plan = import_plan(store, args.file, slug=args.slug, channel=args.channel,
                                max_bytes=settings.max_plan_bytes)
     for lead in filter(None, leads):
         store.add_lead(lead, "install")
-    print(f"Imported '{record.slug}': {len(plan.stories)} stories" + (f", channel {record.channel}" if record.channel else ""))
+    if record.channel:
+        print(n_("Imported '{slug}': {n} stories, channel {channel}", "Imported '{slug}': {n} stories, channel {channel}",
+                 len(plan.stories), slug=record.slug, channel=record.channel))
+    else:
+        print(n_("Imported '{slug}': {n} stories", "Imported '{slug}': {n} stories", len(plan.stories),
+                 slug=record.slug))
     return EXIT_OK
 
 
@@ -319,6 +378,7 @@ def _digest(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     if not args.post:
         data = service.digest(slug)
+        _speak_plan(args, data.get("lang"))  # the digest is the channel's: in the plan's language
         if args.json:
             print(json.dumps(data, ensure_ascii=False, default=str))
         else:
@@ -328,7 +388,8 @@ def _digest(args: argparse.Namespace, settings: Settings) -> int:
             print(plain(digest_summary_text(data)) + "\n\n" + plain(digest_details_text(data)))
         return EXIT_OK
     if not settings.slack_bot_token:
-        print("deliverybot: posting needs SLACK_BOT_TOKEN (and SLACK_API_URL to reach a test server)", file=sys.stderr)
+        print(_("deliverybot: posting needs SLACK_BOT_TOKEN (and SLACK_API_URL to reach a test server)"),
+              file=sys.stderr)
         return EXIT_USAGE
     import asyncio
 
@@ -347,9 +408,10 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         try:
             args.out.write_text(data, encoding="utf-8")
         except OSError as err:
-            print(f"deliverybot: could not write the backup to {args.out}: {err.strerror or err}", file=sys.stderr)
+            print(_("deliverybot: could not write the backup to {path}: {reason}", path=args.out,
+                    reason=err.strerror or err), file=sys.stderr)
             return EXIT_REFUSED
-        print(f"Wrote {args.out}", file=sys.stderr)
+        print(_("Wrote {path}", path=args.out), file=sys.stderr)
     else:
         print(data)
     return EXIT_OK
@@ -370,25 +432,26 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         data = parse(args.file.read_text(encoding="utf-8"))
         open_store(settings).import_(data, replaceable_sha=first_run, max_source_bytes=settings.max_plan_bytes)
     except UnicodeDecodeError:
-        print(f"deliverybot: not imported: {args.file} is not UTF-8 text", file=sys.stderr)
+        print(_("deliverybot: not imported: {path} is not UTF-8 text", path=args.file), file=sys.stderr)
         return EXIT_REFUSED
     except OSError as err:
-        print(f"deliverybot: not imported: {args.file}: {err.strerror or err}", file=sys.stderr)
+        print(_("deliverybot: not imported: {path}: {reason}", path=args.file, reason=err.strerror or err),
+              file=sys.stderr)
         return EXIT_REFUSED
     except ValueError as err:
-        print(f"deliverybot: not imported: {err}", file=sys.stderr)
+        print(_("deliverybot: not imported: {reason}", reason=err), file=sys.stderr)
         return EXIT_REFUSED
-    print(f"Restored {args.file}", file=sys.stderr)
+    print(_("Restored {path}", path=args.file), file=sys.stderr)
     return EXIT_OK
 
 
 def _graph(args: argparse.Namespace, settings: Settings) -> int:
     """`deliverybot graph --out FILE.png`: the picture of the plan's current state."""
     if args.out.suffix.lower() != ".png":
-        print(f"deliverybot: --out must name a .png file, not {args.out}", file=sys.stderr)
+        print(_("deliverybot: --out must name a .png file, not {path}", path=args.out), file=sys.stderr)
         return EXIT_USAGE
     if not args.out.parent.is_dir():
-        print(f"deliverybot: no such directory: {args.out.parent}", file=sys.stderr)
+        print(_("deliverybot: no such directory: {path}", path=args.out.parent), file=sys.stderr)
         return EXIT_USAGE
     from bot.service.context import PlanNotFound
 
@@ -400,6 +463,7 @@ def _graph(args: argparse.Namespace, settings: Settings) -> int:
     from bot.render.graph_png import render_png  # matplotlib: only for this command
     from bot.service.milestones import picture_part
 
+    _speak_plan(args, ctx.lang)
     args.out.write_bytes(render_png(ctx.graph, ctx.statuses, staffing=ctx.staffing, milestones=picture_part(ctx)))
     print(args.out)
     return EXIT_OK

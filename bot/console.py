@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from bot.i18n import _, speak, speaking
 from bot.render.plain import plain
 from bot.service.parsing import person_name
 
@@ -15,8 +16,8 @@ if TYPE_CHECKING:
 
 def note_line(note: Notification) -> str:
     """What a notification would be, where it would go: shown under the reply in a terminal."""
-    target = f"DM @{note.to}" if note.kind == "dm" else f"#{note.to or 'channel'}"
-    return plain(f"  → {target}: " + note.text.replace("\n", "\n    "))
+    target = _("DM @{who}", who=note.to) if note.kind == "dm" else "#" + (note.to or _("channel"))
+    return plain(_("  → {target}: {text}", target=target, text=note.text.replace("\n", "\n    ")))
 
 
 def candidates(words: Sequence[str], line: str) -> list[str]:
@@ -59,17 +60,22 @@ def _enable_completion() -> None:
 
 def run_console(service: DeliveryService, *, actor: str = "me", plan: str | None = None,
                 channel: str | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
-    stdin = stdin or sys.stdin
-    stdout = stdout or sys.stdout
+    actor = person_name(actor) or actor
+    # The console's own lines in the person's language (again after /as); replies carry their own.
+    with speaking(service.language_of(actor, plan, channel)):
+        return _read_commands(service, actor, plan, channel, stdin or sys.stdin, stdout or sys.stdout)
+
+
+def _read_commands(service: DeliveryService, actor: str, plan: str | None, channel: str | None,
+                   stdin: TextIO, stdout: TextIO) -> int:
     if stdin.isatty():
         _enable_completion()
     store = service.store
-    actor = person_name(actor) or actor
     if not store.leads():
         store.add_lead(actor, "console")
-        print(f"(you, @{actor}, are the first lead of this local workspace)", file=stdout)
-    print(f"deliverybot console — you are @{actor}. /help lists commands, /as NAME switches person, "
-          "/quit leaves.", file=stdout)
+        print(_("(you, @{actor}, are the first lead of this local workspace)", actor=actor), file=stdout)
+    print(_("deliverybot console — you are @{actor}. /help lists commands, /as NAME switches person, "
+            "/quit leaves.", actor=actor), file=stdout)
     while True:
         if stdin.isatty():
             try:
@@ -89,9 +95,10 @@ def run_console(service: DeliveryService, *, actor: str = "me", plan: str | None
             name = person_name(line[3:])  # Alice, @alice and alice are one person
             if name:
                 actor = name
-                print(f"you are now @{actor}", file=stdout)
+                speak(service.language_of(actor, plan, channel))
+                print(_("you are now @{actor}", actor=actor), file=stdout)
             else:
-                print("usage: /as NAME", file=stdout)
+                print(_("usage: /as NAME"), file=stdout)
             continue
         reply = service.handle(actor, line, channel=channel, plan=plan)
         print(plain(reply.text), file=stdout)

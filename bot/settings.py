@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.i18n.catalogs import language_or_none
 from planner.calendar import parse_time, parse_workdays, parse_zone
 from planner.people import person_key
 
@@ -47,6 +48,10 @@ class Settings(BaseSettings):
     digest_timezone: ZoneInfo = Field(default=ZoneInfo("UTC"), alias="DELIVERYBOT_DIGEST_TZ")
     digest_workdays: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(range(5)),
                                                                  alias="DELIVERYBOT_DIGEST_WORKDAYS")
+    # One language for everything this process says ("fr" or "en"); unset, each plan speaks its
+    # own language and each person theirs (docs/i18n.md). The console and `cmd` also take --lang.
+    # (Not named `lang`: pydantic-settings also reads a field's own name, and LANG is the locale.)
+    forced_lang: str | None = Field(default=None, alias="DELIVERYBOT_LANG")
     # Logs (bot/logs.py): "text" lines or one JSON object a line; the root level.
     log_format: Literal["text", "json"] = Field(default="text", alias="DELIVERYBOT_LOG_FORMAT")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="DELIVERYBOT_LOG_LEVEL")
@@ -65,6 +70,16 @@ class Settings(BaseSettings):
     def defaults(cls) -> Settings:
         """The install defaults, without reading the environment (tests and embedded services)."""
         return cls.model_construct()
+
+    @field_validator("forced_lang", mode="before")
+    @classmethod
+    def _lang(cls, value: Any) -> str | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        lang = language_or_none(str(value))
+        if lang is None:
+            raise ValueError("write fr or en")
+        return lang
 
     @field_validator("leads", mode="before")
     @classmethod

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from gettext import NullTranslations
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,8 @@ from planner.calendar import WorkCalendar
 from planner.model import Finding
 from planner.staffing import Staffing
 from planner.state import STATE_WORDS, Action, Event, State, StoryStatus
+
+Words = NullTranslations  # a gettext catalog (GNUTranslations is one): what `headline` says its words with
 
 FIRST_WINDOW = timedelta(days=1)  # the first digest reports the last day's changes
 
@@ -110,7 +113,7 @@ def build_digest(
         "stale_after": stale_after,
         "forced_open": forced,
         "findings": [
-            f.to_json() if isinstance(f, Finding) else dict(f)
+            _finding(f) if isinstance(f, Finding) else dict(f)
             for f in (plan.findings if findings is None else findings)
         ],
         "stuck_claims": stuck,
@@ -123,41 +126,55 @@ def build_digest(
     return data
 
 
-def headline(data: dict) -> str:
+def headline(data: dict, words: Words | None = None) -> str:
     """One line: "k3s-mono-pgsql — 5/18 done · gate 2.2 (acceleration) in progress · 3 startable ·
-    1 review waiting". Plain text (the renderers escape it)."""
+    1 review waiting". Plain text (the renderers escape it). `words`: the catalog of the language
+    to say it in (a gettext translations object; None: English)."""
+    w = words or NullTranslations()
+
+    def _(message: str, /, **values: object) -> str:
+        return w.gettext(message).format(**values)
+
+    def n_(singular: str, plural: str, n: int, /, **values: object) -> str:
+        return w.ngettext(singular, plural, n).format(n=n, **values)
+
     total, done = data["total"], data["counts"]["done"]
-    parts = [f"{data['plan']} — {done}/{total} done"]
+    parts = [_("{plan} — {done}/{total} done", plan=data["plan"], done=done, total=total)]
     if total and done == total:
-        parts = [f"{data['plan']} — all {total} done ✓"]
+        parts = [_("{plan} — all {total} done ✓", plan=data["plan"], total=total)]
     gate = next((g for g in data["gates"] if g["state"] != State.DONE), None)
     if gate:
-        parts.append(f"gate {gate['story']} ({gate['kind']}) {_word(gate['state'])}")
+        parts.append(_("gate {story} ({kind}) {state}", story=gate["story"], kind=gate["kind"],
+                       state=w.gettext(_word(gate["state"]))))
     elif data["gates"]:
-        parts.append("all gates passed")
+        parts.append(_("all gates passed"))
     if not (total and done == total):
-        parts.append(f"{data['startable']['count']} startable")
-    for key, one, many in (
-        ("reviews_waiting", "review waiting", "reviews waiting"),
-        ("stale", "stale story", "stale stories"),
-        ("forced_open", "forced start open", "forced starts open"),
-    ):
-        n = len(data[key])
-        if n:
-            parts.append(f"{n} {one if n == 1 else many}")
-    parts.extend(_watch_headline(data))
+        startable = data["startable"]["count"]
+        parts.append(n_("{count} startable", "{count} startable", startable, count=startable))
+    counts = {key: len(data[key]) for key in ("reviews_waiting", "stale", "forced_open")}
+    if counts["reviews_waiting"]:
+        parts.append(n_("{n} review waiting", "{n} reviews waiting", counts["reviews_waiting"]))
+    if counts["stale"]:
+        parts.append(n_("{n} stale story", "{n} stale stories", counts["stale"]))
+    if counts["forced_open"]:
+        parts.append(n_("{n} forced start open", "{n} forced starts open", counts["forced_open"]))
+    parts.extend(_watch_headline(data, w))
     return " · ".join(parts)
 
 
-def _watch_headline(data: dict) -> list[str]:
+def _watch_headline(data: dict, w: Words) -> list[str]:
     """"2 late against their sprint", "work built on 1 reopened story": what the digest flags."""
+
+    def n_(singular: str, plural: str, n: int, /) -> str:
+        return w.ngettext(singular, plural, n).format(n=n)
+
     late = len((data.get("sprint") or {}).get("late") or ())
     built_on = sum(1 for r in data.get("reopened") or () if r["after"])
     parts = []
     if late:
-        parts.append(f"{late} late against {'its' if late == 1 else 'their'} sprint")
+        parts.append(n_("{n} late against its sprint", "{n} late against their sprint", late))
     if built_on:
-        parts.append(f"work built on {built_on} reopened {'story' if built_on == 1 else 'stories'}")
+        parts.append(n_("work built on {n} reopened story", "work built on {n} reopened stories", built_on))
     return parts
 
 
@@ -404,3 +421,12 @@ def _word(state: str) -> str:
 def _require_aware(value: datetime, what: str) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} must be time-zone aware, got {value!r}")
+
+
+def _finding(f: Finding) -> dict:
+    """A finding as data; one with values also keeps its sentence apart ("template", "values") so
+    the bot can say it in the channel's language (bot.render.findings.finding_text)."""
+    data = f.to_json()
+    if f.values:
+        data.update(template=f.template, values=f.values)
+    return data

@@ -11,6 +11,7 @@ from __future__ import annotations
 import networkx as nx
 
 from planner.graph import PlanGraph
+from planner.marks import N_, Phrase, joined, phrase
 from planner.model import Finding, Mode, Plan, story_sort_key
 
 
@@ -20,8 +21,8 @@ def lint(plan: Plan) -> list[Finding]:
     findings: list[Finding] = []
     if not plan.stories:
         findings.append(
-            Finding("error", "no-stories", "no story found: a plan lists stories such as '1.1' in dependency "
-                    "lists ('Apres 1.1:'), developer lanes or a Stories section")
+            Finding.said("error", "no-stories", N_("no story found: a plan lists stories such as '1.1' in dependency "
+                                                   "lists ('Apres 1.1:'), developer lanes or a Stories section"))
         )  # fmt: skip
     findings += _undefined(plan)
     cycles = _cycles(plan, graph)
@@ -38,15 +39,17 @@ def lint(plan: Plan) -> list[Finding]:
     recommended = [m for m in plan.modes if m.recommended]
     if len(recommended) > 1:
         findings.append(
-            Finding("warning", "several-recommended",
-                    f"{len(recommended)} staffing modes are marked recommended ("
-                    + ", ".join(_mode_name(m) for m in recommended) + "); the first one is used", recommended[1].line)
+            Finding.said("warning", "several-recommended",
+                         N_("{n} staffing modes are marked recommended ({modes}); the first one is used"),
+                         recommended[1].line, n=len(recommended), modes=joined(", ", map(_mode_name, recommended)))
         )  # fmt: skip
     return sorted(findings, key=lambda f: (f.line is None, f.line or 0))
 
 
-def _mode_name(mode: Mode) -> str:
-    return f"the {mode.devs}-dev plan" + (f" ({mode.name})" if mode.name else "")
+def _mode_name(mode: Mode) -> Phrase:
+    if mode.name:
+        return phrase(N_("the {devs}-dev plan ({name})"), devs=mode.devs, name=mode.name)
+    return phrase(N_("the {devs}-dev plan"), devs=mode.devs)
 
 
 def _ids(ids) -> str:
@@ -55,35 +58,36 @@ def _ids(ids) -> str:
 
 def _undefined(plan: Plan) -> list[Finding]:
     """Ids a plan built by hand refers to without listing them as stories (the reader drops these)."""
-    referenced: dict[str, tuple[str, int | None]] = {}
+    referenced: dict[str, tuple[Phrase | str, int | None]] = {}
 
-    def see(sid: str, where: str, line: int | None) -> None:
+    def see(sid: str, where: Phrase | str, line: int | None) -> None:
         if not plan.has(sid):
             referenced.setdefault(sid, (where, line))
 
     for a, b in plan.edges:
-        see(a, "a dependency", None)
-        see(b, "a dependency", None)
+        see(a, phrase(N_("a dependency")), None)
+        see(b, phrase(N_("a dependency")), None)
     for gate in plan.gates:
-        see(gate.story, "the gates", gate.line)
+        see(gate.story, phrase(N_("the gates")), gate.line)
     for sid in plan.critical_path:
-        see(sid, "the critical path", plan.critical_path_line)
+        see(sid, phrase(N_("the critical path")), plan.critical_path_line)
     for sid in (*plan.continuous, *plan.finalisation):
-        see(sid, "the continuous stories", None)
+        see(sid, phrase(N_("the continuous stories")), None)
     for mode in plan.modes:
         for lane in mode.lanes:
             for sid in lane.stories:
-                see(sid, f"lane {lane.key} of {_mode_name(mode)}", lane.line)
+                see(sid, phrase(N_("lane {lane} of {mode}"), lane=lane.key, mode=_mode_name(mode)), lane.line)
         for sid in mode.floating:
-            see(sid, f"the floating stories of {_mode_name(mode)}", mode.line)
+            see(sid, phrase(N_("the floating stories of {mode}"), mode=_mode_name(mode)), mode.line)
         for sprint in mode.sprints:
             for sid in sprint.stories:
-                see(sid, f"{sprint.name} of {_mode_name(mode)}", sprint.line)
+                see(sid, phrase(N_("{sprint} of {mode}"), sprint=sprint.name, mode=_mode_name(mode)), sprint.line)
     for checkpoint in plan.checkpoints:
         for sid in checkpoint.stories:
-            see(sid, f"checkpoint {checkpoint.name}", checkpoint.line)
+            see(sid, phrase(N_("checkpoint {name}"), name=checkpoint.name), checkpoint.line)
     return [
-        Finding("error", "undefined-id", f"{sid} is named in {where} but is not a story of the plan", line)
+        Finding.said("error", "undefined-id", N_("{sid} is named in {where} but is not a story of the plan"), line,
+                     sid=sid, where=where)
         for sid, (where, line) in referenced.items()
     ]
 
@@ -101,11 +105,18 @@ def _cycles(plan: Plan, graph: PlanGraph) -> list[Finding]:
         cycle = cycle[start:] + cycle[:start]
         first = plan.story(cycle[0])
         # A 10,000-story cycle named in full would be a 70 KB line in every digest and plan check.
-        steps = [*cycle, cycle[0]] if len(cycle) <= 12 else [*cycle[:10], f"… {len(cycle) - 10:,} more", cycle[0]]
-        findings.append(
-            Finding("error", "cycle", "dependency cycle: " + " -> ".join(steps)
-                    + " (none of these stories can ever start)", first.line if first else None)
-        )  # fmt: skip
+        line = first.line if first else None
+        if len(cycle) <= 12:
+            findings.append(
+                Finding.said("error", "cycle", N_("dependency cycle: {steps} (none of these stories can ever start)"),
+                             line, steps=" -> ".join([*cycle, cycle[0]]))
+            )  # fmt: skip
+        else:
+            findings.append(
+                Finding.said("error", "cycle", N_("dependency cycle: {steps} -> … {more} more -> {first} (none of these "
+                                                  "stories can ever start)"),
+                             line, steps=" -> ".join(cycle[:10]), more=f"{len(cycle) - 10:,}", first=cycle[0])
+            )  # fmt: skip
     return findings
 
 
@@ -118,9 +129,9 @@ def _deadlocks(plan: Plan, graph: PlanGraph) -> list[Finding]:
         if waits:
             gate = plan.gate_of(entry)
             findings.append(
-                Finding("error", "entry-gate-waits",
-                        f"{entry} is the entry gate (every story waits for it) but it waits for {_ids(waits)}: "
-                        "none of them can ever start", gate.line if gate else None)
+                Finding.said("error", "entry-gate-waits",
+                             N_("{entry} is the entry gate (every story waits for it) but it waits for {ids}: "
+                                "none of them can ever start"), gate.line if gate else None, entry=entry, ids=_ids(waits))
             )  # fmt: skip
     for sid in plan.finalisation:
         if not plan.has(sid):
@@ -129,9 +140,11 @@ def _deadlocks(plan: Plan, graph: PlanGraph) -> list[Finding]:
         if blocked:
             story = plan.story(sid)
             findings.append(
-                Finding("error", "finalisation-blocks",
-                        f"{sid} is finalised at the end (it waits for every other story) but {_ids(blocked)} "
-                        f"wait{'s' if len(blocked) == 1 else ''} for it: neither can finish", story.line if story else None)
+                Finding.said("error", "finalisation-blocks",
+                             N_("{sid} is finalised at the end (it waits for every other story) but {ids} waits for it: "
+                                "neither can finish") if len(blocked) == 1 else
+                             N_("{sid} is finalised at the end (it waits for every other story) but {ids} wait for it: "
+                                "neither can finish"), story.line if story else None, sid=sid, ids=_ids(blocked))
             )  # fmt: skip
     return findings
 
@@ -142,14 +155,14 @@ def _gates(plan: Plan) -> list[Finding]:
     entries = [g for g in plan.gates if g.kind == "entry"]
     if not entries:
         return [
-            Finding("info", "no-entry-gate", "the plan names gates but no entry gate: any story may start at once",
-                    plan.gates[0].line)
+            Finding.said("info", "no-entry-gate",
+                         N_("the plan names gates but no entry gate: any story may start at once"), plan.gates[0].line)
         ]  # fmt: skip
     if len({g.story for g in entries}) > 1:
         return [
-            Finding("warning", "several-entry-gates",
-                    f"{_ids({g.story for g in entries})} are all called the entry gate; only {entries[0].story} "
-                    "is used", entries[1].line)
+            Finding.said("warning", "several-entry-gates",
+                         N_("{ids} are all called the entry gate; only {used} is used"), entries[1].line,
+                         ids=_ids({g.story for g in entries}), used=entries[0].story)
         ]  # fmt: skip
     return []
 
@@ -164,17 +177,18 @@ def _critical_path(plan: Plan, graph: PlanGraph) -> list[Finding]:
     gaps = [(a, b) for a, b in zip(declared, declared[1:], strict=False) if not graph.g.has_edge(a, b)]
     if gaps:
         findings.append(
-            Finding("warning", "critical-path-not-a-chain",
-                    f"the declared critical path {shown} is not a chain of dependencies: "
-                    + "; ".join(f"nothing makes {b} wait for {a}" for a, b in gaps), line)
+            Finding.said("warning", "critical-path-not-a-chain",
+                         N_("the declared critical path {path} is not a chain of dependencies: {gaps}"), line, path=shown,
+                         gaps=joined("; ", (phrase(N_("nothing makes {later} wait for {first}"), first=a, later=b) for a, b in gaps)))
         )  # fmt: skip
     longest = graph.longest_path()
     declared_length, longest_length = graph.path_length(declared), graph.path_length(longest)
     if longest and declared_length < longest_length - 1e-9:
         findings.append(
-            Finding("warning", "critical-path-not-longest",
-                    f"the declared critical path {shown} (length {declared_length:g}) is shorter than the longest "
-                    f"path {' -> '.join(longest)} (length {longest_length:g})", line)
+            Finding.said("warning", "critical-path-not-longest",
+                         N_("the declared critical path {path} (length {length}) is shorter than the longest path "
+                            "{longest} (length {longest_length})"), line, path=shown, length=f"{declared_length:g}",
+                         longest=" -> ".join(longest), longest_length=f"{longest_length:g}")
         )  # fmt: skip
     return findings
 
@@ -183,7 +197,8 @@ def _staffing(plan: Plan, mode: Mode) -> list[Finding]:
     name = _mode_name(mode)
     if not mode.lanes:
         return [
-            Finding("warning", "no-lanes", f"{name} has no developer lane ('Dev A: 1.1 -> 1.3')", mode.line)
+            Finding.said("warning", "no-lanes", N_("{mode} has no developer lane ('Dev A: 1.1 -> 1.3')"), mode.line,
+                         mode=name)
         ]
     findings = []
     lanes_of: dict[str, list[str]] = {}
@@ -193,17 +208,23 @@ def _staffing(plan: Plan, mode: Mode) -> list[Finding]:
     for sid in plan.story_ids:
         keys = lanes_of.get(sid, [])
         if not keys and sid not in mode.floating:
-            findings.append(Finding("warning", "unassigned", f"{sid} is in no lane of {name}", mode.line))
+            findings.append(Finding.said("warning", "unassigned", N_("{sid} is in no lane of {mode}"), mode.line,
+                                         sid=sid, mode=name))
+        elif len(keys) > 1 and len(set(keys)) == 1:
+            findings.append(Finding.said("warning", "double-assigned", N_("{sid} is twice in lane {lane} of {mode}"),
+                                         mode.line, sid=sid, lane=keys[0], mode=name))
         elif len(keys) > 1:
-            where = (f"twice in lane {keys[0]}" if len(set(keys)) == 1
-                     else "in lanes " + " and ".join(dict.fromkeys(keys)))  # fmt: skip
-            findings.append(Finding("warning", "double-assigned", f"{sid} is {where} of {name}", mode.line))
+            lanes: Phrase | str = ""
+            for key in dict.fromkeys(keys):
+                lanes = phrase(N_("{first} and {then}"), first=lanes, then=key) if lanes else key
+            findings.append(Finding.said("warning", "double-assigned", N_("{sid} is in lanes {lanes} of {mode}"),
+                                         mode.line, sid=sid, lanes=lanes, mode=name))
     lane_keys = {lane.key for lane in mode.lanes}
     for key in mode.floating_lanes:
         if key not in lane_keys:
             findings.append(
-                Finding("warning", "unknown-lane", f"floating stories go to Dev {key}, but {name} has no lane {key}",
-                        mode.line)
+                Finding.said("warning", "unknown-lane", N_("floating stories go to Dev {lane}, but {mode} has no lane {lane}"),
+                             mode.line, lane=key, mode=name)
             )  # fmt: skip
     return findings
 
@@ -240,11 +261,11 @@ def _lane_order(plan: Plan, mode: Mode, ancestors: dict[str, set[str]]) -> list[
             later = sorted((t for t in ancestors.get(sid, ()) if t != sid and first.get(t, -1) > index),
                            key=first.__getitem__)
             if later:
-                noun = "prerequisite" if len(later) == 1 else "prerequisites"
                 findings.append(
-                    Finding("warning", "lane-order",
-                            f"lane {lane.key} of {_mode_name(mode)} puts {sid} before its {noun} {', '.join(later)}",
-                            lane.line)
+                    Finding.said("warning", "lane-order",
+                                 N_("lane {lane} of {mode} puts {sid} before its prerequisite {ids}") if len(later) == 1
+                                 else N_("lane {lane} of {mode} puts {sid} before its prerequisites {ids}"),
+                                 lane.line, lane=lane.key, mode=_mode_name(mode), sid=sid, ids=", ".join(later))
                 )  # fmt: skip
     return findings
 
@@ -259,23 +280,23 @@ def _sprints(plan: Plan, mode: Mode, ancestors: dict[str, set[str]]) -> list[Fin
         for sid in sprint.stories:
             if sid in sprint_of and sprint_of[sid] != index:
                 findings.append(
-                    Finding("warning", "several-sprints",
-                            f"{sid} is in {mode.sprints[sprint_of[sid]].name} and {sprint.name} of {name}",
-                            sprint.line)
+                    Finding.said("warning", "several-sprints", N_("{sid} is in {first} and {then} of {mode}"),
+                                 sprint.line, sid=sid, first=mode.sprints[sprint_of[sid]].name, then=sprint.name, mode=name)
                 )  # fmt: skip
             sprint_of.setdefault(sid, index)
     for sid in plan.story_ids:
         if sid not in sprint_of:
             findings.append(
-                Finding("warning", "no-sprint", f"{sid} is in no sprint of {name}", mode.sprints[0].line)
+                Finding.said("warning", "no-sprint", N_("{sid} is in no sprint of {mode}"), mode.sprints[0].line,
+                             sid=sid, mode=name)
             )
             continue
         late = [p for p in ancestors.get(sid, ()) if sprint_of.get(p, -1) > sprint_of[sid]]
         if late:
             sprint = mode.sprints[sprint_of[sid]]
             findings.append(
-                Finding("warning", "sprint-order",
-                        f"{sid} is in {sprint.name} of {name} but waits for {_ids(late)}, planned in a later sprint",
-                        sprint.line)
+                Finding.said("warning", "sprint-order",
+                             N_("{sid} is in {sprint} of {mode} but waits for {ids}, planned in a later sprint"),
+                             sprint.line, sid=sid, sprint=sprint.name, mode=name, ids=_ids(late))
             )  # fmt: skip
     return findings

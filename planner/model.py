@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from planner.marks import say
+
 # What a plan's slug may be: short, lower-case letters, digits and '-', starting with a letter or
 # digit. It is typed after --plan, shown in every reply and posted to Slack: nothing to escape.
 SLUG_RULE = "1 to 63 characters: lower-case letters, digits and '-', starting with a letter or digit"
@@ -43,12 +45,29 @@ class Finding:
     severity: "error" (the plan cannot be trusted as written), "warning" (a gap a lead should
     fix) or "info". code is stable and machine-readable ("cycle", "undefined-id",
     "unassigned", "no-sprint", "lane-order", "critical-path-not-longest", "unreadable", ...).
+
+    The message is English text (what `to_json` and the tests read). A finding built with `said`
+    also keeps its sentence apart from its values: `template` (an N_-marked English sentence with
+    {named} placeholders, some values themselves phrases, see planner.marks) and `values`, so the
+    bot can say it in the reader's language (bot.render.findings.finding_text).
     """
 
     severity: str
     code: str
     message: str
     line: int | None = None
+    template: str = field(default="", compare=False, repr=False)
+    values: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def said(cls, severity: str, code: str, template: str, line: int | None = None, /, **values: object) -> Finding:
+        """A finding worded by `template` filled with `values` (its English message made from them)."""
+        return cls(severity, code, say(template, values), line, template, values)
+
+    @property
+    def text(self) -> str:
+        """The message in English."""
+        return self.message
 
     def to_json(self) -> dict:
         return {"severity": self.severity, "code": self.code, "message": self.message, "line": self.line}
@@ -137,6 +156,7 @@ class Plan:
     rules: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
     critical_path_line: int | None = field(default=None, compare=False)  # where the path is declared
+    language: str = "en"  # what it is written in, "fr" or "en" (planner.reader.language)
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

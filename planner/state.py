@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from planner.marks import N_
+
 
 class State(StrEnum):
     TODO = "todo"
@@ -22,10 +24,10 @@ class State(StrEnum):
 
 # How people say each state (the digest's headline, and the bot's sentences).
 STATE_WORDS = {
-    State.TODO: "to do",
-    State.IN_PROGRESS: "in progress",
-    State.REVIEW: "in review",
-    State.DONE: "done",
+    State.TODO: N_("to do"),
+    State.IN_PROGRESS: N_("in progress"),
+    State.REVIEW: N_("in review"),
+    State.DONE: N_("done"),
 }
 
 

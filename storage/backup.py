@@ -25,6 +25,7 @@ from storage.tables import (
     EVENTS,
     LANE_BINDINGS,
     LEADS,
+    PEOPLE,
     PLANS,
     SETTINGS,
     STORY_STATES,
@@ -32,6 +33,7 @@ from storage.tables import (
     EventRow,
     LaneBindingRow,
     LeadRow,
+    PersonRow,
     PlanRow,
     SettingRow,
     StoryStateRow,
@@ -121,11 +123,14 @@ def dump(session: Session) -> dict:
             }
         )
     leads = session.exec(select(LeadRow).order_by(col(LeadRow.name))).all()
+    people = session.exec(select(PersonRow).order_by(col(PersonRow.name))).all()
     return {
         "format": FORMAT,
         "version": VERSION,
         "plans": plans,
         "leads": [{"name": r.name, "added_by": r.added_by, "added_at": _iso(r.added_at)} for r in leads],
+        # What each person chose for themselves (/lang); a backup made before it has none.
+        "people": [{"name": r.name, "lang": r.lang, "changed_at": _iso(r.changed_at)} for r in people],
     }
 
 
@@ -210,6 +215,10 @@ def load(session: Session, data: Any, *, replaceable_sha: str | None = None,
             session.connection().execute(insert(DIGEST_RUNS).values(**run, plan_id=row.id))
     if leads:
         session.connection().execute(insert(LEADS), leads)
+    people = [{"name": p["name"], "lang": p["lang"], "changed_at": _time(p["changed_at"])}
+              for p in data.get("people") or []]
+    if people:
+        session.connection().execute(insert(PEOPLE), people)
     if session.get_bind().dialect.name == "postgresql":
         # Rows came with explicit ids; without this the next insert would reuse id 1.
         for name in ("plans", "events", "digest_runs"):
@@ -353,7 +362,7 @@ def _make_room(session: Session, replaceable_sha: str | None) -> None:
     bundled plan auto-imported (sha `replaceable_sha`), no event, lane, setting or digest, and only
     install-time leads. That is removed, and the backup takes its place."""
     counts = {model.__tablename__: session.exec(select(func.count()).select_from(model)).one()
-              for model in (PlanRow, EventRow, LaneBindingRow, SettingRow, DigestRunRow)}
+              for model in (PlanRow, EventRow, LaneBindingRow, SettingRow, DigestRunRow, PersonRow)}
     leads = session.exec(select(LeadRow)).all()
     if not any(counts.values()) and not leads:
         return
@@ -470,6 +479,8 @@ _AUDIT_SPEC: dict[str, tuple[type | str, bool]] = {
     "id": (int, False), "action": (str, False), "actor": (str, False), "reason": (str, True),
     "request_id": (str, True), "at": ("time", False),
 }
+_PERSON_SPEC: dict[str, tuple[type | str, bool]] = {"name": (str, False), "lang": (str, False),
+                                                    "changed_at": ("time", False)}
 _LEAD_SPEC: dict[str, tuple[type | str, bool]] = {"name": (str, False), "added_by": (str, False),
                                                   "added_at": ("time", False)}
 _STATE_VALUES = {s.value for s in State}
@@ -529,6 +540,15 @@ def _check_backup(check: _Check, data: dict, max_source_bytes: int | None) -> No
     for n, lead in enumerate(leads, start=1):
         if check.obj(lead, f"lead {n}"):
             check.fields(lead, f"lead {n}", _LEAD_SPEC)
+    seen: set[str] = set()
+    for n, person in enumerate(check.listed(data, "people", "the backup"), start=1):
+        if check.obj(person, f"person {n}"):
+            check.fields(person, f"person {n}", _PERSON_SPEC)
+            if person.get("lang") not in ("fr", "en"):
+                check.say(f"person {n}: field 'lang' must be 'fr' or 'en', not {str(person.get('lang'))[:20]!r}")
+            if person.get("name") in seen:
+                check.say(f"person {n}: {str(person.get('name'))[:40]!r} is listed twice")
+            seen.add(str(person.get("name")))
     _check_unique(check, plans, leads)
 
 

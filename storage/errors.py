@@ -28,17 +28,30 @@ import sqlite3
 
 from sqlalchemy import exc as sa_exc
 
+from planner.marks import N_, say
+
 KINDS = ("unreachable", "missing", "read-only", "full", "corrupt", "locked", "deleted", "replaced", "io")
 
 
 class DatabaseUnavailable(Exception):
     """The database can't be used right now; `sentence` says what is wrong and what to do, in
-    words a person can act on (no traceback). Nothing was written by the failed operation."""
+    words a person can act on (no traceback), in English. Nothing was written by the failed operation.
 
-    def __init__(self, kind: str, sentence: str) -> None:
+    The same sentence kept apart from its values, for the bot to say in the reader's language:
+    `template` (an N_-marked English sentence with {named} placeholders) and `values`."""
+
+    def __init__(self, kind: str, sentence: str, template: str | None = None, values: dict | None = None) -> None:
         super().__init__(sentence)
         self.kind = kind
         self.sentence = sentence
+        self.template = sentence if template is None else template
+        self.values = {} if template is None else dict(values or {})
+
+    @classmethod
+    def said(cls, kind: str, words: tuple[str, dict]) -> DatabaseUnavailable:
+        """The fault `kind` worded by (template, values), as `sqlite_words`/`server_words` give them."""
+        template, values = words
+        return cls(kind, say(template, values), template, values)
 
 
 # SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF).
@@ -56,35 +69,66 @@ _OS_KINDS = {errno.ENOSPC: "full", errno.EFBIG: "full", errno.EDQUOT: "full", er
              errno.ENOTDIR: "missing", errno.EIO: "io"}
 
 
+_SQLITE_SENTENCES = {
+    "missing": N_("the database file {path} can't be opened (its directory is missing or not writable): "
+                  "check that the directory exists and deliverybot may write there"),
+    "read-only": N_("the database file {path} is read-only: check its permissions and those of its directory"),
+    "full": N_("the disk holding the database file {path} is full (or the file-size limit is reached): "
+               "free some space, then try again"),
+    "corrupt": N_("the database file {path} is not a readable SQLite database (corrupt?): "
+                  "restore it from a backup (`deliverybot import`)"),
+    "locked": N_("the database file {path} stayed locked by other processes for too long: try again"),
+    "deleted": N_("the database file {path} was deleted while deliverybot was running: "
+                  "restore it and restart deliverybot (nothing is written into a deleted file)"),
+    "replaced": N_("the database file {path} was replaced while deliverybot was running: "
+                   "restart deliverybot to use the new file"),
+}
+
+
+def sqlite_words(kind: str, path: str, detail: str = "") -> tuple[str, dict]:
+    """What to say about the SQLite file `path` when it fails with `kind`: (template, values)."""
+    if kind in _SQLITE_SENTENCES:
+        return _SQLITE_SENTENCES[kind], {"path": path}
+    if kind == "io" and not detail:
+        return N_("the database file {path} could not be read or written (disk I/O error): check the disk"), {"path": path}
+    if kind == "io":
+        return N_("the database file {path} could not be read or written ({detail}): check the disk"), {
+            "path": path, "detail": detail}
+    return N_("the database file {path} can't be used ({detail})"), {"path": path, "detail": detail or kind}
+
+
 def sqlite_sentence(kind: str, path: str, detail: str = "") -> str:
-    """What to say about the SQLite file `path` when it fails with `kind`."""
-    return {
-        "missing": f"the database file {path} can't be opened (its directory is missing or not writable): "
-                   "check that the directory exists and deliverybot may write there",
-        "read-only": f"the database file {path} is read-only: check its permissions and those of its directory",
-        "full": f"the disk holding the database file {path} is full (or the file-size limit is reached): "
-                "free some space, then try again",
-        "corrupt": f"the database file {path} is not a readable SQLite database (corrupt?): "
-                   "restore it from a backup (`deliverybot import`)",
-        "locked": f"the database file {path} stayed locked by other processes for too long: try again",
-        "deleted": f"the database file {path} was deleted while deliverybot was running: "
-                   "restore it and restart deliverybot (nothing is written into a deleted file)",
-        "replaced": f"the database file {path} was replaced while deliverybot was running: "
-                    "restart deliverybot to use the new file",
-        "io": f"the database file {path} could not be read or written ({detail or 'disk I/O error'}): check the disk",
-    }.get(kind, f"the database file {path} can't be used ({detail or kind})")
+    """What to say about the SQLite file `path` when it fails with `kind`, in English."""
+    return say(*sqlite_words(kind, path, detail))
+
+
+def sqlite_fault(kind: str, path: str, detail: str = "") -> DatabaseUnavailable:
+    return DatabaseUnavailable.said(kind, sqlite_words(kind, path, detail))
+
+
+def server_words(kind: str, where: str, detail: str = "") -> tuple[str, dict]:
+    """What to say about the PostgreSQL database `where` (a URL without its password): (template, values)."""
+    if kind == "missing":
+        return N_("the database {where} does not exist: create it or fix DATABASE_URL"), {"where": where}
+    if kind == "full":
+        return N_("the database server of {where} is out of disk space: free some space, then try again"), {
+            "where": where}
+    if kind == "read-only":
+        return N_("the database {where} is read-only (a standby?): point DATABASE_URL at the primary"), {"where": where}
+    if detail:
+        return N_("the database server {where} can't be reached ({detail}): check that PostgreSQL is up and "
+                  "DATABASE_URL is right"), {"where": where, "detail": detail}
+    return N_("the database server {where} can't be reached: check that PostgreSQL is up and DATABASE_URL is right"), {
+        "where": where}
 
 
 def server_sentence(kind: str, where: str, detail: str = "") -> str:
-    """What to say about the PostgreSQL database `where` (a URL without its password)."""
-    if kind == "missing":
-        return f"the database {where} does not exist: create it or fix DATABASE_URL"
-    if kind == "full":
-        return f"the database server of {where} is out of disk space: free some space, then try again"
-    if kind == "read-only":
-        return f"the database {where} is read-only (a standby?): point DATABASE_URL at the primary"
-    because = f" ({detail})" if detail else ""
-    return f"the database server {where} can't be reached{because}: check that PostgreSQL is up and DATABASE_URL is right"
+    """What to say about the PostgreSQL database `where`, in English."""
+    return say(*server_words(kind, where, detail))
+
+
+def server_fault(kind: str, where: str, detail: str = "") -> DatabaseUnavailable:
+    return DatabaseUnavailable.said(kind, server_words(kind, where, detail))
 
 
 def _first_line(err: BaseException) -> str:
@@ -116,10 +160,10 @@ def classify_sqlite(exc: BaseException, path: str) -> DatabaseUnavailable | None
             if kind == "io" and _no_room(path):  # a write past the disk's end or the file-size limit
                 kind = "full"
             if kind is not None:
-                return DatabaseUnavailable(kind, sqlite_sentence(kind, path, _first_line(err)))
+                return sqlite_fault(kind, path, _first_line(err))
         if isinstance(err, OSError) and err.errno in _OS_KINDS:
             kind = _OS_KINDS[err.errno]
-            return DatabaseUnavailable(kind, sqlite_sentence(kind, path, _first_line(err)))
+            return sqlite_fault(kind, path, _first_line(err))
     return None
 
 
@@ -156,24 +200,24 @@ def classify_server(exc: BaseException, where: str) -> DatabaseUnavailable | Non
     for err in chain:
         sqlstate = getattr(err, "sqlstate", None)
         if sqlstate == "3D000":
-            return DatabaseUnavailable("missing", server_sentence("missing", where))
+            return server_fault("missing", where)
         if sqlstate in ("53100", "53000"):
-            return DatabaseUnavailable("full", server_sentence("full", where))
+            return server_fault("full", where)
         if sqlstate == "25006":
-            return DatabaseUnavailable("read-only", server_sentence("read-only", where))
+            return server_fault("read-only", where)
         if isinstance(sqlstate, str) and sqlstate[:2] in ("08", "57"):  # connection exception, shutdown
-            return DatabaseUnavailable("unreachable", server_sentence("unreachable", where, _first_line(err)))
+            return server_fault("unreachable", where, _first_line(err))
     for err in chain:
         if isinstance(err, sa_exc.DBAPIError) and err.connection_invalidated:
-            return DatabaseUnavailable("unreachable", server_sentence("unreachable", where, _first_line(err.orig or err)))
+            return server_fault("unreachable", where, _first_line(err.orig or err))
         if isinstance(err, (sa_exc.DisconnectionError, sa_exc.TimeoutError)):
-            return DatabaseUnavailable("unreachable", server_sentence("unreachable", where, _first_line(err)))
+            return server_fault("unreachable", where, _first_line(err))
         module = type(err).__module__
         if module.startswith("psycopg") and type(err).__name__ in ("OperationalError", "InterfaceError"):
             text = str(err)
             if "does not exist" in text and "database" in text:
-                return DatabaseUnavailable("missing", server_sentence("missing", where))
-            return DatabaseUnavailable("unreachable", server_sentence("unreachable", where, _first_line(err)))
+                return server_fault("missing", where)
+            return server_fault("unreachable", where, _first_line(err))
         if isinstance(err, OSError) and not isinstance(err, sqlite3.Error):
-            return DatabaseUnavailable("unreachable", server_sentence("unreachable", where, _first_line(err)))
+            return server_fault("unreachable", where, _first_line(err))
     return None

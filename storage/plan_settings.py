@@ -38,6 +38,7 @@ class PlanSettings:
     holidays: tuple[date, ...] = ()  # no digest on these days; kept sorted, without repeats
     digest_skip_quiet: bool = False  # no digest on a day when nothing moved and nothing waits
     stale_after: int = 3  # work days without an event before in-progress work is called stale
+    lang: str | None = None  # "fr" or "en": the channel's and the digest's; None: the plan's own
 
     def __post_init__(self) -> None:
         # Checked here so a PlanSettings is valid however it was made (by a caller or from rows).
@@ -60,6 +61,7 @@ class PlanSettingsChanges(TypedDict, total=False):
     holidays: Iterable[date] | None
     digest_skip_quiet: bool | None
     stale_after: int | None
+    lang: str | None
 
 
 # -- reading and writing ----------------------------------------------------------------------
@@ -165,6 +167,12 @@ def _load_dates(raw: object) -> frozenset[date]:
     return parse_holidays([str(item) for item in raw] if isinstance(raw, list) else raw)
 
 
+def _check_lang(name: str, value: Any) -> str:
+    if value not in ("fr", "en"):
+        raise ValueError(f"{name} is 'fr' or 'en', not {value!r}")
+    return str(value)
+
+
 _TIME = _Codec(_check_time, dump=lambda value: value.strftime("%H:%M"), load=_load_time)
 _CODECS: dict[str, _Codec] = {
     "mode": _Codec(_of_type(int)),
@@ -176,4 +184,5 @@ _CODECS: dict[str, _Codec] = {
     "holidays": _Codec(_check_dates, dump=lambda days: [day.isoformat() for day in days], load=_load_dates),
     "digest_skip_quiet": _Codec(_of_type(bool)),
     "stale_after": _Codec(_of_type(int)),
+    "lang": _Codec(_check_lang),
 }

@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # Alembic is imported only when a schema has to change (~0.2 
 
 SCRIPT_LOCATION = "storage:migrations"
 BASELINE = "0001_baseline"
-HEAD = "0004_deliveries"  # the newest revision in storage/migrations/versions: bump it with each new one
+HEAD = "0005_people"  # the newest revision in storage/migrations/versions: bump it with each new one
 SCHEMA_LOCK = 4242001  # PostgreSQL advisory lock id of every schema change, this release's and 0.1.0's
 VERSION_TABLE = "alembic_version"
 # Alembic's `context` and `op` are process-wide proxies: two threads running commands at once (on

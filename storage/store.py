@@ -27,10 +27,21 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from planner.state import Event, StoryStatus
-from storage import backup, deliveries, digest_runs, events, plan_settings, plans, schema, team, transitions
+from storage import (
+    backup,
+    deliveries,
+    digest_runs,
+    events,
+    people,
+    plan_settings,
+    plans,
+    schema,
+    team,
+    transitions,
+)
 from storage.db import READ_ONLY_OPTION, make_engine
 from storage.digest_runs import DigestRun
-from storage.errors import DatabaseUnavailable, classify_server, classify_sqlite, sqlite_sentence
+from storage.errors import DatabaseUnavailable, classify_server, classify_sqlite, sqlite_fault
 from storage.events import AuditEntry
 from storage.plan_settings import PlanSettings, PlanSettingsChanges
 from storage.plans import PlanRecord
@@ -233,11 +244,11 @@ class Store:
         try:
             st = os.stat(self._path or "")
         except FileNotFoundError:
-            raise DatabaseUnavailable("deleted", sqlite_sentence("deleted", self.where)) from None
+            raise sqlite_fault("deleted", self.where) from None
         except OSError as err:
             raise self._fault(err) or err from None
         if (st.st_dev, st.st_ino) != self._identity:
-            raise DatabaseUnavailable("replaced", sqlite_sentence("replaced", self.where))
+            raise sqlite_fault("replaced", self.where)
 
     def health(self) -> DatabaseUnavailable | None:
         """None when the database can be used; else what is wrong (what /readyz reports). Checks
@@ -449,6 +460,18 @@ class Store:
         """Leads with who made them lead and when, sorted by name."""
         with self._read() as session:
             return team.lead_records(session)
+
+    # -- people (workspace-wide) ----------------------------------------------------------------
+
+    def person_language(self, name: str) -> str | None:
+        """The language `name` chose with /lang, None when they chose none."""
+        with self._read() as session:
+            return people.language(session, name)
+
+    def set_person_language(self, name: str, lang: str | None) -> None:
+        """Remember `name`'s language ("fr", "en"); None forgets it."""
+        with self._write() as session:
+            people.set_language(session, name, lang, self._clock())
 
     # -- lanes --------------------------------------------------------------------------------
 

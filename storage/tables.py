@@ -187,6 +187,16 @@ class DeliveryRow(SQLModel, table=True):
     at: datetime = _utc()
 
 
+class PersonRow(SQLModel, table=True):
+    """What a person chose for themselves, workspace-wide: the language they read (/lang)."""
+
+    __tablename__ = "people"
+
+    name: str = Field(primary_key=True)  # a Slack user id (U123) or a console name, as person_key gives it
+    lang: str | None = None  # "fr" or "en"; None: their Slack locale, else the plan's
+    changed_at: datetime = _utc()
+
+
 def core_table(model: type[SQLModel]) -> Table:
     """The Core `Table` behind a table model, for INSERT ... ON CONFLICT and bulk UPDATE/DELETE.
 
@@ -199,6 +209,7 @@ def core_table(model: type[SQLModel]) -> Table:
 
 PLANS = core_table(PlanRow)
 STORY_STATES = core_table(StoryStateRow)
+PEOPLE = core_table(PersonRow)
 EVENTS = core_table(EventRow)
 LEADS = core_table(LeadRow)
 LANE_BINDINGS = core_table(LaneBindingRow)

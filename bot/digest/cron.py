@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.digest.job import DigestJob, NotPosted, Unconfirmed
+from bot.i18n import _
 from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 
@@ -31,19 +32,21 @@ async def post_now(settings: Settings, service: DeliveryService, slug: str, *, f
     record = service.store.get_plan(slug)
     channel = record.channel if record else None
     if not channel:
-        return Outcome(False, f"plan {slug} has no channel: deliverybot plan import FILE --channel C..., "
-                              "or /team channel in Slack")
+        return Outcome(False, _("plan {slug} has no channel: deliverybot plan import FILE --channel C..., "
+                                "or /team channel in Slack", slug=slug))
     if force:
         try:
             ts = await post_digest(client, service, slug, channel, service.digest(slug), forced=True)
         except (NotPosted, Unconfirmed) as err:
-            return Outcome(False, f"the digest of {slug} was not posted: {err}")
-        return Outcome(True, f"digest of {slug} posted in {channel} (forced; ts {ts})")
+            return Outcome(False, _("the digest of {slug} was not posted: {why}", slug=slug, why=err))
+        return Outcome(True, _("digest of {slug} posted in {channel} (forced; ts {ts})", slug=slug, channel=channel,
+                               ts=ts))
     now = service.clock()
     config = service.digest_config(slug)
     day = now.astimezone(config.tz).date()
     if not config.calendar.is_workday(day):
-        return Outcome(False, f"{day} is not a work day for {slug}: no digest (--force posts anyway)")
+        return Outcome(False, _("{day} is not a work day for {slug}: no digest (--force posts anyway)", day=day,
+                                slug=slug))
     job = DigestJob(service, SlackDigest(client, service))
     outcome, day = await job.post_today(slug, channel, now)
     return Outcome(outcome == "sent", outcome_text(service, job, slug, day, outcome))
@@ -52,20 +55,29 @@ async def post_now(settings: Settings, service: DeliveryService, slug: str, *, f
 def outcome_text(service: DeliveryService, job: DigestJob, slug: str, day: date, outcome: str) -> str:
     """What `digest --post` says of the job's outcome, in one sentence."""
     run = service.store.digest_run(slug, day)
-    where = run.channel if run and run.channel else "its channel"
+    values = {"slug": slug, "day": day, "channel": run.channel if run else None}
     if outcome == "sent":
-        return f"digest of {slug} for {day} posted in {where} (ts {run.message_ts if run else '?'})"
+        ts = run.message_ts if run else "?"
+        if run and run.channel:
+            return _("digest of {slug} for {day} posted in {channel} (ts {ts})", **values, ts=ts)
+        return _("digest of {slug} for {day} posted in its channel (ts {ts})", **values, ts=ts)
     if outcome == "already-sent" and run is not None:
         if run.status == "skipped":
-            return f"the digest of {slug} for {day} was skipped (a quiet day); --force posts one anyway"
-        return (f"the digest of {slug} for {day} was already posted in {where} (ts {run.message_ts}); "
-                "--force posts another copy")
+            return _("the digest of {slug} for {day} was skipped (a quiet day); --force posts one anyway", **values)
+        if run.channel:
+            return _("the digest of {slug} for {day} was already posted in {channel} (ts {ts}); "
+                     "--force posts another copy", **values, ts=run.message_ts)
+        return _("the digest of {slug} for {day} was already posted in its channel (ts {ts}); "
+                 "--force posts another copy", **values, ts=run.message_ts)
     if outcome == "claimed-elsewhere" and run is not None:
-        until = f"; if it stops, it is resumed after {run.lease_until:%H:%M} UTC" if run.lease_until else ""
-        return f"the digest of {slug} for {day} is being posted by {run.claimed_by}{until}"
+        if run.lease_until:
+            return _("the digest of {slug} for {day} is being posted by {owner}; if it stops, it is resumed "
+                     "after {time} UTC", **values, owner=run.claimed_by, time=run.lease_until.strftime("%H:%M"))
+        return _("the digest of {slug} for {day} is being posted by {owner}", **values, owner=run.claimed_by)
     if outcome == "unconfirmed":
-        return (f"the digest of {slug} for {day} was not confirmed: {job.last_error.get(slug)}. The next "
-                "tick or `digest --post` finishes it, looking first for what went out (never twice)")
+        return _("the digest of {slug} for {day} was not confirmed: {why}. The next "
+                 "tick or `digest --post` finishes it, looking first for what went out (never twice)", **values,
+                 why=job.last_error.get(slug))
     if outcome == "not-posted":
-        return f"the digest of {slug} for {day} was not posted: {job.last_error.get(slug)}"
-    return f"the digest of {slug} for {day} was not posted: {outcome}"
+        return _("the digest of {slug} for {day} was not posted: {why}", **values, why=job.last_error.get(slug))
+    return _("the digest of {slug} for {day} was not posted: {why}", **values, why=outcome)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.i18n import _
 from bot.settings import Settings
 from planner.calendar import WorkCalendar, parse_workdays, parse_zone
 from storage.plan_settings import PlanSettings
@@ -38,9 +39,11 @@ class DigestConfig:
         return local.date()
 
     def describe(self) -> str:
-        quiet = ", skipped when nothing moved" if self.skip_quiet else ""
-        return (f"{self.at:%H:%M} {self.tz.key} on {self.calendar.describe()}, catch-up until "
-                f"{self.cutoff:%H:%M}{quiet}")
+        values = {"at": f"{self.at:%H:%M}", "zone": self.tz.key, "days": self.calendar.describe(),
+                  "cutoff": f"{self.cutoff:%H:%M}"}
+        if self.skip_quiet:
+            return _("{at} {zone} on {days}, catch-up until {cutoff}, skipped when nothing moved", **values)
+        return _("{at} {zone} on {days}, catch-up until {cutoff}", **values)
 
 
 def plan_digest_config(store: Store, defaults: Settings, slug: str) -> DigestConfig:

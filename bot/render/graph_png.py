@@ -16,6 +16,8 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.i18n import _, n_
+from bot.i18n.formats import number
 from bot.render.mrkdwn import is_slack_id
 from planner.board import forced_open
 from planner.graph import PlanGraph
@@ -112,14 +114,14 @@ def geometry(graph: PlanGraph, layout: Layout | None = None, *, marks: frozenset
         box_h = 0.27
     pitch = box_h + ROW_GAP[detailed]
 
-    ys = [y for _, y in layout.positions.values()]
-    ys += [y for route in layout.routes.values() for _, y in route]
+    ys = [y for _x, y in layout.positions.values()]
+    ys += [y for route in layout.routes.values() for _x, y in route]
     y_min, y_max = (min(ys), max(ys)) if ys else (0.0, 0.0)
 
     graph_w = max(layout.n_layers, 1) * (box_w + COL_GAP[detailed]) - COL_GAP[detailed]
     width = max(2 * MARGIN + graph_w, 7.0)
     legend_cols, legend_rows = _legend_grid(
-        [label for label, _ in _legend_entries(graph, layout, marks)], width - 2 * MARGIN
+        [label for label, _spec in _legend_entries(graph, layout, marks)], width - 2 * MARGIN
     )
     header = 0.3 + 0.55 + _milestone_room(marks) + legend_rows * LEGEND_ROW_H + 0.2  # margin, title + summary, legend, gap
     cycle_room = 0.3 if layout.ignored else 0.0  # edges closing a cycle loop under the boxes
@@ -177,8 +179,9 @@ def render_png(
     if len(graph.plan.stories) > MAX_DRAWN_STORIES:  # minutes of drawing for a picture nobody can read
         fig = Figure(figsize=(8, 1.6), dpi=100, facecolor="white")
         FigureCanvasAgg(fig)
-        fig.text(0.03, 0.5, f"{len(graph.plan.stories):,} stories: too many to draw (the picture stops at "
-                            f"{MAX_DRAWN_STORIES:,}).\n/board and /unblocked all list them.", fontsize=13, va="center")
+        fig.text(0.03, 0.5, _("{count} stories: too many to draw (the picture stops at {limit}).\n"
+                              "/board and /unblocked all list them.", count=number(len(graph.plan.stories)),
+                              limit=number(MAX_DRAWN_STORIES)), fontsize=13, va="center")
         out = io.BytesIO()
         fig.savefig(out, format="png", facecolor="white", metadata={"Software": "deliverybot"})
         return out.getvalue()
@@ -204,7 +207,7 @@ def render_png(
     _draw_header(fig, ax, graph, geo, statuses, blocked, title)
 
     dpi = geo.dpi
-    for _ in range(3):  # a huge plan's PNG may come out too heavy: save it again, smaller
+    for _attempt in range(3):  # a huge plan's PNG may come out too heavy: save it again, smaller
         out = io.BytesIO()
         fig.savefig(out, format="png", dpi=dpi, facecolor="white", metadata={"Software": "deliverybot"})
         if out.tell() <= MAX_BYTES:
@@ -256,7 +259,7 @@ def _draw_edges(ax, graph: PlanGraph, geo: Geometry) -> None:
         tip = bx - half
         w = length * 0.45
         heads[kind].append(Polygon([(tip, by), (tip - length, by - w), (tip - length, by + w)], closed=True))
-    for kind, (colour, lw, ls, _) in styles.items():  # critical drawn last, on top
+    for kind, (colour, lw, ls, _length) in styles.items():  # critical drawn last, on top
         if paths[kind]:
             patches = [PathPatch(p) for p in paths[kind]]
             ax.add_collection(
@@ -391,7 +394,7 @@ def _draw_boxes(ax, graph: PlanGraph, geo: Geometry, statuses, blocked: set[str]
             ax.text(
                 cx - w / 2 + 0.04,
                 cy - h / 2 - 0.035,
-                f"{_short(gate.kind, 14)} gate",
+                _("{kind} gate", kind=_short(gate.kind, 14)),
                 ha="left",
                 va="bottom",
                 fontsize=geo.tag_pt,
@@ -419,9 +422,9 @@ def _legend_grid(labels: list[str], room: float) -> tuple[int, int]:
 
 def _legend_entries(graph: PlanGraph, layout: Layout, marks: frozenset[str] = frozenset()) -> list[tuple[str, dict]]:
     entries: list[tuple[str, dict]] = [
-        ("todo, can start", {"patch": {"facecolor": FILL[State.TODO], "edgecolor": BORDER}}),
+        (_("todo, can start"), {"patch": {"facecolor": FILL[State.TODO], "edgecolor": BORDER}}),
         (
-            "todo, waiting",
+            _("todo, waiting"),
             {
                 "patch": {
                     "facecolor": BLOCKED_FILL,
@@ -433,27 +436,27 @@ def _legend_entries(graph: PlanGraph, layout: Layout, marks: frozenset[str] = fr
         ),
     ]
     entries += [
-        ("in progress", {"patch": {"facecolor": FILL[State.IN_PROGRESS], "edgecolor": BORDER}}),
-        ("review", {"patch": {"facecolor": FILL[State.REVIEW], "edgecolor": BORDER}}),
-        ("done", {"patch": {"facecolor": FILL[State.DONE], "edgecolor": BORDER}}),
+        (_("in progress"), {"patch": {"facecolor": FILL[State.IN_PROGRESS], "edgecolor": BORDER}}),
+        (_("review"), {"patch": {"facecolor": FILL[State.REVIEW], "edgecolor": BORDER}}),
+        (_("done"), {"patch": {"facecolor": FILL[State.DONE], "edgecolor": BORDER}}),
     ]
     if graph.plan.gates:
         entries.append(
-            ("gate (thick border)", {"patch": {"facecolor": "white", "edgecolor": BORDER, "linewidth": 3}})
+            (_("gate (thick border)"), {"patch": {"facecolor": "white", "edgecolor": BORDER, "linewidth": 3}})
         )
     if graph.critical_path():
-        entries.append(("critical path", {"line": {"color": CRITICAL, "linewidth": 3}}))
-    entries.append(("depends on", {"line": {"color": EDGE, "linewidth": 1.2}}))
+        entries.append((_("critical path"), {"line": {"color": CRITICAL, "linewidth": 3}}))
+    entries.append((_("depends on"), {"line": {"color": EDGE, "linewidth": 1.2}}))
     if layout.implicit:
         entries.append(
             (
-                "waits for entry gate",
+                _("waits for entry gate"),
                 {"line": {"color": IMPLICIT_EDGE, "linewidth": 1.2, "linestyle": (0, (1.5, 2.5))}},
             )
         )
     if layout.ignored:
         entries.append(
-            ("closes a cycle", {"line": {"color": CYCLE_EDGE, "linewidth": 1.6, "linestyle": "--"}})
+            (_("closes a cycle"), {"line": {"color": CYCLE_EDGE, "linewidth": 1.6, "linestyle": "--"}})
         )
     entries += _watch_legend(marks)
     entries += _milestone_legend(marks)
@@ -471,9 +474,11 @@ def _draw_header(
     for sid in plan.story_ids:
         counts[_state(statuses, sid)] += 1
     todo = counts[State.TODO]
-    summary = (
-        f"{len(plan.stories)} stories · {counts[State.DONE]} done · {counts[State.REVIEW]} in review · "
-        f"{counts[State.IN_PROGRESS]} in progress · {todo - len(blocked)} can start · {len(blocked)} waiting"
+    summary = _(
+        "{stories} stories · {done} done · {review} in review · {progress} in progress · {startable} can start · "
+        "{waiting} waiting", stories=number(len(plan.stories)), done=number(counts[State.DONE]),
+        review=number(counts[State.REVIEW]), progress=number(counts[State.IN_PROGRESS]),
+        startable=number(todo - len(blocked)), waiting=number(len(blocked)),
     ) + _watch_summary(graph, statuses)
     ax.text(
         MARGIN,
@@ -553,10 +558,10 @@ def person_tag(person: str, staffing: Staffing | None) -> str:
 def _watch_legend(marks: frozenset[str]) -> list[tuple[str, dict]]:
     entries: list[tuple[str, dict]] = []
     if "bypass" in marks:
-        entries.append(("⚠ forced, prerequisites open", {"patch": {
+        entries.append((_("⚠ forced, prerequisites open"), {"patch": {
             "facecolor": "white", "edgecolor": BYPASS, "linewidth": 2, "linestyle": (0, (2.5, 1.5))}}))
     if "prepared" in marks:
-        entries.append(("prep. X: X prepares it", {"patch": {"facecolor": PREPARED, "edgecolor": "none"}}))
+        entries.append((_("prep. X: X prepares it"), {"patch": {"facecolor": PREPARED, "edgecolor": "none"}}))
     return entries
 
 
@@ -566,9 +571,9 @@ def _watch_summary(graph: PlanGraph, statuses) -> str:
     parts = []
     if watch.bypass:
         n = len(watch.bypass)
-        parts.append(f"⚠ {n} forced start{'' if n == 1 else 's'} open")
+        parts.append(n_("⚠ {n} forced start open", "⚠ {n} forced starts open", n))
     if watch.prepared:
-        parts.append(f"{len(watch.prepared)} being prepared")
+        parts.append(n_("{n} being prepared", "{n} being prepared", len(watch.prepared)))
     return "".join(f" · {p}" for p in parts)
 
 
@@ -599,7 +604,7 @@ def _draw_watch(ax, geo: Geometry, watch: Watch) -> None:
         # "⚠ bypass" above the top-right corner (gate tags sit top-left); a plan too big for
         # titles has narrow boxes: the ⚠ alone, a little larger, on the corner.
         ax.text(cx + w / 2 + pad, cy - h / 2 - pad - (0.03 if geo.detailed else 0.0),
-                "⚠ bypass" if geo.detailed else "⚠", ha="right" if geo.detailed else "center",
+                _("⚠ bypass") if geo.detailed else "⚠", ha="right" if geo.detailed else "center",
                 va="bottom" if geo.detailed else "center", color=TEXT_LIGHT, fontweight="bold",
                 bbox={"boxstyle": "round,pad=0.18,rounding_size=0.3", "facecolor": BYPASS, "edgecolor": "none"},
                 **{**tag, "fontsize": geo.tag_pt + (0 if geo.detailed else 1.5)})
@@ -607,7 +612,7 @@ def _draw_watch(ax, geo: Geometry, watch: Watch) -> None:
         cx, cy = geo.centres[sid]
         below = sid in watch.gates  # a gate's tag is above: the preparer goes under the box
         y = cy + h / 2 + 0.035 if below else cy - h / 2 - 0.035
-        ax.text(cx + w / 2 - 0.04, y, f"prep. {who}", ha="right", va="top" if below else "bottom", color=TEXT_DARK,
+        ax.text(cx + w / 2 - 0.04, y, _("prep. {who}", who=who), ha="right", va="top" if below else "bottom", color=TEXT_DARK,
                 bbox={"boxstyle": "round,pad=0.15,rounding_size=0.2", "facecolor": PREPARED,
                       "edgecolor": "none"},
                 **tag)
@@ -638,14 +643,14 @@ def _milestone_room(marks: frozenset[str]) -> float:
 def _milestone_legend(marks: frozenset[str]) -> list[tuple[str, dict]]:
     if "incident" not in marks:
         return []
-    return [("INC-n: critical incident open", {"patch": {"facecolor": INCIDENT, "edgecolor": "none"}})]
+    return [(_("INC-n: critical incident open"), {"patch": {"facecolor": INCIDENT, "edgecolor": "none"}})]
 
 
 def _draw_milestones(ax, geo: Geometry, milestones: PictureMilestones) -> None:
     """The checkpoints' line under the summary, and an "INC-3" tag under the bottom-left corner of
     each story an open critical incident is on (gate tags sit top-left, bypass and prep. tags right)."""
     if milestones.checkpoints:
-        text = "Checkpoints: " + " · ".join(_clean(p) for p in milestones.checkpoints)
+        text = _("Checkpoints: {checkpoints}", checkpoints=" · ".join(_clean(p) for p in milestones.checkpoints))
         ax.text(MARGIN, 0.62 + MILESTONE_LINE_H, _short(text, 160), ha="left", va="top", fontsize=9.5,
                 color="#444444", parse_math=False)
     w, h = geo.box_w, geo.box_h

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.i18n import N_, _, n_
 from bot.render.mrkdwn import esc, mention, truncate, who
 from bot.render.refusals import link_problem_text
 from planner.incidents import CloseDecision, Incident, Severity
 
 MARK = {Severity.CRITICAL: "🚨", Severity.MAJOR: "🟠", Severity.MINOR: "🟡"}
+SEVERITY_NAMES = {Severity.CRITICAL: N_("critical"), Severity.MAJOR: N_("major"), Severity.MINOR: N_("minor")}
 WHAT_MAX = 300
 LINK_MAX = 300
-OPEN_FORMS = "/incident critical|major|minor <what> [on ID]"
+OPEN_FORMS = N_("/incident critical|major|minor <what> [on ID]")
+
+
+def severity_word(severity: str) -> str:
+    """A severity as a sentence says it: "critical" / "critique"."""
+    word = {str(k): v for k, v in SEVERITY_NAMES.items()}.get(str(severity))
+    return _(word) if word else str(severity)
 
 
 def _mark(severity: str) -> str:
@@ -27,53 +35,68 @@ def _link(url: str | None) -> str:
     return esc(truncate(url, LINK_MAX)) if url else "—"
 
 
-def _on(label: str | None) -> str:
-    return f" on {esc(label)}" if label else ""
+def _head(key: str, severity: str, label: str | None) -> str:
+    """"INC-3 critical on 4.1" (or "INC-3 critical" without a story)."""
+    if label:
+        return _("{key} {severity} on {story}", key=key, severity=severity_word(severity), story=esc(label))
+    return f"{key} {severity_word(severity)}"
 
 
 def close_usage(key: str, critical: bool) -> str:
     """The close command to type, placeholders escaped: the runbook is required only when critical."""
-    runbook = "<runbook link>" if critical else "[runbook link]"
-    return esc(f"/incident close {key} <fix link> {runbook}")
+    if critical:
+        return esc(_("/incident close {key} <fix link> <runbook link>", key=key))
+    return esc(_("/incident close {key} <fix link> [runbook link]", key=key))
 
 
 def reference(incident: Incident) -> str:
     """"INC-3 (critical, on 4.1)": an incident as a refusal or announcement names it."""
-    on = f", on {esc(incident.story)}" if incident.story else ""
-    return f"{incident.key} ({incident.severity}{on})"
+    severity = severity_word(incident.severity)
+    if incident.story:
+        return _("{key} ({severity}, on {story})", key=incident.key, severity=severity, story=esc(incident.story))
+    return f"{incident.key} ({severity})"
 
 
 def opened(incident: Incident, label: str | None, holds: Sequence[str]) -> str:
     """The channel announcement (and the reply) of a new incident."""
-    text = (f"{MARK[incident.severity]} {incident.key} {incident.severity}{_on(label)}, opened by "
-            f"{mention(incident.opened_by)}: {esc(truncate(incident.what, WHAT_MAX))}")
+    text = _("{mark} {incident}, opened by {who}: {what}", mark=MARK[incident.severity],
+             incident=_head(incident.key, incident.severity, label), who=mention(incident.opened_by),
+             what=esc(truncate(incident.what, WHAT_MAX)))
     if incident.critical:
-        text += f"\nA critical incident is closed only with its fix and its runbook: {close_usage(incident.key, True)}"
+        text += "\n" + _("A critical incident is closed only with its fix and its runbook: {usage}",
+                         usage=close_usage(incident.key, True))
     else:
-        text += f"\nClose it with its fix: {close_usage(incident.key, False)}"
+        text += "\n" + _("Close it with its fix: {usage}", usage=close_usage(incident.key, False))
     if holds:
         names = ", ".join(esc(h) for h in holds)
-        text += (f"\n⛔ It holds checkpoint{'s' if len(holds) > 1 else ''} {names}: no proofs are taken "
-                 "until it is closed.")
+        text += "\n" + n_("⛔ It holds checkpoint {names}: no proofs are taken until it is closed.",
+                          "⛔ It holds checkpoints {names}: no proofs are taken until it is closed.",
+                          len(holds), names=names)
     return text
 
 
 def closed(incident: Incident, label: str | None, freed: Sequence[str]) -> str:
     """The channel announcement (and the reply) of a closed incident; `freed`: the checkpoints it held
     that nothing holds any more."""
-    runbook = f" · runbook: {_link(incident.runbook)}" if incident.runbook else ""
-    note = f" Note: {esc(truncate(incident.note, WHAT_MAX))}" if incident.note else ""
-    text = (f"✅ {incident.key} ({incident.severity}{_on(label)}) closed by {mention(incident.closed_by)} — "
-            f"fix: {_link(incident.fix)}{runbook}.{note}")
+    runbook = _(" · runbook: {link}", link=_link(incident.runbook)) if incident.runbook else ""
+    note = _(" Note: {note}", note=esc(truncate(incident.note, WHAT_MAX))) if incident.note else ""
+    severity = severity_word(incident.severity)
+    values = {"key": incident.key, "severity": severity, "who": mention(incident.closed_by),
+              "fix": _link(incident.fix), "runbook": runbook, "note": note}
+    if label:
+        text = _("✅ {key} ({severity} on {story}) closed by {who} — fix: {fix}{runbook}.{note}",
+                 story=esc(label), **values)
+    else:
+        text = _("✅ {key} ({severity}) closed by {who} — fix: {fix}{runbook}.{note}", **values)
     if freed:
-        many = len(freed) > 1
-        text += (f"\nCheckpoint{'s' if many else ''} {', '.join(esc(n) for n in freed)} "
-                 f"{'are' if many else 'is'} no longer held: proofs are taken once reached.")
+        text += "\n" + n_("Checkpoint {names} is no longer held: proofs are taken once reached.",
+                          "Checkpoints {names} are no longer held: proofs are taken once reached.",
+                          len(freed), names=", ".join(esc(n) for n in freed))
     return text
 
 
 def already_recorded(key: str) -> str:
-    return f"Already recorded: {key}."
+    return _("Already recorded: {key}.", key=key)
 
 
 def close_refusal(decision: CloseDecision, slug: str) -> str:
@@ -81,21 +104,30 @@ def close_refusal(decision: CloseDecision, slug: str) -> str:
     key = f"INC-{decision.number}"
     incident = decision.incident
     if decision.code == "unknown-incident":
-        return f"There is no {key} in {esc(slug)}.\n/incident lists the open ones."
+        return _("There is no {key} in {slug}.\n/incident lists the open ones.", key=key, slug=esc(slug))
     if incident is None:
-        return f"{key} can't be closed ({decision.code})."
+        return _("{key} can't be closed ({code}).", key=key, code=decision.code)
     if decision.code == "already-closed":
-        when = f" on {incident.closed_at:%Y-%m-%d}" if incident.closed_at else ""
-        return f"{key} is already closed, by {mention(incident.closed_by)}{when}."
+        by = mention(incident.closed_by)
+        if incident.closed_at:
+            return _("{key} is already closed, by {who} on {day}.", key=key, who=by,
+                     day=incident.closed_at.strftime("%Y-%m-%d"))
+        return _("{key} is already closed, by {who}.", key=key, who=by)
     usage = close_usage(key, incident.critical)
     if decision.code == "runbook-required":
-        return (f"{reference(incident)} is critical: it is closed only with a link to its fix and a link to its "
-                f"runbook (the plan's rule: every critical incident ⇒ fix + runbook).\n{usage}")
+        return _("{incident} is critical: it is closed only with a link to its fix and a link to its runbook "
+                 "(the plan's rule: every critical incident ⇒ fix + runbook).\n{usage}",
+                 incident=reference(incident), usage=usage)
     if decision.code == "bad-link" and decision.link is not None:
         if decision.link.kind == "missing":
-            return f"Can't close {key}: a link to its fix is required (the pull request or commit).\n{usage}"
-        return f"Can't close {key}: its {decision.which} link is wrong — {link_problem_text(decision.link)}.\n{usage}"
-    return f"{key} can't be closed ({decision.code})."
+            return _("Can't close {key}: a link to its fix is required (the pull request or commit).\n{usage}",
+                     key=key, usage=usage)
+        problem = link_problem_text(decision.link)
+        if decision.which == "runbook":
+            return _("Can't close {key}: its runbook link is wrong — {problem}.\n{usage}",
+                     key=key, problem=problem, usage=usage)
+        return _("Can't close {key}: its fix link is wrong — {problem}.\n{usage}", key=key, problem=problem, usage=usage)
+    return _("{key} can't be closed ({code}).", key=key, code=decision.code)
 
 
 # -- lists: /incident, the board, the digest, App Home -------------------------------------------
@@ -104,28 +136,36 @@ def close_refusal(decision: CloseDecision, slug: str) -> str:
 def line(row: dict, *, age: bool = True) -> str:
     """One incident row (`planner.incidents.rows`): key, severity, story, what, who, since when."""
     days = row.get("age_workdays")
-    since = f", {days} work day{'' if days == 1 else 's'} open" if age and days is not None and row["open"] else ""
-    holds = f" — holds checkpoint {', '.join(esc(h) for h in row['holds'])}" if row.get("holds") else ""
-    return (f"{_mark(row['severity'])} {row['incident']} {row['severity']}{_on(row.get('label'))} — "
-            f"{esc(truncate(row['what'], 200))} ({who(row['opened_by'])}{since}){holds}")
+    opener = who(row["opened_by"])
+    if age and days is not None and row["open"]:
+        by = n_("({who}, {n} work day open)", "({who}, {n} work days open)", days, who=opener)
+    else:
+        by = f"({opener})"
+    holding = row.get("holds") or []
+    holds = n_(" — holds checkpoint {names}", " — holds checkpoint {names}", len(holding),
+               names=", ".join(esc(h) for h in holding)) if holding else ""
+    return (f"{_mark(row['severity'])} {_head(row['incident'], row['severity'], row.get('label'))} — "
+            f"{esc(truncate(row['what'], 200))} {by}{holds}")
 
 
 def list_text(slug: str, rows: Sequence[dict], closed_count: int) -> str:
     """/incident: the open incidents, critical first, and how to open or close one."""
-    closed_part = f" ({closed_count} closed)" if closed_count else ""
     if not rows:
-        text = f"No open incident in {esc(slug)}{closed_part}."
+        text = (_("No open incident in {slug} ({closed} closed).", slug=esc(slug), closed=closed_count)
+                if closed_count else _("No open incident in {slug}.", slug=esc(slug)))
     else:
-        text = "\n".join([f"*Open incidents in {esc(slug)}*: {len(rows)}{closed_part}",
-                          *(f"  • {line(r)}" for r in rows)])
-    return text + "\n" + esc(f"Open one: {OPEN_FORMS} · close one: /incident close INC-n <fix link> <runbook link>")
+        head = (_("*Open incidents in {slug}*: {n} ({closed} closed)", slug=esc(slug), n=len(rows), closed=closed_count)
+                if closed_count else _("*Open incidents in {slug}*: {n}", slug=esc(slug), n=len(rows)))
+        text = "\n".join([head, *(f"  • {line(r)}" for r in rows)])
+    return text + "\n" + esc(_("Open one: {forms} · close one: /incident close INC-n <fix link> <runbook link>",
+                               forms=_(OPEN_FORMS)))
 
 
 def board_lines(rows: Sequence[dict]) -> list[str]:
     """The board's lines for the open incidents (none: no lines)."""
     if not rows:
         return []
-    return ["*Open incidents*", *(f"  • {line(r)}" for r in rows)]
+    return [_("*Open incidents*"), *(f"  • {line(r)}" for r in rows)]
 
 
 def summary_line(rows: Sequence[dict]) -> str | None:
@@ -134,12 +174,13 @@ def summary_line(rows: Sequence[dict]) -> str | None:
         return None
     parts = []
     for r in rows[:5]:
-        on = f" on {esc(r['story'])}" if r.get("story") else ""
+        head = _head(r["incident"], r["severity"], r.get("story"))
         days = r.get("age_workdays")
-        age = f" ({days} work day{'' if days == 1 else 's'})" if days is not None else ""
-        parts.append(f"{r['incident']} {r['severity']}{on}{age}")
-    more = f" · +{len(rows) - 5} more" if len(rows) > 5 else ""
-    return f"🚨 *Incidents open*: {len(rows)} — " + " · ".join(parts) + more
+        parts.append(n_("{head} ({n} work day)", "{head} ({n} work days)", days, head=head)
+                     if days is not None else head)
+    if len(rows) > 5:
+        parts.append(n_("+{n} more", "+{n} more", len(rows) - 5))
+    return _("🚨 *Incidents open*: {n} — {incidents}", n=len(rows), incidents=" · ".join(parts))
 
 
 def headline_part(rows: Sequence[dict]) -> str | None:
@@ -148,5 +189,5 @@ def headline_part(rows: Sequence[dict]) -> str | None:
         return None
     critical = sum(1 for r in rows if r["severity"] == Severity.CRITICAL)
     if critical:
-        return f"{critical} critical incident{'' if critical == 1 else 's'} open"
-    return f"{len(rows)} incident{'' if len(rows) == 1 else 's'} open"
+        return n_("{n} critical incident open", "{n} critical incidents open", critical)
+    return n_("{n} incident open", "{n} incidents open", len(rows))

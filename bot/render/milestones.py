@@ -9,8 +9,11 @@ people are named here, and everything a person typed (links, notes) is escaped.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
-from bot.render.incidents import reference
+from bot.i18n import N_, _, n_
+from bot.i18n.formats import weekday_day
+from bot.render.incidents import close_usage, reference
 from bot.render.mrkdwn import esc, mention, truncate, who
 from bot.render.refusals import link_problem_text
 from planner.checkpoints import Attachment, CheckpointStatus, ProofDecision
@@ -18,7 +21,7 @@ from planner.figures import Figures
 
 LINKS_MAX = 400
 NOTE_MAX = 300
-VALIDATE_RULE = "a lead who did not do all of its stories validates it"
+VALIDATE_RULE = N_("a lead who did not do all of its stories validates it")
 
 
 def _ids(ids: Sequence[str], cap: int = 12) -> str:
@@ -31,15 +34,26 @@ def _links(links: Sequence[str]) -> str:
 
 
 def attach_usage(name: str) -> str:
-    return esc(f"/checkpoint {name} <proof link> [more links] [note]")
+    return esc(_("/checkpoint {name} <proof link> [more links] [note]", name=name))
+
+
+def _any_usage() -> str:
+    return esc(_("/checkpoint NAME <proof link>…"))
 
 
 def _expected(expected: str) -> str:
-    return f"proofs expected: {esc(expected)}" if expected else "the plan names no proof: attach what shows it"
+    if expected:
+        return _("proofs expected: {expected}", expected=esc(expected))
+    return _("the plan names no proof: attach what shows it")
 
 
 def _held(keys: Sequence[str]) -> str:
-    return f"held by {', '.join(esc(k) for k in keys)} (critical, open)" if keys else ""
+    return _("held by {incidents} (critical, open)", incidents=", ".join(esc(k) for k in keys)) if keys else ""
+
+
+def _day(when: date) -> str:
+    """"Mon 07 Dec" / "lun. 07 déc."."""
+    return weekday_day(when)
 
 
 # -- announcements ------------------------------------------------------------------------------
@@ -48,48 +62,53 @@ def _held(keys: Sequence[str]) -> str:
 def reached(status: CheckpointStatus) -> str:
     """In the channel when the last story of a checkpoint is done:
     "🏁 Checkpoint A reached: 1.1, 1.3, 1.4 — proofs expected: hardening + VPN + secrets"."""
-    text = f"🏁 Checkpoint {esc(status.name)} reached: {_ids(status.stories)} — {_expected(status.expected)}"
+    text = _("🏁 Checkpoint {name} reached: {stories} — {expected}", name=esc(status.name),
+             stories=_ids(status.stories), expected=_expected(status.expected))
     if status.held_by:
         incidents = ", ".join(reference(i) for i in status.held_by)
-        return text + f"\n⛔ Held by {incidents}: its proofs are taken once that is closed."
-    return text + f"\nA lead attaches them: {attach_usage(status.name)}"
+        return text + "\n" + _("⛔ Held by {incidents}: its proofs are taken once that is closed.", incidents=incidents)
+    return text + "\n" + _("A lead attaches them: {usage}", usage=attach_usage(status.name))
 
 
 def attached(status: CheckpointStatus, attachment: Attachment, why_not: str) -> str:
     """In the channel when proofs are attached: validated, or recorded for a lead to validate."""
     name, by = esc(status.name), mention(attachment.by)
-    note = f" Note: {esc(truncate(attachment.note, NOTE_MAX))}" if attachment.note else ""
+    note = _(" Note: {note}", note=esc(truncate(attachment.note, NOTE_MAX))) if attachment.note else ""
+    links = _links(attachment.links)
     if attachment.validates:
-        return f"🏁 Checkpoint {name} validated by {by}: {_links(attachment.links)}.{note}"
-    text = f"📎 {by} attached the proofs of checkpoint {name}: {_links(attachment.links)}.{note}"
+        return _("🏁 Checkpoint {name} validated by {who}: {links}.{note}", name=name, who=by, links=links, note=note)
+    text = _("📎 {who} attached the proofs of checkpoint {name}: {links}.{note}", who=by, name=name, links=links,
+             note=note)
+    usage = esc(f"/checkpoint {status.name}")
     if why_not == "only-author":
-        return text + (f"\n{by} did every one of its stories, so another lead validates them: "
-                       f"{esc(f'/checkpoint {status.name}')} (these proofs) or with their own links.")
-    return text + (f"\nA lead validates them: {esc(f'/checkpoint {status.name}')} (these proofs) "
-                   "or with their own links.")
+        return text + "\n" + _("{who} did every one of its stories, so another lead validates them: "
+                               "{usage} (these proofs) or with their own links.", who=by, usage=usage)
+    return text + "\n" + _("A lead validates them: {usage} (these proofs) or with their own links.", usage=usage)
 
 
 def delivered(slug: str, figures: Figures, unvalidated: Sequence[str]) -> str:
     """In the channel when the last story of the plan is done, with the figures of the delivery."""
     span = ""
     if figures.started_on and figures.finished_on:
-        span = f" ({figures.started_on:%a %d %b} – {figures.finished_on:%a %d %b})"
-    days = f"{figures.workdays} work day{'' if figures.workdays == 1 else 's'}"
-    critical = f" ({figures.critical} critical)" if figures.critical else ""
+        span = f" ({_day(figures.started_on)} – {_day(figures.finished_on)})"
+    days = n_("{n} work day", "{n} work days", figures.workdays)
     parts = [
-        f"{figures.sent_back} review{'' if figures.sent_back == 1 else 's'} sent back",
-        f"{figures.forced} forced start{'' if figures.forced == 1 else 's'}",
-        f"{figures.incidents} incident{'' if figures.incidents == 1 else 's'}{critical}",
+        n_("{n} review sent back", "{n} reviews sent back", figures.sent_back),
+        n_("{n} forced start", "{n} forced starts", figures.forced),
+        n_("{n} incident ({critical} critical)", "{n} incidents ({critical} critical)", figures.incidents,
+           critical=figures.critical)
+        if figures.critical else n_("{n} incident", "{n} incidents", figures.incidents),
     ]
     if figures.reopened:
-        parts.append(f"{figures.reopened} reopened")
-    text = (f"🎉 {esc(slug)} is delivered: all {figures.stories} stories done in {days}{span} · "
-            + " · ".join(parts) + ".")
+        parts.append(n_("{n} reopened", "{n} reopened", figures.reopened))
+    text = _("🎉 {slug} is delivered: all {stories} stories done in {days}{span} · {figures}.", slug=esc(slug),
+             stories=figures.stories, days=days, span=span, figures=" · ".join(parts))
     if figures.open_incidents:
-        text += f"\nStill open: {', '.join(figures.open_incidents)} (/incident lists them)."
+        text += "\n" + _("Still open: {incidents} (/incident lists them).",
+                         incidents=", ".join(figures.open_incidents))
     if unvalidated:
-        text += (f"\nCheckpoint{'s' if len(unvalidated) > 1 else ''} not validated yet: {_ids(unvalidated)} — "
-                 f"{esc('/checkpoint NAME <proof link>…')}")
+        text += "\n" + n_("Checkpoint not validated yet: {ids} — {usage}", "Checkpoints not validated yet: {ids} — {usage}",
+                          len(unvalidated), ids=_ids(unvalidated), usage=_any_usage())
     return text
 
 
@@ -99,28 +118,31 @@ def delivered(slug: str, figures: Figures, unvalidated: Sequence[str]) -> str:
 def line(row: dict) -> str:
     """One checkpoint row (`CheckpointStatus.to_row`) as the board, the list and App Home show it:
     "A: 3/3 ✓ validated by @lea — https://…", "B: 3/3 ✓ reached — proofs expected: …", "C: 1/4 — missing …"."""
-    head = f"{esc(row['name'])}: {row['done']}/{row['total']}"
+    head = _("{name}: {done}/{total}", name=esc(row["name"]), done=row["done"], total=row["total"])
     held = _held(row.get("held_by") or [])
     if row.get("validated"):
-        return f"{head} ✓ validated by {who(row.get('validated_by'))} — {_links(row.get('links') or [])}"
+        return _("{head} ✓ validated by {who} — {links}", head=head, who=who(row.get("validated_by")),
+                 links=_links(row.get("links") or []))
     if row.get("reached"):
-        text = f"{head} ✓ reached, not validated — {_expected(row.get('expected') or '')}"
+        text = _("{head} ✓ reached, not validated — {expected}", head=head, expected=_expected(row.get("expected") or ""))
         if row.get("links"):
-            text += f"; proofs attached by {who(row.get('links_by'))}, awaiting a lead"
+            text += _("; proofs attached by {who}, awaiting a lead", who=who(row.get("links_by")))
         return text + (f" — {held}" if held else "")
-    missing = f" — missing {_ids(row['missing'])}" if row.get("missing") else ""
-    return head + missing + (f" — {held}" if held else "")
+    text = _("{head} — missing {stories}", head=head, stories=_ids(row["missing"])) if row.get("missing") else head
+    return text + (f" — {held}" if held else "")
 
 
 def list_text(slug: str, rows: Sequence[dict]) -> str:
     """/checkpoint: every checkpoint, reached or not, validated or not, and how to validate one."""
     if not rows:
-        return f"{esc(slug)} names no checkpoint."
+        return _("{slug} names no checkpoint.", slug=esc(slug))
     validated = sum(1 for r in rows if r.get("validated"))
     reached_count = sum(1 for r in rows if r.get("reached"))
-    lines = [f"*Checkpoints of {esc(slug)}*: {reached_count} of {len(rows)} reached, {validated} validated"]
+    lines = [_("*Checkpoints of {slug}*: {reached} of {total} reached, {validated} validated", slug=esc(slug),
+               reached=reached_count, total=len(rows), validated=validated)]
     lines += [f"  • {line(r)}" for r in rows]
-    lines.append(f"Attach a reached checkpoint's proofs: {esc('/checkpoint NAME <proof link>…')} ({VALIDATE_RULE}).")
+    lines.append(_("Attach a reached checkpoint's proofs: {usage} ({rule}).", usage=_any_usage(),
+                   rule=_(VALIDATE_RULE)))
     return "\n".join(lines)
 
 
@@ -129,15 +151,16 @@ def inline(rows: Sequence[dict], cap: int = 8) -> str:
     parts = []
     for r in rows[:cap]:
         if r.get("validated"):
-            parts.append(f"{esc(r['name'])} ✓ validated")
+            parts.append(_("{name} ✓ validated", name=esc(r["name"])))
         elif r.get("reached"):
-            parts.append(f"{esc(r['name'])} {r['done']}/{r['total']} ✓ reached, proofs awaited")
+            parts.append(_("{name} {done}/{total} ✓ reached, proofs awaited", name=esc(r["name"]), done=r["done"],
+                           total=r["total"]))
         else:
             parts.append(f"{esc(r['name'])} {r['done']}/{r['total']}")
         if r.get("held_by"):
             parts[-1] += f" ⛔ {', '.join(esc(k) for k in r['held_by'])}"
     if len(rows) > cap:
-        parts.append(f"+{len(rows) - cap} more")
+        parts.append(n_("+{n} more", "+{n} more", len(rows) - cap))
     return " · ".join(parts)
 
 
@@ -147,23 +170,28 @@ def proofs_refusal(decision: ProofDecision) -> str:
     name = esc(status.name)
     if code == "already-validated" and status.validation is not None:
         v = status.validation
-        return f"Checkpoint {name} is already validated, by {mention(v.by)} on {v.at:%Y-%m-%d}: {_links(v.links)}."
+        return _("Checkpoint {name} is already validated, by {who} on {day}: {links}.", name=name, who=mention(v.by),
+                 day=v.at.strftime("%Y-%m-%d"), links=_links(v.links))
     if code == "not-reached":
-        many = len(status.missing) > 1
-        return (f"Checkpoint {name} is not reached: {_ids(status.missing)} {'are' if many else 'is'} not done yet.\n"
-                f"Its proofs are attached once {_ids(status.stories)} are done.")
+        return n_("Checkpoint {name} is not reached: {missing} is not done yet.\n"
+                  "Its proofs are attached once {stories} are done.",
+                  "Checkpoint {name} is not reached: {missing} are not done yet.\n"
+                  "Its proofs are attached once {stories} are done.",
+                  len(status.missing), name=name, missing=_ids(status.missing), stories=_ids(status.stories))
     if code == "bad-link" and decision.link is not None:
-        problem = ("its proofs are links (http(s) URLs: the report, the dashboard, the drill's record)"
+        problem = (_("its proofs are links (http(s) URLs: the report, the dashboard, the drill's record)")
                    if decision.link.kind == "missing" else link_problem_text(decision.link))
-        return f"Can't attach the proofs of checkpoint {name}: {problem}.\n{attach_usage(status.name)}"
+        return _("Can't attach the proofs of checkpoint {name}: {problem}.\n{usage}", name=name, problem=problem,
+                 usage=attach_usage(status.name))
     if code == "incident-open":
         incidents = ", ".join(reference(i) for i in status.held_by)
-        first = status.held_by[0]
-        return (f"Checkpoint {name} can't take its proofs while {incidents} "
-                f"{'is' if len(status.held_by) == 1 else 'are'} open (the plan's rule: every critical "
-                f"incident ⇒ fix + runbook).\n"
-                f"Close it first: {esc(f'/incident close {first.key} <fix link> <runbook link>')}")
+        return n_("Checkpoint {name} can't take its proofs while {incidents} is open (the plan's rule: every "
+                  "critical incident ⇒ fix + runbook).\nClose it first: {usage}",
+                  "Checkpoint {name} can't take its proofs while {incidents} are open (the plan's rule: every "
+                  "critical incident ⇒ fix + runbook).\nClose it first: {usage}",
+                  len(status.held_by), name=name, incidents=incidents,
+                  usage=close_usage(status.held_by[0].key, True))
     if code == "cannot-validate":
-        return (f"You did every story of checkpoint {name}, so another lead validates its proofs "
-                "(they are already attached).\nAsk another lead: /team shows them.")
-    return f"Checkpoint {name}: not allowed ({esc(code)})."
+        return _("You did every story of checkpoint {name}, so another lead validates its proofs "
+                 "(they are already attached).\nAsk another lead: /team shows them.", name=name)
+    return _("Checkpoint {name}: not allowed ({code}).", name=name, code=esc(code))

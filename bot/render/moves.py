@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot.i18n import _, n_
 from bot.render.mrkdwn import esc, mention
 from planner.state import STATE_WORDS, Action, State
 
@@ -18,128 +19,186 @@ def headline(action: Action, *, actor: str, label: str, evidence: str | None, re
              preparer: str | None = None) -> str:
     """"✅ 4.1 (…) is done, approved by @lea — https://…", prefixed "🚦 Gate passed (data)" for a gate."""
     who, shown = mention(actor), esc(label)
-    link = f" — {esc(evidence)}" if evidence else ""
-    why = f" Reason: {esc(reason)}" if reason else ""
-    note = f" Note: {esc(reason)}" if reason else ""
-    text = {
-        Action.START: (f"▶ {who} started {shown} over {mention(person)}'s preparation.{why}" if person and person == preparer
-                       else f"▶ {who} started {shown} (from {mention(person)}'s lane)." if person
-                       else f"▶ {who} started {shown}."),
-        Action.FORCE_START: f"⚠ {who} forced the start of {shown} past open prerequisites.{why}",
-        Action.REVIEW: f"👀 {shown} is in review{link}" + (f" — reviewer {mention(reviewer)}." if reviewer else ".")
-        + note,
-        Action.CHANGES: f"↩ {who} asked for changes on {shown}.{why}",
-        Action.DONE: f"✅ {shown} is done, approved by {who}{link}.{note}",
-        Action.REOPEN: f"⟲ {who} reopened {shown}.{why}",
-        Action.PREPARE: f"🛠 {who} is preparing {shown} while it waits.",
-        Action.UNPREPARE: (f"🛠 {who} ended {mention(person)}'s preparation of {shown}." if person
-                           else f"🛠 {who} stopped preparing {shown}."),
-        Action.ASSIGN: (f"🤝 {who} handed {shown} to {mention(person)}." if actor == holder
-                        else f"🤝 {who} handed {shown} from {mention(holder)} to {mention(person)}."),
-        Action.RELEASE: (f"↩ {who} released {shown}: it is back in to-do." if actor == holder
-                         else f"↩ {who} released {shown} from {mention(holder)}: it is back in to-do."),
-    }[action]
-    if gate and action == Action.DONE:
-        text = f"🚦 Gate passed ({esc(gate)}): {text}"
-    return text
+    why, note = _reason(reason), _note(reason)
+    if action == Action.START:
+        if person and person == preparer:
+            return _("▶ {who} started {story} over {person}'s preparation.", who=who, story=shown,
+                     person=mention(person)) + why
+        if person:
+            return _("▶ {who} started {story} (from {person}'s lane).", who=who, story=shown, person=mention(person))
+        return _("▶ {who} started {story}.", who=who, story=shown)
+    if action == Action.FORCE_START:
+        return _("⚠ {who} forced the start of {story} past open prerequisites.", who=who, story=shown) + why
+    if action == Action.REVIEW:
+        if evidence and reviewer:
+            text = _("👀 {story} is in review — {link} — reviewer {reviewer}.", story=shown, link=esc(evidence),
+                     reviewer=mention(reviewer))
+        elif evidence:
+            text = _("👀 {story} is in review — {link}.", story=shown, link=esc(evidence))
+        elif reviewer:
+            text = _("👀 {story} is in review — reviewer {reviewer}.", story=shown, reviewer=mention(reviewer))
+        else:
+            text = _("👀 {story} is in review.", story=shown)
+        return text + note
+    if action == Action.CHANGES:
+        return _("↩ {who} asked for changes on {story}.", who=who, story=shown) + why
+    if action == Action.DONE:
+        if evidence:
+            text = _("✅ {story} is done, approved by {who} — {link}.", story=shown, who=who, link=esc(evidence))
+        else:
+            text = _("✅ {story} is done, approved by {who}.", story=shown, who=who)
+        text += note
+        if gate:
+            text = _("🚦 Gate passed ({gate}): {headline}", gate=esc(gate), headline=text)
+        return text
+    if action == Action.REOPEN:
+        return _("⟲ {who} reopened {story}.", who=who, story=shown) + why
+    if action == Action.PREPARE:
+        return _("🛠 {who} is preparing {story} while it waits.", who=who, story=shown)
+    if action == Action.UNPREPARE:
+        if person:
+            return _("🛠 {who} ended {person}'s preparation of {story}.", who=who, person=mention(person), story=shown)
+        return _("🛠 {who} stopped preparing {story}.", who=who, story=shown)
+    if action == Action.ASSIGN:
+        if actor == holder:
+            return _("🤝 {who} handed {story} to {person}.", who=who, story=shown, person=mention(person))
+        return _("🤝 {who} handed {story} from {holder} to {person}.", who=who, story=shown, holder=mention(holder),
+                 person=mention(person))
+    if action == Action.RELEASE:
+        if actor == holder:
+            return _("↩ {who} released {story}: it is back in to-do.", who=who, story=shown)
+        return _("↩ {who} released {story} from {holder}: it is back in to-do.", who=who, story=shown,
+                 holder=mention(holder))
+    raise KeyError(action)
+
+
+def _reason(reason: str | None) -> str:
+    """" Reason: …" after a sentence, or nothing."""
+    return " " + _("Reason: {reason}", reason=esc(reason)) if reason else ""
+
+
+def _note(reason: str | None) -> str:
+    """" Note: …" after a sentence, or nothing."""
+    return " " + _("Note: {note}", note=esc(reason)) if reason else ""
 
 
 def now_startable_for_channel(owners: Mapping[str, str | None]) -> str:
-    listed = ", ".join(f"{s} ({mention(o)})" if o else f"{s} (unclaimed)" for s, o in owners.items())
-    return f"\nNow startable: {listed}."
+    listed = ", ".join(f"{s} ({mention(o)})" if o else _("{story} (unclaimed)", story=s) for s, o in owners.items())
+    return "\n" + _("Now startable: {stories}.", stories=listed)
 
 
 def owners_told(told: bool) -> str:
     """Whether the lane owners of the stories a move unblocked were told."""
-    return "their lane owners were told" if told else "no lane owner to tell: /team lane X @person"
+    return _("their lane owners were told") if told else _("no lane owner to tell: /team lane X @person")
 
 
 def now_startable_for_actor(newly: Sequence[str], told: bool) -> str:
-    return f"\nNow startable: {', '.join(newly)} — {owners_told(told)}."
+    return "\n" + _("Now startable: {stories} — {told}.", stories=", ".join(newly), told=owners_told(told))
 
 
 def lane_owner_dm(labels: Sequence[str], first: str) -> str:
-    return f"Now startable in your lane: {', '.join(esc(label) for label in labels)}. Take it with /start {first}."
+    return _("Now startable in your lane: {stories}. Take it with /start {first}.",
+             stories=", ".join(esc(label) for label in labels), first=first)
 
 
 def review_request_dm(*, actor: str, label: str, story: str, evidence: str | None, note: str | None = None,
                       again: bool = False) -> str:
-    link = f" — {esc(evidence)}" if evidence else ""
-    said = f"\nNote: {esc(note)}" if note else ""
-    again_ = " again" if again else ""
-    return (f"{mention(actor)} asks you to review {esc(label)}{again_}{link}.{said}\nApprove: /done {story} &lt;evidence link&gt; · "
-            f"Request changes: /review {story} changes &lt;what&gt;")
+    who, shown, link = mention(actor), esc(label), esc(evidence) if evidence else ""
+    if again and link:
+        asked = _("{who} asks you to review {story} again — {link}.", who=who, story=shown, link=link)
+    elif again:
+        asked = _("{who} asks you to review {story} again.", who=who, story=shown)
+    elif link:
+        asked = _("{who} asks you to review {story} — {link}.", who=who, story=shown, link=link)
+    else:
+        asked = _("{who} asks you to review {story}.", who=who, story=shown)
+    said = "\n" + _("Note: {note}", note=esc(note)) if note else ""
+    return (asked + said + "\n"
+            + _("Approve: /done {story} &lt;evidence link&gt; · Request changes: /review {story} changes &lt;what&gt;",
+                story=story))
 
 
 def preparer_dm(done: str, stories: Sequence[str], labels: Sequence[str]) -> str:
     """To whoever prepared what just opened, before anyone else: "1.1 is done: 1.4 is yours — /start 1.4"."""
     shown = ", ".join(esc(label) for label in labels)
-    yours = "is yours" if len(stories) == 1 else "are yours"
-    return f"{done} is done: {shown} {yours} (you prepared it) — /start {stories[0]}"
+    return n_("{done} is done: {stories} is yours (you prepared it) — /start {first}",
+              "{done} is done: {stories} are yours (you prepared it) — /start {first}",
+              len(stories), done=done, stories=shown, first=stories[0])
 
 
 def gate_released(kind: str, label: str, reopened: str) -> str:
     """A gate whose done was not announced while something it rests on was reopened."""
-    return f"🚦 Gate passed ({esc(kind)}): {esc(label)} — held back while {reopened} was reopened."
+    return _("🚦 Gate passed ({gate}): {story} — held back while {reopened} was reopened.",
+             gate=esc(kind), story=esc(label), reopened=reopened)
 
 
 def also_in_lane(labels: Sequence[str]) -> str:
     """After a preparer's news, what else opened in their lane (one DM, one story to start)."""
-    return f"Also startable in your lane: {', '.join(esc(label) for label in labels)}."
+    return _("Also startable in your lane: {stories}.", stories=", ".join(esc(label) for label in labels))
 
 
 def took_from_lane(story: str, owner: str) -> str:
     """Said to someone who starts a story of another person's lane: allowed, said and recorded."""
-    return f"You took {story} from {mention(owner)}'s lane: they are told, and its history shows it."
+    return _("You took {story} from {owner}'s lane: they are told, and its history shows it.",
+             story=story, owner=mention(owner))
 
 
 def reopened_dm(*, actor: str, label: str, story: str, reason: str | None) -> str:
-    why = f" Reason: {esc(reason)}" if reason else ""
-    return f"{mention(actor)} reopened {esc(label)}; it is yours again, in progress.{why}\nWhen it is ready: /review {story} &lt;link&gt;"
+    return (_("{who} reopened {story}; it is yours again, in progress.", who=mention(actor), story=esc(label))
+            + _reason(reason) + "\n" + _("When it is ready: /review {story} &lt;link&gt;", story=story))
 
 
 def assigned_dm(*, actor: str, label: str, story: str, holder: str | None) -> str:
-    source = f" (from {mention(holder)})" if holder and holder != actor else ""
-    return f"{mention(actor)} handed you {esc(label)}{source}. When it is ready: /review {story} &lt;link&gt;"
+    if holder and holder != actor:
+        handed = _("{who} handed you {story} (from {holder}).", who=mention(actor), story=esc(label),
+                   holder=mention(holder))
+    else:
+        handed = _("{who} handed you {story}.", who=mention(actor), story=esc(label))
+    return handed + " " + _("When it is ready: /review {story} &lt;link&gt;", story=story)
 
 
 def handed_away_dm(*, actor: str, label: str, to: str | None) -> str:
-    return f"{mention(actor)} handed your {esc(label)} to {mention(to)}."
+    return _("{who} handed your {story} to {person}.", who=mention(actor), story=esc(label), person=mention(to))
 
 
 def released_dm(*, actor: str, label: str) -> str:
-    return f"{mention(actor)} released your {esc(label)}: it is back in to-do."
+    return _("{who} released your {story}: it is back in to-do.", who=mention(actor), story=esc(label))
 
 
 def preparation_ended_dm(*, actor: str, label: str) -> str:
-    return f"{mention(actor)} ended your preparation of {esc(label)}."
+    return _("{who} ended your preparation of {story}.", who=mention(actor), story=esc(label))
 
 
 def took_from_your_lane_dm(*, actor: str, label: str) -> str:
-    return f"{mention(actor)} took {esc(label)} from your lane."
+    return _("{who} took {story} from your lane.", who=mention(actor), story=esc(label))
 
 
 def preparation_overridden_dm(*, actor: str, label: str, reason: str | None) -> str:
-    why = f" Reason: {esc(reason)}" if reason else ""
-    return f"{mention(actor)} started {esc(label)}, which you were preparing (a lead's override).{why}"
+    return _("{who} started {story}, which you were preparing (a lead's override).", who=mention(actor),
+             story=esc(label)) + _reason(reason)
 
 
 def changes_dm(*, actor: str, label: str, reason: str | None) -> str:
-    why = f" Reason: {esc(reason)}" if reason else ""
-    return f"{mention(actor)} asked for changes on {esc(label)}.{why}"
+    return _("{who} asked for changes on {story}.", who=mention(actor), story=esc(label)) + _reason(reason)
 
 
 def already_recorded(story: str, action: str) -> str:
-    return f"Already recorded: {story} {action}."
+    return _("Already recorded: {story} {action}.", story=story, action=action)
 
 
 def lost_race(*, story: str, state_word: str, by: str | None, action: str, why: str) -> str:
     """Someone else moved the story between our read and our write; `why` is already mrkdwn."""
-    moved_by = f" by {mention(by)}" if by else ""
-    return f"{story} was just moved to {state_word}{moved_by}; your {action} was not applied.\n{why}"
+    state = _(state_word)  # the English state word: said in the reader's language
+    if by:
+        moved = _("{story} was just moved to {state} by {who}; your {action} was not applied.", story=story,
+                  state=state, who=mention(by), action=action)
+    else:
+        moved = _("{story} was just moved to {state}; your {action} was not applied.", story=story, state=state,
+                  action=action)
+    return f"{moved}\n{why}"
 
 
 def recorded_without_news(story: str, state: State, ref: str) -> str:
     """A move that was recorded but whose announcements failed on our side."""
-    return (f"{story} is now {STATE_WORDS[state]}: that is recorded. Telling the channel and the lane owners failed on "
-            f"our side (ref {ref}); tell them yourself this time.")
+    return _("{story} is now {state}: that is recorded. Telling the channel and the lane owners failed on our side "
+             "(ref {ref}); tell them yourself this time.", story=story, state=_(STATE_WORDS[state]), ref=ref)

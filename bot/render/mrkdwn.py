@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.i18n import _
 from planner.people import is_slack_id
 
 ELLIPSIS = "…"
@@ -24,13 +25,13 @@ def mention(person: str | None) -> str:
     """How to name a person in a reply, safe in mrkdwn: a Slack mention for Slack ids, an escaped
     @name otherwise (a console name could be anything), "someone" for no one."""
     if not person:
-        return "someone"
+        return _("someone")
     return f"<@{person}>" if is_slack_id(person) else f"@{esc(person)}"
 
 
 def who(person: str | None) -> str:
     """`mention`, but "nobody" for no one (a lane or a story nobody holds)."""
-    return mention(person) if person else "nobody"
+    return mention(person) if person else _("nobody")
 
 
 def truncate(text: str, n: int) -> str:

@@ -14,7 +14,7 @@ from bot.render.mrkdwn import ELLIPSIS
 
 _BOLD = re.compile(r"\*(\S(?:[^*\n]*\S)?)\*")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
-_USAGE_TAIL = re.compile(r"\s*Usage: .*$")
+_USAGE_TAIL = re.compile(r"\s*(?:Usage|Utilisation|Syntaxe)\s?: .*$")  # "Usage: …" / "Usage : …" in French
 MODAL_ERROR_MAX = 150  # what Slack shows under a modal's field
 
 

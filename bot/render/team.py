@@ -5,83 +5,92 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.i18n import _, n_
 from bot.render.mrkdwn import esc, mention, who
 
 
 def team_text(plan: str, mode: Any, lanes: Sequence[dict[str, Any]], leads: Sequence[str],
               modes: Sequence[int], allow_solo: bool) -> str:
     """The staffing mode, each lane with its person and size, floating stories, leads, four eyes."""
-    if mode:
-        lines = [f"*Team of {esc(plan)}*: {mode.devs}-dev plan" + (" (recommended)" if mode.recommended else "")]
+    if mode and mode.recommended:
+        lines = [_("*Team of {plan}*: {devs}-dev plan (recommended)", plan=esc(plan), devs=mode.devs)]
+    elif mode:
+        lines = [_("*Team of {plan}*: {devs}-dev plan", plan=esc(plan), devs=mode.devs)]
     else:
-        lines = [f"*Team of {esc(plan)}*: the plan has no staffing modes"]
+        lines = [_("*Team of {plan}*: the plan has no staffing modes", plan=esc(plan))]
     for entry in lanes:
         label = f" ({esc(entry['label'])})" if entry["label"] else ""
-        lines.append(f"  • Dev {entry['lane']}{label}: {who(entry['person'])} — {len(entry['stories'])} stories")
+        # English has always said "1 stories" here (tests hold it); the French picks its own plural
+        lines.append("  • " + n_("Dev {lane}{label}: {who} — {n} stories", "Dev {lane}{label}: {who} — {n} stories",
+                                 len(entry["stories"]), lane=entry["lane"], label=label, who=who(entry["person"])))
     if mode and mode.floating:
-        lines.append(f"  • Floating: {', '.join(mode.floating)}")
-    lines.append("Leads: " + (", ".join(mention(p) for p in leads) or "none yet"))
-    lines.append("Modes: " + ", ".join(f"{m}" for m in modes) + " · four eyes: "
-                 + ("off (solo allowed)" if allow_solo else "on"))
+        lines.append("  • " + _("Floating: {stories}", stories=", ".join(mode.floating)))
+    lines.append(_("Leads: {leads}", leads=", ".join(mention(p) for p in leads) or _("none yet")))
+    shown = ", ".join(f"{m}" for m in modes)
+    lines.append(_("Modes: {modes} · four eyes: off (solo allowed)", modes=shown) if allow_solo
+                 else _("Modes: {modes} · four eyes: on", modes=shown))
     return "\n".join(lines)
 
 
 def mode_switched(actor: str, plan: str, devs: int) -> str:
-    return f"{mention(actor)} switched {esc(plan)} to the {devs}-dev plan."
+    return _("{actor} switched {plan} to the {devs}-dev plan.", actor=mention(actor), plan=esc(plan), devs=devs)
 
 
 def lane_bound(lane: str, person: str | None) -> str:
-    return f"Lane {lane} is now {mention(person)}'s." if person else f"Lane {lane} is now unbound."
+    return (_("Lane {lane} is now {person}'s.", lane=lane, person=mention(person)) if person
+            else _("Lane {lane} is now unbound.", lane=lane))
 
 
 def lead_added(person: str) -> str:
-    return f"{mention(person)} is now a lead."
+    return _("{person} is now a lead.", person=mention(person))
 
 
 def lead_revoked(actor: str, person: str) -> str:
-    return f"{mention(actor)} revoked {mention(person)} as a lead."
+    return _("{actor} revoked {person} as a lead.", actor=mention(actor), person=mention(person))
 
 
 def not_a_lead(person: str) -> str:
-    return f"{mention(person)} is not a lead: nothing to revoke."
+    return _("{person} is not a lead: nothing to revoke.", person=mention(person))
 
 
 def last_lead(person: str) -> str:
-    return (f"{mention(person)} is the last lead: name another one first (/team lead @person), "
-            "a workspace always keeps a lead.")
+    return _("{person} is the last lead: name another one first (/team lead @person), "
+             "a workspace always keeps a lead.", person=mention(person))
 
 
 def solo_switched(on: bool, actor: str, plan: str) -> str:
     if on:
-        return (f"⚠ {mention(actor)} turned four eyes off for {esc(plan)}: authors may now approve their own "
-                "stories. Every digest says so until a lead runs /team solo off.")
-    return f"{mention(actor)} turned four eyes back on for {esc(plan)}: someone other than the author approves."
+        return _("⚠ {actor} turned four eyes off for {plan}: authors may now approve their own "
+                 "stories. Every digest says so until a lead runs /team solo off.", actor=mention(actor), plan=esc(plan))
+    return _("{actor} turned four eyes back on for {plan}: someone other than the author approves.",
+             actor=mention(actor), plan=esc(plan))
 
 
 def solo_unchanged(on: bool) -> str:
-    return ("Four eyes are already off: authors may approve their own stories (/team solo off to turn them back on)."
-            if on else "Four eyes are already on: someone other than the author approves.")
+    return (_("Four eyes are already off: authors may approve their own stories (/team solo off to turn them back on).")
+            if on else _("Four eyes are already on: someone other than the author approves."))
 
 
 def digest_schedule(plan: str, described: str) -> str:
-    return f"Digest of {esc(plan)}: {esc(described)}."
+    return _("Digest of {plan}: {described}.", plan=esc(plan), described=esc(described))
 
 
 def digest_rescheduled(plan: str, described: str) -> str:
-    return f"The digest of {esc(plan)} now goes out at {esc(described)}."
+    return _("The digest of {plan} now goes out at {described}.", plan=esc(plan), described=esc(described))
 
 
 def holidays_listed(plan: str, days: Sequence[str]) -> str:
-    return f"Holidays of {esc(plan)}: {', '.join(days) or 'none'}."
+    return _("Holidays of {plan}: {days}.", plan=esc(plan), days=", ".join(days) or _("none"))
 
 
 def holiday_changed(day: str, removed: bool) -> str:
-    return f"{day} {'is no longer' if removed else 'is now'} a holiday: no digest that day."
+    return (_("{day} is no longer a holiday: the digest goes out that day.", day=day) if removed
+            else _("{day} is now a holiday: no digest that day.", day=day))
 
 
 def quiet_switched(on: bool) -> str:
-    return "Quiet days skip the digest." if on else "The digest goes out every work day."
+    return _("Quiet days skip the digest.") if on else _("The digest goes out every work day.")
 
 
 def channel_bound(plan: str, channel: str) -> str:
-    return f"{esc(plan)} now announces in {esc(channel)}."
+    return _("{plan} now announces in {channel}.", plan=esc(plan), channel=esc(channel))

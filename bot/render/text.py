@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.i18n import _
+from bot.i18n.formats import short_day
 from bot.render.incidents import board_lines as incident_board_lines
 from bot.render.milestones import line as milestone_line
 from bot.render.mrkdwn import esc, mention, who
@@ -22,11 +24,11 @@ LATE_SHOWN = 10  # stories late against their sprint named on the board
 def marks(card: dict) -> str:
     tags = []
     if card.get("gate"):
-        tags.append(f"gate: {card['gate']}")
+        tags.append(_("gate: {gate}", gate=card["gate"]))
     if card.get("critical"):
-        tags.append("critical path")
+        tags.append(_("critical path"))
     if card.get("unblocks_all"):
-        tags.append(f"unblocks {card['unblocks_all']}")
+        tags.append(_("unblocks {n}", n=card["unblocks_all"]))
     return f"  [{', '.join(tags)}]" if tags else ""
 
 
@@ -36,36 +38,52 @@ def card_line(card: dict) -> str:
 
 
 def day(iso: str | None) -> str:
-    """An ISO time as a short date, "3 Dec" ("?" when unknown)."""
+    """An ISO time as a short date, "3 Dec" / "3 déc." ("?" when unknown)."""
     try:
         at = datetime.fromisoformat(str(iso))
     except ValueError:
         return "?"
-    return f"{at.day} {at:%b}"
+    return short_day(at)
 
 
 def prepared_note(card: dict) -> str:
     """"prepared by @bob since 3 Dec" for a story someone prepares ("" when nobody does)."""
     if not card.get("preparer"):
         return ""
-    since = f" since {day(card['prepared_since'])}" if card.get("prepared_since") else ""
-    return f"prepared by {who(card['preparer'])}{since}"
+    if card.get("prepared_since"):
+        return _("prepared by {who} since {day}", who=who(card["preparer"]), day=day(card["prepared_since"]))
+    return _("prepared by {who}", who=who(card["preparer"]))
+
+
+def being_prepared(card: dict) -> str:
+    """"Being prepared by @bob since 3 Dec." as one sentence ("" when nobody prepares it)."""
+    if not card.get("preparer"):
+        return ""
+    if card.get("prepared_since"):
+        return _("Being prepared by {who} since {day}.", who=who(card["preparer"]), day=day(card["prepared_since"]))
+    return _("Being prepared by {who}.", who=who(card["preparer"]))
+
+
+def state_word(state: object) -> str:
+    """A state as the current language says it ("in review" / "en review")."""
+    return _(STATE_WORDS_BY_VALUE[str(state)])
 
 
 def capped(lines: list[str], limit: int = MAX_LINES) -> list[str]:
     if len(lines) <= limit:
         return lines
-    return lines[:limit] + [f"… and {len(lines) - limit} more (use --json or /board ID for details)"]
+    return lines[:limit] + [_("… and {n} more (use --json or /board ID for details)", n=len(lines) - limit)]
 
 
 def owner_heading(card: dict) -> str:
     if card.get("owner"):
         return f"{who(card['owner'])} — {esc(card['lane_label'])}"
     if card.get("floating"):
-        return f"Unclaimed — {esc(card['lane_label'])}"
+        return _("Unclaimed — {lane}", lane=esc(card["lane_label"]))
     if card.get("lane"):
-        return f"Unclaimed — {esc(card['lane_label'])} (no one bound: /team lane {card['lane']} @someone)"
-    return "Unclaimed — in no lane of this mode"
+        return _("Unclaimed — {lane} (no one bound: /team lane {key} @someone)",
+                 lane=esc(card["lane_label"]), key=card["lane"])
+    return _("Unclaimed — in no lane of this mode")
 
 
 def group_by_owner(items: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -78,32 +96,39 @@ def group_by_owner(items: list[dict]) -> list[tuple[str, list[dict]]]:
 
 def unblocked_text(plan: str, data: dict) -> str:
     items = data["items"]
-    scope = {"ready": "Startable now", "mine": "Startable for you", "all": "Startable now"}[data["scope"]]
-    mode = f", {data['mode']}-dev plan" if data.get("mode") else ""
-    lines = [f"*{scope} in {esc(plan)}*{mode}: {len(items)}"]
+    mine, devs, values = data["scope"] == "mine", data.get("mode"), {"plan": esc(plan), "n": len(items)}
+    if mine and devs:
+        heading = _("*Startable for you in {plan}*, {devs}-dev plan: {n}", devs=devs, **values)
+    elif mine:
+        heading = _("*Startable for you in {plan}*: {n}", **values)
+    elif devs:
+        heading = _("*Startable now in {plan}*, {devs}-dev plan: {n}", devs=devs, **values)
+    else:
+        heading = _("*Startable now in {plan}*: {n}", **values)
+    lines = [heading]
     if not items:
-        lines.append("Nothing is startable right now." if data["scope"] != "mine"
-                     else "Nothing startable in your lane right now; /unblocked shows everything startable.")
+        lines.append(_("Nothing is startable right now.") if not mine
+                     else _("Nothing startable in your lane right now; /unblocked shows everything startable."))
     body = []
     for heading, cards in group_by_owner(items):
         body.append(heading)
         body.extend(f"  {card_line(c)}" for c in cards)
     lines.extend(capped(body))
     if data.get("active"):
-        lines.append("*In progress / review*")
+        lines.append(_("*In progress / review*"))
         lines.extend(capped([
-            f"  • {esc(c['label'])} — {STATE_WORDS_BY_VALUE[c['state']]}, {who(c['assignee'])}"
+            f"  • {esc(c['label'])} — {state_word(c['state'])}, {who(c['assignee'])}"
             for c in data["active"]
         ], 20))
     if data.get("blocked") is not None:
-        lines.append(f"*Blocked*: {len(data['blocked'])}")
+        lines.append(_("*Blocked*: {n}", n=len(data["blocked"])))
         lines.extend(capped([
-            f"  • {esc(c['label'])} — waits for {', '.join(c['waiting_for'])}"
+            f"  • {esc(c['label'])} — " + _("waits for {ids}", ids=", ".join(c["waiting_for"]))
             + (f"; {prepared_note(c)}" if c.get("preparer") else "")
             for c in data["blocked"]
         ]))
     if items:
-        lines.append("Take one with /start ID.")
+        lines.append(_("Take one with /start ID."))
     return "\n".join(lines)
 
 
@@ -113,31 +138,34 @@ STATE_WORDS_BY_VALUE = {str(k): v for k, v in STATE_WORDS.items()}
 def board_text(plan: str, data: dict) -> str:
     counts = data["counts"]
     lines = [
-        f"*{esc(plan)}*: {counts['done']}/{data['total']} done · {counts['review']} in review · "
-        f"{counts['in_progress']} in progress · {counts['todo']} to do ({data['startable']} startable)"
+        _("*{plan}*: {done}/{total} done · {review} in review · {in_progress} in progress · "
+          "{todo} to do ({startable} startable)", plan=esc(plan), done=counts["done"], total=data["total"],
+          review=counts["review"], in_progress=counts["in_progress"], todo=counts["todo"],
+          startable=data["startable"])
     ]
     if data["gates"]:
-        lines.append("*Gates*")
+        lines.append(_("*Gates*"))
         for g in data["gates"]:
             holder = f", {who(g['assignee'])}" if g["assignee"] and g["state"] != "done" else ""
-            behind = f" — {g['waiting_behind']} waiting behind it" if g["state"] != "done" else ""
-            lines.append(f"  • {g['story']} ({esc(g['kind'])}): {STATE_WORDS_BY_VALUE[g['state']]}{holder}{behind}")
+            behind = (" — " + _("{n} waiting behind it", n=g["waiting_behind"])) if g["state"] != "done" else ""
+            lines.append(f"  • {g['story']} ({esc(g['kind'])}): {state_word(g['state'])}{holder}{behind}")
     if data["checkpoints"]:
-        lines.append("*Checkpoints*")
+        lines.append(_("*Checkpoints*"))
         lines.extend(f"  • {checkpoint_line(c)}" for c in data["checkpoints"])
     lines.extend(incident_lines(data.get("incidents") or []))
     cp = data["critical_path"]
     if cp["current"]:
-        lines.append(f"*Critical path*: at {cp['current']} ({STATE_WORDS_BY_VALUE[cp['state']]}) "
-                     f"of {' → '.join(cp['path'])}")
+        lines.append(_("*Critical path*: at {story} ({state}) of {path}", story=cp["current"],
+                       state=state_word(cp["state"]), path=" → ".join(cp["path"])))
     elif cp["path"]:
-        lines.append("*Critical path*: all done ✓")
+        lines.append(_("*Critical path*: all done ✓"))
     if data["review"]:
-        lines.append("*In review*: " + ", ".join(capped(data["review"], 30)))
+        lines.append(_("*In review*: {stories}", stories=", ".join(capped(data["review"], 30))))
     if data["in_progress"]:
-        lines.append("*In progress*: " + ", ".join(capped(data["in_progress"], 30)))
+        lines.append(_("*In progress*: {stories}", stories=", ".join(capped(data["in_progress"], 30))))
     for f in data["forced_open"]:
-        lines.append(f"⚠ {f['story']} was forced past open prerequisites ({', '.join(f['open'])})")
+        lines.append(_("⚠ {story} was forced past open prerequisites ({ids})", story=f["story"],
+                       ids=", ".join(f["open"])))
     lines.extend(reopened_lines(data.get("reopened") or []))
     lines.extend(sprint_lines(data.get("sprint")))
     lines.extend(preparation_lines(data.get("preparations") or []))
@@ -150,29 +178,29 @@ def sprint_lines(sprint: dict | None) -> list[str]:
     if not sprint or sprint.get("mode") is None:
         return []
     if not sprint["count"]:
-        return [f"*Sprints*: the {sprint['mode']}-dev plan has none."]
+        return [_("*Sprints*: the {devs}-dev plan has none.", devs=sprint["mode"])]
     current = sprint["current"]
     if current is None:
-        return [f"*Sprints*: all {sprint['count']} done ✓"]
-    lines = [f"*Sprint*: {esc(current['name'])} ({current['index']} of {sprint['count']}, "
-             f"{sprint['mode']}-dev plan) — {sprint_progress_words(current)}"]
-    lines.extend(
-        f"⚠ {esc(x['story'])} is late against {esc(x['sprint'])}: {STATE_WORDS_BY_VALUE[x['state']]}"
-        + (f", {who(x['assignee'])}" if x.get("assignee") else "")
-        for x in sprint["late"][:LATE_SHOWN]
-    )
+        return [_("*Sprints*: all {n} done ✓", n=sprint["count"])]
+    lines = [_("*Sprint*: {name} ({index} of {count}, {devs}-dev plan) — {progress}", name=esc(current["name"]),
+               index=current["index"], count=sprint["count"], devs=sprint["mode"],
+               progress=sprint_progress_words(current))]
+    for x in sprint["late"][:LATE_SHOWN]:
+        late = {"story": esc(x["story"]), "sprint": esc(x["sprint"]), "state": state_word(x["state"])}
+        lines.append(_("⚠ {story} is late against {sprint}: {state}, {who}", who=who(x["assignee"]), **late)
+                     if x.get("assignee") else _("⚠ {story} is late against {sprint}: {state}", **late))
     if len(sprint["late"]) > LATE_SHOWN:
-        lines.append(f"⚠ … and {len(sprint['late']) - LATE_SHOWN} more late against their sprint")
+        lines.append(_("⚠ … and {n} more late against their sprint", n=len(sprint["late"]) - LATE_SHOWN))
     return lines
 
 
 def sprint_progress_words(current: dict) -> str:
     """"3/5 done · 1 in review · 1 in progress"."""
-    parts = [f"{current['done']}/{current['total']} done"]
+    parts = [_("{done}/{total} done", done=current["done"], total=current["total"])]
     if current.get("review"):
-        parts.append(f"{current['review']} in review")
+        parts.append(_("{n} in review", n=current["review"]))
     if current.get("in_progress"):
-        parts.append(f"{current['in_progress']} in progress")
+        parts.append(_("{n} in progress", n=current["in_progress"]))
     return " · ".join(parts)
 
 
@@ -180,13 +208,13 @@ def reopened_lines(reopened: list[dict]) -> list[str]:
     """Each reopened story, and the work started or done on top of it since it was reopened."""
     lines = []
     for r in reopened:
-        holder = f", {who(r['assignee'])}" if r.get("assignee") else ""
-        lines.append(f"↩ {esc(r['story'])} was reopened on {day(r.get('reopened_at'))} "
-                     f"({STATE_WORDS_BY_VALUE[r['state']]}{holder})")
+        said = {"story": esc(r["story"]), "day": day(r.get("reopened_at")), "state": state_word(r["state"])}
+        lines.append(_("↩ {story} was reopened on {day} ({state}, {who})", who=who(r["assignee"]), **said)
+                     if r.get("assignee") else _("↩ {story} was reopened on {day} ({state})", **said))
         if r["after"]:
-            built = ", ".join(f"{esc(a['story'])} ({STATE_WORDS_BY_VALUE[a['state']]})" for a in r["after"][:10])
+            built = ", ".join(f"{esc(a['story'])} ({state_word(a['state'])})" for a in r["after"][:10])
             more = f", … +{len(r['after']) - 10}" if len(r["after"]) > 10 else ""
-            lines.append(f"  ⚠ started or done on top of it since: {built}{more}")
+            lines.append("  " + _("⚠ started or done on top of it since: {stories}", stories=built + more))
     return lines
 
 
@@ -196,17 +224,19 @@ def preparation_lines(preparations: list[dict]) -> list[str]:
         return []
     rows = []
     for p in preparations:
-        status = f"waits for {', '.join(p['waiting_for'])}" if p["waiting_for"] else "can start now"
+        status = _("waits for {ids}", ids=", ".join(p["waiting_for"])) if p["waiting_for"] else _("can start now")
         rows.append(f"  • {esc(p['story'])} — {prepared_note(p)} ({status})")
-    return [f"*Being prepared*: {len(preparations)}", *capped(rows, 15)]
+    return [_("*Being prepared*: {n}", n=len(preparations)), *capped(rows, 15)]
 
 
 def checkpoint_line(c: dict) -> str:
     """A checkpoint on the board: reached and validated when the service knows (`bot.render.milestones`)."""
     if "reached" in c:
         return milestone_line(c)
-    missing = f" — missing {', '.join(c['missing'])}" if c["missing"] else " ✓"
-    return f"{esc(c['name'])}: {c['done']}/{c['total']}{missing}"
+    if c["missing"]:
+        return _("{name}: {done}/{total} — missing {ids}", name=esc(c["name"]), done=c["done"], total=c["total"],
+                 ids=", ".join(c["missing"]))
+    return f"{esc(c['name'])}: {c['done']}/{c['total']} ✓"
 
 
 def incident_lines(rows: list[dict]) -> list[str]:
@@ -215,73 +245,76 @@ def incident_lines(rows: list[dict]) -> list[str]:
 
 
 def story_text(data: dict) -> str:
-    state = STATE_WORDS_BY_VALUE[data["state"]]
+    state = state_word(data["state"])
     lines = [f"*{esc(data['label'])}* — {state}" + (f", {who(data['assignee'])}" if data["assignee"] else "")]
-    lines.append(f"Lane: {esc(data['lane_label'])}" + (f", bound to {who(data['owner'])}" if data["owner"] else ""))
+    lines.append(_("Lane: {lane}, bound to {who}", lane=esc(data["lane_label"]), who=who(data["owner"]))
+                 if data["owner"] else _("Lane: {lane}", lane=esc(data["lane_label"])))
     if data["gate"]:
-        lines.append(f"Gate: {esc(data['gate'])}")
+        lines.append(_("Gate: {gate}", gate=esc(data["gate"])))
     if data["critical"]:
-        lines.append("On the critical path.")
+        lines.append(_("On the critical path."))
     if data["prerequisites"]:
-        lines.append(f"After: {', '.join(data['prerequisites'])}")
+        lines.append(_("After: {ids}", ids=", ".join(data["prerequisites"])))
     if data["state"] == "todo":
         if data["open_prerequisites"]:
-            lines.append(f"Blocked: waits for {', '.join(data['open_prerequisites'])}.")
+            lines.append(_("Blocked: waits for {ids}.", ids=", ".join(data["open_prerequisites"])))
         else:
-            lines.append(f"Startable: /start {data['id']}")
+            lines.append(_("Startable: /start {story}", story=data["id"]))
     if data["finalisation"]:
-        lines.append("Finalised at the end: done only when every other story is done.")
+        lines.append(_("Finalised at the end: done only when every other story is done."))
     if data["unblocks_ids"]:
-        lines.append(f"Unblocks: {', '.join(data['unblocks_ids'][:20])}"
-                     + (f" (+{len(data['unblocks_ids']) - 20})" if len(data["unblocks_ids"]) > 20 else ""))
+        lines.append(_("Unblocks: {ids}", ids=", ".join(data["unblocks_ids"][:20])
+                       + (f" (+{len(data['unblocks_ids']) - 20})" if len(data["unblocks_ids"]) > 20 else "")))
     if data.get("reviewer"):
-        lines.append(f"Reviewer: {who(data['reviewer'])}")
+        lines.append(_("Reviewer: {who}", who=who(data["reviewer"])))
     if data.get("reopened_at"):
-        lines.append(f"⟲ Reopened on {data['reopened_at'][:10]}: being redone.")
+        lines.append(_("⟲ Reopened on {day}: being redone.", day=data["reopened_at"][:10]))
     if data["evidence"]:
-        lines.append(f"Evidence: {esc(data['evidence'])}")
+        lines.append(_("Evidence: {evidence}", evidence=esc(data["evidence"])))
     if data.get("bypass_open"):
-        lines.append(f"⚠ Started by a lead's bypass: it can't be done until {', '.join(data['open_prerequisites'])} "
-                     "are done.")
+        lines.append(_("⚠ Started by a lead's bypass: it can't be done until {ids} are done.",
+                       ids=", ".join(data["open_prerequisites"])))
     for incident in data.get("incidents", []):
         lines.append(f"🚨 {esc(incident)}")
     if data["state"] == "todo" and data.get("preparer"):
-        lines.append(f"Being {prepared_note(data)}.")
+        lines.append(being_prepared(data))
     if data["history"]:
-        lines.append("History:")
+        lines.append(_("History:"))
         for h in data["history"][-15:]:
             extra = (f" → {who(h['person'])}" if h.get("person") else "") + "".join(
                 f" {esc(h[k])}" for k in ("evidence", "reason") if h.get(k))
+            # the action is its code ("start", "force_start"), as the commands are named
             lines.append(f"  {h['at'][:16].replace('T', ' ')} {who(h['actor'])} {h['action']}: "
-                         f"{STATE_WORDS_BY_VALUE[h['from']]} → {STATE_WORDS_BY_VALUE[h['to']]}{extra}")
+                         f"{state_word(h['from'])} → {state_word(h['to'])}{extra}")
     return "\n".join(lines)
 
 
 def graph_text(plan: str) -> str:
-    return (f"The dependency graph of {esc(plan)}, coloured by state: in Slack it is posted here; "
-            "in a terminal, deliverybot graph --out graph.png writes it.")
+    return _("The dependency graph of {plan}, coloured by state: in Slack it is posted here; "
+             "in a terminal, deliverybot graph --out graph.png writes it.", plan=esc(plan))
 
 
 def _ids(ids: tuple[str, ...] | list[str], cap: int = 8) -> str:
     shown = ", ".join(esc(i) for i in ids[:cap])
-    return shown + (f" and {len(ids) - cap} more" if len(ids) > cap else "")
+    return _("{ids} and {n} more", ids=shown, n=len(ids) - cap) if len(ids) > cap else shown
 
 
 def _weight(s: Suggestion) -> str:
     """" (data gate, critical path)" for a story that holds others back, else nothing."""
-    tags = ([f"{esc(s.gate)} gate"] if s.gate else []) + (["critical path"] if s.critical else [])
+    tags = ([_("{gate} gate", gate=esc(s.gate))] if s.gate else []) + ([_("critical path")] if s.critical else [])
     return f" ({', '.join(tags)})" if tags else ""
 
 
 def _your_lanes(s: Suggestion) -> str:
     """Why /next looks beyond someone's lanes: finished, nothing in them to start or prepare, or none."""
     if not s.has_lane:
-        return "you have no lane in this mode"
+        return _("you have no lane in this mode")
     if s.lane_finished:
-        return "your lane is finished"
-    later = (f" ({_ids(s.later)} is finalised at the end: it comes once no other story is left to do)"
-             if s.later else "")
-    return f"nothing in your lane to start or prepare{later}"
+        return _("your lane is finished")
+    if s.later:
+        return _("nothing in your lane to start or prepare ({ids} is finalised at the end: it comes once no other "
+                 "story is left to do)", ids=_ids(s.later))
+    return _("nothing in your lane to start or prepare")
 
 
 def why_next(s: Suggestion, changes: Event | None = None) -> str:
@@ -289,64 +322,78 @@ def why_next(s: Suggestion, changes: Event | None = None) -> str:
     latest request for changes on the story they hold, when that is what sent it back to them."""
     sid = esc(s.story_id)
     if s.kind == "continue":
+        if changes is not None and changes.reason:
+            return _("you hold {story}; {who} asked for changes: {reason} — make them and send it back to review",
+                     story=sid, who=mention(changes.actor), reason=esc(changes.reason))
         if changes is not None:
-            asked = f": {esc(changes.reason)}" if changes.reason else ""
-            return f"you hold {sid}; {mention(changes.actor)} asked for changes{asked} — make them and send it back to review"
-        return f"you hold {sid}; finish it and send it to review"
+            return _("you hold {story}; {who} asked for changes — make them and send it back to review",
+                     story=sid, who=mention(changes.actor))
+        return _("you hold {story}; finish it and send it to review", story=sid)
     if s.kind == "review":
-        return f"{sid} waits for your review{_weight(s)}"
+        return _("{story} waits for your review{weight}", story=sid, weight=_weight(s))
     if s.kind == "prepared":
-        return f"you prepared {sid} and it can start now"
+        return _("you prepared {story} and it can start now", story=sid)
     if s.kind == "lane":
-        return f"next in your lane (Dev {esc(s.lane)})" if s.lane else "a floating story your lane may take"
+        return (_("next in your lane (Dev {lane})", lane=esc(s.lane)) if s.lane
+                else _("a floating story your lane may take"))
     if s.kind == "preparing":
-        return (f"you are preparing {sid}; it waits for {_ids(s.waits_for)}, and you will hear first "
-                "when it can start")
+        return _("you are preparing {story}; it waits for {ids}, and you will hear first when it can start",
+                 story=sid, ids=_ids(s.waits_for))
     if s.kind == "prepare":
-        return (f"nothing in your lane can start yet; prepare {sid} (branch, variables, secrets) while it waits "
-                f"for {_ids(s.waits_for)}")
+        return _("nothing in your lane can start yet; prepare {story} (branch, variables, secrets) while it waits "
+                 "for {ids}", story=sid, ids=_ids(s.waits_for))
     if s.kind == "elsewhere":
-        extra = "on the critical path" if s.critical else "the best startable story free to take"
-        taken = f" (in the lane of {mention(s.owner)}, who is on other work)" if s.owner else ""
-        return f"{_your_lanes(s)}; {sid} is {extra}{taken}"
+        where = {"lanes": _your_lanes(s), "story": sid}
+        if s.critical and s.owner:
+            return _("{lanes}; {story} is on the critical path (in the lane of {owner}, who is on other work)",
+                     owner=mention(s.owner), **where)
+        if s.critical:
+            return _("{lanes}; {story} is on the critical path", **where)
+        if s.owner:
+            return _("{lanes}; {story} is the best startable story free to take (in the lane of {owner}, "
+                     "who is on other work)", owner=mention(s.owner), **where)
+        return _("{lanes}; {story} is the best startable story free to take", **where)
     if s.has_lane:
-        return f"{_your_lanes(s)}, and nothing else is free to start right now"
-    return "nothing is free to start right now"
+        return _("{lanes}, and nothing else is free to start right now", lanes=_your_lanes(s))
+    return _("nothing is free to start right now")
 
 
 def next_text(s: Suggestion, label: str | None, changes: Event | None = None) -> str:
     """/next: the story, why it is theirs, and the command that moves it."""
     if s.story_id is None or label is None:
-        return f"Nothing for you right now: {why_next(s)}."
+        return _("Nothing for you right now: {why}.", why=why_next(s))
     story = s.story_id
-    action = {"continue": f"/review {story} <link> when ready",
-              "review": f"/done {story} <evidence link> or /review {story} changes <what>",
+    action = {"continue": _("/review {story} <link> when ready", story=story),
+              "review": _("/done {story} <evidence link> or /review {story} changes <what>", story=story),
               "prepare": f"/prepare {story}",
-              "preparing": f"/board {story} shows what it waits for; /prepare {story} off gives it up"}
+              "preparing": _("/board {story} shows what it waits for; /prepare {story} off gives it up", story=story)}
     todo = esc(action.get(s.kind, f"/start {story}"))
-    return f"Next for you: *{esc(label)}* — {why_next(s, changes)}.\n{todo}"
+    return _("Next for you: *{label}* — {why}.", label=esc(label), why=why_next(s, changes)) + f"\n{todo}"
 
 
 def internal_error_text(ref: str) -> str:
-    return (f"Something went wrong on our side (ref {ref}). If you were changing something, /board shows "
-            "whether it was recorded before you try again; if it keeps happening, give this reference to "
-            "whoever runs deliverybot.")
+    return _("Something went wrong on our side (ref {ref}). If you were changing something, /board shows "
+             "whether it was recorded before you try again; if it keeps happening, give this reference to "
+             "whoever runs deliverybot.", ref=ref)
 
 
 def database_unavailable_text(sentence: str) -> str:
     """A command the database could not serve (storage.errors): what is wrong, that nothing changed."""
-    return f"deliverybot can't save right now ({esc(sentence)}); nothing was changed — try again"
+    return _("deliverybot can't save right now ({why}); nothing was changed — try again", why=esc(sentence))
 
 
 def graph_not_posted_text(error: str) -> str:
     """/board graph when Slack refused the upload: most often the bot is not in the channel."""
     if error in ("not_in_channel", "channel_not_found"):
-        return "I can't post the graph here: I'm not in this channel. Invite me with /invite @deliverybot, then try again."
-    return f"The graph could not be posted here (Slack said {error}); deliverybot graph --out graph.png draws it."
+        return _("I can't post the graph here: I'm not in this channel. Invite me with /invite @deliverybot, "
+                 "then try again.")
+    return _("The graph could not be posted here (Slack said {error}); deliverybot graph --out graph.png draws it.",
+             error=error)
 
 
 def digest_not_posted_text(why: str) -> str:
     """/digest post when Slack took nothing (`why` says what Slack answered)."""
-    invite = (" Invite me to the channel (/invite @deliverybot), then /digest post again."
-              if "not_in_channel" in why or "channel_not_found" in why else "")
-    return f"The digest was not posted: {esc(why)}.{invite}"
+    if "not_in_channel" in why or "channel_not_found" in why:
+        return _("The digest was not posted: {why}. Invite me to the channel (/invite @deliverybot), "
+                 "then /digest post again.", why=esc(why))
+    return _("The digest was not posted: {why}.", why=esc(why))

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.i18n import _
 from bot.render import milestones as say
 from bot.render.mrkdwn import esc
 from bot.service import milestones
 from bot.service.context import Call
 from bot.service.parsing import InputError, evidence, show
-from bot.service.replies import Notification, Reply, refusal
+from bot.service.replies import Reply, refusal, to_channel
 from planner import checkpoints as proofs
 from planner import incidents
 from planner.checkpoints import Attachment
@@ -33,15 +34,15 @@ def command(call: Call) -> Reply:
                      data={"plan": ctx.slug, "checkpoints": found})
     checkpoint = proofs.find(ctx.plan, call.args[0])
     if checkpoint is None:
-        names = ", ".join(c.name for c in ctx.plan.checkpoints) or "none"
-        raise InputError(f"There is no checkpoint '{show(call.args[0], 20)}' in {ctx.slug} (its checkpoints: "
-                         f"{names}). Usage: {call.usage}")
+        names = ", ".join(c.name for c in ctx.plan.checkpoints) or _("none")
+        raise InputError(_("There is no checkpoint '{name}' in {plan} (its checkpoints: {names}). Usage: {usage}",
+                           name=show(call.args[0], 20), plan=ctx.slug, names=names, usage=_(call.usage)))
     given = evidence(call.args[1:])
     with call.store.atomic():  # decided on the stories and the log as they are, under the plan's log lock
         call.store.lock_log(ctx.slug)
         entries = call.store.audit(ctx.slug)
         if any(e.request_id == call.request_id for e in entries):
-            return Reply(True, f"Already recorded: the proofs of checkpoint {esc(checkpoint.name)}.",
+            return Reply(True, _("Already recorded: the proofs of checkpoint {name}.", name=esc(checkpoint.name)),
                          kind="duplicate", data={"plan": ctx.slug, "checkpoint": checkpoint.name, "duplicate": True})
         status = proofs.status_of(checkpoint, call.store.statuses(ctx.slug), proofs.fold(entries),
                                   incidents.fold(entries))
@@ -64,5 +65,6 @@ def command(call: Call) -> Reply:
             "links": list(links), "why_not": decision.why_not or None, "stories": list(checkpoint.stories)}
     milestone = {"milestone": "validated"} if decision.validates else {}
     return Reply(True, text, kind="checkpoint", data=data,
-                 notifications=(Notification("channel", ctx.channel, text, {**data, **milestone}),),
+                 notifications=(to_channel(ctx, lambda: say.attached(status, attachment, decision.why_not),
+                                           {**data, **milestone}),),
                  concerns=(call.actor,))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from bot.i18n import SOURCE, _, current
 from bot.service.parsing import InputError, story_id
 from bot.settings import Settings
 from planner.checkpoints import Attachment
@@ -46,6 +47,14 @@ class Context:
     # From the plan's audit log (bot.service.milestones): incidents by number, checkpoint proofs by name.
     incidents: dict[int, Incident] = field(default_factory=dict)
     attachments: dict[str, tuple[Attachment, ...]] = field(default_factory=dict)
+    # Languages (docs/i18n.md): the channel's and the digest's, and what a person chose for
+    # themselves (their /lang, else their Slack locale; None: they read the plan's).
+    lang: str = SOURCE
+    personal: Callable[[str], str | None] = field(default=lambda person: None, repr=False, compare=False)
+
+    def language_of(self, person: str | None) -> str:
+        """The language `person` reads; None: the plan's channel."""
+        return (self.personal(person) if person else None) or self.lang
 
     def status(self, story_id: str) -> StoryStatus:
         """Where a story stands now (a story nobody touched is to do)."""
@@ -80,6 +89,14 @@ class Call:
         return self.context
 
     @property
+    def channel_lang(self) -> str:
+        """The language of the plan's channel posts (what a lead set, else the plan's own)."""
+        return self.ctx.lang
+
+    def language_of(self, person: str | None) -> str:
+        return self.ctx.language_of(person)
+
+    @property
     def is_lead(self) -> bool:
         return self.store.is_lead(self.actor)
 
@@ -87,6 +104,7 @@ class Call:
         """A derived answer cached with the context (same plan version): the same /unblocked asked
         by twenty people costs one computation."""
         memo = self.ctx.memo
+        key = f"{key}@{current()}"  # one answer per language: it is worded
         if key not in memo:
             memo[key] = compute()
         value: T_ = memo[key]
@@ -96,5 +114,6 @@ class Call:
         """A story id of this plan, or InputError with the command's usage."""
         sid = story_id(word, self.usage)
         if not self.ctx.plan.has(sid):
-            raise InputError(f"There is no story {sid} in {self.ctx.slug}. /board lists the stories.")
+            raise InputError(_("There is no story {story} in {plan}. /board lists the stories.",
+                               story=sid, plan=self.ctx.slug))
         return sid

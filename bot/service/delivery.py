@@ -18,8 +18,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.digest.schedule import DigestConfig, plan_digest_config
+from bot.i18n import SOURCE, _, language_or_none, speak, speaking
 from bot.logs import bind, current_context, get_logger, log_context, new_ref
 from bot.render import text as T
+from bot.render.findings import database_fault_text
 from bot.render.help import help_text
 from bot.render.refusals import guest_text, lead_only_text
 from bot.service import milestones, queries, table
@@ -49,7 +51,7 @@ def something_went_wrong(ref: str) -> Reply:
 
 def database_unavailable(err: DatabaseUnavailable) -> Reply:
     """What a person sees when the database can't be used: what is wrong, and that nothing changed."""
-    return Reply(False, T.database_unavailable_text(err.sentence), kind="error",
+    return Reply(False, T.database_unavailable_text(database_fault_text(err)), kind="error",
                  data={"error": "database", "database": err.kind, "detail": err.sentence})
 
 
@@ -64,6 +66,8 @@ class DeliveryService:
         self.settings = settings or Settings.defaults()
         self._parsed: dict[str, tuple[Plan, PlanGraph]] = {}  # by source sha: plans are immutable
         self._contexts: dict[str, tuple[tuple[Any, ...], Context]] = {}  # by slug, with the version they reflect
+        # A person's Slack locale ("fr-FR"), when a transport can ask Slack (bot.slack.locales); None: no Slack.
+        self.locales: Callable[[str], str | None] | None = None
 
     # -- entry point -----------------------------------------------------------------------------
 
@@ -83,7 +87,7 @@ class DeliveryService:
         Slack Connect channel); they may read the plan but not act on it."""
         actor = person_key(actor)  # one person, one name: "Alice", "@alice" and "alice" are one person
         request_id = request_id or current_context().get("request_id") or uuid.uuid4().hex
-        with log_context(plan=plan, request_id=request_id):
+        with log_context(plan=plan, request_id=request_id), speaking(self.settings.forced_lang or SOURCE):
             try:
                 return self._dispatch(actor, text, channel=channel, plan=plan, request_id=request_id, guest=guest)
             except InputError as err:
@@ -100,11 +104,21 @@ class DeliveryService:
 
     def _dispatch(self, actor: str, text: str, *, channel: str | None, plan: str | None,
                   request_id: str, guest: bool) -> Reply:
-        words = split_command(text)
+        own = self.personal_language(actor)  # None: they read the plan's, known once it is read
+        speak(own)
+        try:
+            words = split_command(text)
+        except InputError:
+            if own is not None:
+                raise
+            speak(self._plan_language(plan, channel))
+            words = split_command(text)  # the same refusal, in the plan's language
         name, args = table.unwrap(words.name, words.args)
         command = table.find(name)
         if command is None:
-            return refusal(f"Unknown command /{T.esc(name[:30])}. {T.esc(help_text(table.COMMANDS))}",
+            speak(own or self._plan_language(plan, channel))
+            return refusal(_("Unknown command /{name}. {help}", name=T.esc(name[:30]),
+                             help=T.esc(help_text(table.COMMANDS))),
                            "unknown-command")
         run, usage = command.run, command.usage
         sub = command.subcommand(args[0]) if args and command.subcommands else None
@@ -113,18 +127,41 @@ class DeliveryService:
         call = Call(actor=actor, args=args, usage=usage, request_id=request_id,
                     store=self.store, settings=self.settings, clock=self.clock,
                     context=self.context(plan, channel) if command.needs_plan else None)
+        speak(own or (call.context.lang if call.context is not None else self._plan_language(plan, channel)))
         if call.context is not None:
             bind(plan=call.context.slug)
         if sub is not None and args and not sub.takes_words:
-            raise InputError(f"Usage: {command.usage}")
+            raise InputError(_("Usage: {usage}", usage=_(command.usage)))
         if guest and (command.acting(args, sub) or (sub is not None and sub.lead_only)):
             return refusal(guest_text(), "guest")
         if sub is not None and sub.lead_only and not call.is_lead:
-            return refusal(lead_only_text(sub.denied, sub.denied_hint), "lead-only")
+            return refusal(lead_only_text(_(sub.denied), _(sub.denied_hint) if sub.denied_hint else ""), "lead-only")
         if sub is not None and sub.writes:
             with self.store.atomic():  # the change and its audit event, or neither
                 return run(call)
         return run(call)
+
+    # -- languages (docs/i18n.md) ---------------------------------------------------------------
+
+    def personal_language(self, person: str) -> str | None:
+        """What `person` reads whatever the plan: this process's one language, else their /lang,
+        else their Slack locale's; None: they read the plan's."""
+        if self.settings.forced_lang:
+            return self.settings.forced_lang
+        chosen = self.store.person_language(person)
+        if chosen:
+            return chosen
+        return language_or_none(self.locales(person)) if self.locales is not None and person else None
+
+    def language_of(self, person: str | None, plan: str | None = None, channel: str | None = None) -> str:
+        """The language `person` reads in this plan (None: the plan's channel)."""
+        return (self.personal_language(person) if person else None) or self._plan_language(plan, channel)
+
+    def _plan_language(self, plan: str | None, channel: str | None) -> str:
+        try:
+            return self.context(plan, channel).lang
+        except PlanNotFound:
+            return self.settings.forced_lang or SOURCE
 
     # -- plan loading --------------------------------------------------------------------------
 
@@ -137,7 +174,7 @@ class DeliveryService:
     def resolve_slug(self, plan: str | None, channel: str | None) -> str:
         if plan:
             if not self.store.get_plan(plan):
-                raise PlanNotFound(f"No plan named '{plan}'. `deliverybot plan list` shows them.")
+                raise PlanNotFound(_("No plan named '{plan}'. `deliverybot plan list` shows them.", plan=plan))
             return plan
         if channel:
             record = self.store.plan_for_channel(channel)
@@ -147,9 +184,10 @@ class DeliveryService:
         if len(plans) == 1:
             return plans[0].slug
         if not plans:
-            raise PlanNotFound("No plan is imported yet: `deliverybot plan import FILE` (a lead does it once).")
+            raise PlanNotFound(_("No plan is imported yet: `deliverybot plan import FILE` (a lead does it once)."))
         names = ", ".join(p.slug for p in plans)
-        raise PlanNotFound(f"Several plans ({names}) and none is bound to this channel: name one with --plan.")
+        raise PlanNotFound(_("Several plans ({names}) and none is bound to this channel: name one with --plan.",
+                              names=names))
 
     def context(self, plan: str | None = None, channel: str | None = None) -> Context:
         """The plan as of now. Rebuilt only when its version changed (text, channel, any event):
@@ -165,7 +203,7 @@ class DeliveryService:
     def _load_context(self, slug: str) -> Context:
         record = self.store.get_plan(slug)
         if record is None:  # deleted between resolve_slug and here
-            raise PlanNotFound(f"No plan named '{slug}'. `deliverybot plan list` shows them.")
+            raise PlanNotFound(_("No plan named '{plan}'. `deliverybot plan list` shows them.", plan=slug))
         parsed_plan, graph = self.parsed(record.source, record.source_sha, record.title)
         settings = self.store.plan_settings(slug)
         staffing = Staffing(graph, settings.mode, self.store.lane_bindings(slug))
@@ -182,6 +220,8 @@ class DeliveryService:
             memo={},
             incidents=incident_log.fold(audit),
             attachments=checkpoint_log.fold(audit),
+            lang=self.settings.forced_lang or settings.lang or parsed_plan.language,
+            personal=self.personal_language,
         )
 
     # -- answers for transports that are not commands -------------------------------------------
@@ -189,8 +229,10 @@ class DeliveryService:
     def home(self, actor: str, channel: str | None = None, plan: str | None = None) -> dict[str, Any]:
         """What App Home shows one person, with the checkpoints and the open incidents (their age in work days)."""
         ctx = self.context(plan, channel)
-        data = queries.home_data(ctx, person_key(actor), self.store)
-        return {**data, **milestones.home_part(ctx, self.digest_config(ctx.slug), self.clock())}
+        lang = ctx.language_of(person_key(actor))
+        with speaking(lang):  # the few sentences the data already holds, in the person's language
+            data = queries.home_data(ctx, person_key(actor), self.store)
+            return {**data, **milestones.home_part(ctx, self.digest_config(ctx.slug), self.clock()), "lang": lang}
 
     def digest(self, plan: str | None = None, channel: str | None = None, *,
                now: datetime | None = None) -> dict[str, Any]:

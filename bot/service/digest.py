@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.digest.schedule import plan_digest_config
+from bot.i18n import _, speaking
 from bot.render.digest_text import (
     digest_details_text,
     digest_outcome_text,
@@ -41,7 +42,8 @@ def digest_data(store: Store, settings: Settings, ctx: Context, now: datetime) -
         stale_after=config.stale_after, stuck_claims=stuck, plan_name=ctx.slug,
         four_eyes_off=_four_eyes_off(store, ctx),
     )
-    return with_milestones(data, ctx, config, now)  # checkpoints reached and validated, open incidents
+    # checkpoints reached and validated, open incidents; and the language the channel reads it in
+    return {**with_milestones(data, ctx, config, now), "lang": ctx.lang}
 
 
 def _four_eyes_off(store: Store, ctx: Context) -> dict[str, Any] | None:
@@ -55,7 +57,7 @@ def _four_eyes_off(store: Store, ctx: Context) -> dict[str, Any] | None:
 def show(call: Call) -> Reply:
     """/digest: the digest now, just for the person who asked."""
     if call.args:  # a word that is not "post"
-        raise InputError(f"Usage: {call.usage}")
+        raise InputError(_("Usage: {usage}", usage=_(call.usage)))
     data = digest_data(call.store, call.settings, call.ctx, call.clock())
     return Reply(True, digest_summary_text(data) + "\n\n" + digest_details_text(data), kind="digest",
                  data={"plan": call.ctx.slug, "digest": data})
@@ -73,6 +75,7 @@ def post(call: Call) -> Reply:
                      data={"plan": ctx.slug, "local_date": today.isoformat(), "message_ts": run.message_ts})
     data = digest_data(call.store, call.settings, ctx, now)
     where = ctx.channel or ctx.here
-    note = Notification("digest", where, digest_summary_text(data), {"plan": ctx.slug, "digest": data})
+    with speaking(ctx.lang):  # the digest is the channel's: in the plan's language
+        note = Notification("digest", where, digest_summary_text(data), {"plan": ctx.slug, "digest": data})
     return Reply(True, digest_posting_text(ctx.slug, where),
                  kind="digest-posted", data={"plan": ctx.slug, "digest": data}, notifications=(note,))

@@ -8,21 +8,23 @@ decide -> compare-and-set path as every move (`bot.service.transitions.transitio
 
 from __future__ import annotations
 
+from bot.i18n import _
 from bot.service.context import Call
-from bot.service.parsing import InputError, person, show
+from bot.service.parsing import InputError, keyword, person, show
 from bot.service.replies import Reply
 from bot.service.transitions import transition
 from planner.state import Action
 from planner.workflow import Request
 
-OFF_WORDS = ("off", "stop", "no")
+OFF_WORDS = ("off", "stop")  # after `keyword`: no, non and off are one
 
 
 def prepare_command(call: Call) -> Reply:
     sid = call.known_story(call.args[0] if call.args else None)
     rest = call.args[1:]
-    if len(rest) > 1 or (rest and rest[0].lower() not in OFF_WORDS):
-        raise InputError(f"'{show(' '.join(rest), 30)}' is not understood here. Usage: {call.usage}")
+    if len(rest) > 1 or (rest and keyword(rest[0]) not in OFF_WORDS):
+        raise InputError(_("'{word}' is not understood here. Usage: {usage}", word=show(' '.join(rest), 30),
+                           usage=_(call.usage)))
     action = Action.UNPREPARE if rest else Action.PREPARE
     return transition(call, Request(action, sid, call.actor, call.is_lead))
 
@@ -30,12 +32,12 @@ def prepare_command(call: Call) -> Reply:
 def assign_command(call: Call) -> Reply:
     sid = call.known_story(call.args[0] if call.args else None)
     if len(call.args) != 2 or not person(call.args[1]):
-        raise InputError(f"To whom? Name one person. Usage: {call.usage}")
+        raise InputError(_("To whom? Name one person. Usage: {usage}", usage=_(call.usage)))
     return transition(call, Request(Action.ASSIGN, sid, call.actor, call.is_lead, person=person(call.args[1])))
 
 
 def release_command(call: Call) -> Reply:
     sid = call.known_story(call.args[0] if call.args else None)
     if len(call.args) > 1:
-        raise InputError(f"Just the story. Usage: {call.usage}")
+        raise InputError(_("Just the story. Usage: {usage}", usage=_(call.usage)))
     return transition(call, Request(Action.RELEASE, sid, call.actor, call.is_lead))

@@ -9,11 +9,12 @@ with what the first one recorded instead of opening a second incident. A refusal
 
 from __future__ import annotations
 
+from bot.i18n import _
 from bot.render import incidents as say
 from bot.service import milestones
 from bot.service.context import Call
 from bot.service.parsing import STORY_ID, InputError, evidence, free_text, show
-from bot.service.replies import Notification, Reply, refusal
+from bot.service.replies import Reply, refusal, to_channel
 from planner import incidents as log
 from planner.incidents import Incident, Severity
 from storage.store import AuditEntry
@@ -25,7 +26,8 @@ MAX_LINKS = 2  # the fix, then the runbook
 def list_command(call: Call) -> Reply:
     """/incident alone: the open incidents, critical first, each with its age in work days."""
     if call.args:  # a word that is no sub-command: the table routes known words before this
-        raise InputError(f"'{show(call.args[0], 30)}' is not an /incident command. Usage: {call.usage}")
+        raise InputError(_("'{word}' is not an /incident command. Usage: {usage}", word=show(call.args[0], 30),
+                           usage=_(call.usage)))
     ctx = call.ctx
     found = milestones.incident_rows(ctx, milestones.digest_config(call), call.clock())
     closed = sum(1 for i in ctx.incidents.values() if not i.is_open)
@@ -53,7 +55,7 @@ def _open(call: Call, severity: Severity) -> Reply:
         words = words[:-2]
     what = free_text(words)
     if not what:
-        raise InputError(f"What happened? Usage: {call.usage}")
+        raise InputError(_("What happened? Usage: {usage}", usage=_(call.usage)))
     with call.store.atomic():  # the number is decided and used under the plan's log lock
         call.store.lock_log(ctx.slug)
         entries = call.store.audit(ctx.slug)
@@ -72,7 +74,8 @@ def _open(call: Call, severity: Severity) -> Reply:
     data = {"plan": ctx.slug, "incident": incident.key, "number": number, "severity": str(severity),
             "story": story, "holds": holds}
     return Reply(True, text, kind="incident", data=data,
-                 notifications=(Notification("channel", ctx.channel, text, data),), concerns=(call.actor,))
+                 notifications=(to_channel(ctx, lambda: say.opened(incident, _label(call, story), holds), data),),
+                 concerns=(call.actor,))
 
 
 def close(call: Call) -> Reply:
@@ -80,10 +83,10 @@ def close(call: Call) -> Reply:
     ctx = call.ctx
     number = log.number_of(call.args[0]) if call.args else None
     if number is None:
-        raise InputError(f"Which incident? Name it as INC-n. Usage: {call.usage}")
+        raise InputError(_("Which incident? Name it as INC-n. Usage: {usage}", usage=_(call.usage)))
     given = evidence(call.args[1:])
     if len(given.links) > MAX_LINKS:
-        raise InputError(f"Two links at most: the fix, then the runbook. Usage: {call.usage}")
+        raise InputError(_("Two links at most: the fix, then the runbook. Usage: {usage}", usage=_(call.usage)))
     fix = given.links[0] if given.links else None
     runbook = given.links[1] if len(given.links) > 1 else None
     key = log.key_of(number)
@@ -93,7 +96,7 @@ def close(call: Call) -> Reply:
         incidents = log.fold(entries)
         again = _already(entries, call.request_id, incidents)
         if again is not None:
-            return Reply(True, say.already_recorded(f"{again.key} closed"), kind="duplicate",
+            return Reply(True, say.already_recorded(_("{key} closed", key=again.key)), kind="duplicate",
                          data={"plan": ctx.slug, "incident": again.key, "story": again.story, "duplicate": True})
         decision = log.decide_close(number, incidents, fix, runbook)
         if not decision.allowed:
@@ -110,7 +113,8 @@ def close(call: Call) -> Reply:
     data = {"plan": ctx.slug, "incident": key, "number": number, "severity": str(incident.severity),
             "story": incident.story, "closed": True, "fix": fix, "runbook": runbook, "freed": freed}
     return Reply(True, text, kind="incident", data=data,
-                 notifications=(Notification("channel", ctx.channel, text, data),), concerns=(call.actor,))
+                 notifications=(to_channel(ctx, lambda: say.closed(incident, _label(call, incident.story), freed),
+                                           data),), concerns=(call.actor,))
 
 
 def _already(entries: list[AuditEntry], request_id: str, incidents: dict[int, Incident]) -> Incident | None:

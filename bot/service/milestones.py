@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from bot.digest.schedule import DigestConfig, plan_digest_config
+from bot.i18n import _
 from bot.render import incidents as say_incidents
 from bot.render import milestones as say
 from bot.render.graph_png import PictureMilestones
 from bot.service.context import Call, Context
-from bot.service.replies import Notification, Reply
+from bot.service.replies import Notification, Reply, to_channel
 from planner.checkpoints import CheckpointStatus, reached_by, status_of, statuses_of
 from planner.figures import delivered, figures
 from planner.incidents import open_incidents, rows
@@ -35,7 +37,7 @@ def announced(call: Call, event: Event, after: Mapping[str, StoryStatus], reply:
     notes: list[Notification] = []
     reached = [status_of(c, after, ctx.attachments, ctx.incidents) for c in reached_by(ctx.plan, before, after)]
     for status in reached:
-        notes.append(Notification("channel", ctx.channel, say.reached(status), {
+        notes.append(to_channel(ctx, partial(say.reached, status), {
             "plan": ctx.slug, "milestone": "checkpoint", "checkpoint": status.name, "story": event.story_id}))
     finished = delivered(ctx.plan, after) and not delivered(ctx.plan, before)
     data: dict[str, Any] = {"checkpoints_reached": [s.name for s in reached], "delivered": finished}
@@ -45,7 +47,7 @@ def announced(call: Call, event: Event, after: Mapping[str, StoryStatus], reply:
                           calendar=config.calendar)
         unvalidated = [s.name for s in statuses_of(ctx.plan, after, ctx.attachments, ctx.incidents)
                        if not s.validated]
-        notes.append(Notification("channel", ctx.channel, say.delivered(ctx.slug, numbers, unvalidated), {
+        notes.append(to_channel(ctx, lambda: say.delivered(ctx.slug, numbers, unvalidated), {
             "plan": ctx.slug, "milestone": "delivered", "figures": numbers.to_json()}))
         data["figures"] = numbers.to_json()
     if not notes:
@@ -111,8 +113,12 @@ def picture_part(ctx: Context) -> PictureMilestones:
             held.setdefault(incident.story, []).append(incident.key)
     phrases = []
     for s in checkpoint_statuses(ctx):
-        word = "validated" if s.validated else "reached" if s.reached else f"{s.done}/{len(s.stories)}"
-        phrases.append(f"{s.name} {word}" + (f" (held by {', '.join(i.key for i in s.held_by)})" if s.held_by else ""))
+        phrase = (_("{name} validated", name=s.name) if s.validated else _("{name} reached", name=s.name)
+                  if s.reached else f"{s.name} {s.done}/{len(s.stories)}")
+        if s.held_by:
+            phrase = _("{checkpoint} (held by {incidents})", checkpoint=phrase,
+                       incidents=", ".join(i.key for i in s.held_by))
+        phrases.append(phrase)
     return PictureMilestones({sid: tuple(keys) for sid, keys in held.items()}, tuple(phrases))
 
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.i18n import _
 from planner.people import person_key
 
 MAX_COMMAND_LENGTH = 4000  # Slack's own limit on slash-command text
@@ -35,6 +36,25 @@ class Command:
     args: tuple[str, ...]
 
 
+# Words people type after a command, in French or English: each maps to the one the handlers
+# compare (`/unblocked moi`, `/review 2.1 changements …`, `/team solo oui`). Only a word where a
+# keyword is expected is mapped: a reason or a note is kept as typed.
+KEYWORDS = {
+    "moi": "mine", "tout": "all", "tous": "all", "toutes": "all",
+    "changements": "changes", "modifications": "changes",
+    "forcer": "force", "rouvrir": "reopen", "fermer": "close",
+    "oui": "on", "yes": "on", "non": "off", "no": "off",
+    "aucun": "none", "personne": "none", "jusqu'à": "until", "jusqua": "until", "jusque": "until",
+    "graphe": "graph",
+}
+
+
+def keyword(word: str | None) -> str:
+    """The keyword `word` stands for, lower-case ("" for None): "Tout" -> "all", "OFF" -> "off"."""
+    lowered = (word or "").lower()
+    return KEYWORDS.get(lowered, lowered)
+
+
 def show(text: str, limit: int = 40) -> str:
     """Text safe to echo back: invisible characters made visible, length capped."""
     out = []
@@ -48,26 +68,30 @@ def split_command(text: str | None) -> Command:
     """'/done 4.1 https://x' -> Command('done', ('4.1', 'https://x')). Raises InputError."""
     text = text or ""
     if len(text) > MAX_COMMAND_LENGTH:
-        raise InputError(f"That command is {len(text):,} characters long; the limit is {MAX_COMMAND_LENGTH:,}.")
+        from bot.i18n.formats import number
+
+        raise InputError(_("That command is {length} characters long; the limit is {limit}.",
+                           length=number(len(text), 0), limit=number(MAX_COMMAND_LENGTH, 0)))
     if "\x00" in text:
-        raise InputError("That command contains a NUL byte; please retype it.")
+        raise InputError(_("That command contains a NUL byte; please retype it."))
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text):
-        raise InputError("That command contains control characters; please retype it.")
+        raise InputError(_("That command contains control characters; please retype it."))
     words = text.split()
     if not words:
-        raise InputError("Type a command, e.g. /unblocked. /help lists them all.")
+        raise InputError(_("Type a command, e.g. /unblocked. /help lists them all."))
     name = words[0]
     if not name.startswith("/"):
-        raise InputError(f"'{show(name)}' is not a command; commands start with / (try /help).")
+        raise InputError(_("'{word}' is not a command; commands start with / (try /help).", word=show(name)))
     return Command(name[1:].lower(), tuple(words[1:]))
 
 
 def story_id(word: str | None, usage: str) -> str:
     """A well-formed story id like 4.1 or 10.12, or InputError naming what was wrong."""
     if not word:
-        raise InputError(f"Which story? Usage: {usage}")
+        raise InputError(_("Which story? Usage: {usage}", usage=_(usage)))
     if not STORY_ID.match(word):
-        raise InputError(f"'{show(word)}' is not a story id (ids look like 4.1 or 10.2). Usage: {usage}")
+        raise InputError(_("'{word}' is not a story id (ids look like 4.1 or 10.2). Usage: {usage}",
+                           word=show(word), usage=_(usage)))
     return word
 
 
@@ -141,5 +165,6 @@ def free_text(words: tuple[str, ...] | list[str], limit: int = 500) -> str | Non
     """A reason or comment: joined words, capped so a paste can't flood a digest."""
     text = " ".join(words).strip()
     if len(text) > limit:
-        raise InputError(f"That text is {len(text)} characters long; keep it under {limit}.")
+        raise InputError(_("That text is {length} characters long; keep it under {limit}.",
+                           length=len(text), limit=limit))
     return text or None

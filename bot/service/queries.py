@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import _
 from bot.render import text as T
+from bot.render.incidents import severity_word
 from bot.render.plain import plain
 from bot.service import milestones
 from bot.service.context import Call, Context
-from bot.service.parsing import InputError
+from bot.service.parsing import InputError, keyword
 from bot.service.replies import Reply
 from planner.board import board, story_card, story_file, unblocked
 from planner.staffing import Suggestion
@@ -22,9 +24,9 @@ from storage.store import Store
 
 def unblocked_command(call: Call) -> Reply:
     ctx = call.ctx
-    scope = call.args[0].lower() if call.args else "ready"
+    scope = keyword(call.args[0]) if call.args else "ready"
     if scope not in ("ready", "mine", "all") or len(call.args) > 1:
-        raise InputError(f"Usage: {call.usage}")
+        raise InputError(_("Usage: {usage}", usage=_(call.usage)))
 
     def answer() -> Reply:
         data = unblocked(ctx.staffing, ctx.statuses, scope=scope, person=call.actor)
@@ -41,7 +43,8 @@ def board_command(call: Call) -> Reply:
         return Reply(True, T.board_text(ctx.slug, data), kind="board", data={"plan": ctx.slug, **data})
     sid = call.known_story(call.args[0])
     data = story_file(sid, ctx.staffing, ctx.statuses, call.store.events(ctx.slug, sid))
-    data["incidents"] = [f"{i.key} {i.severity} open since {i.opened_at:%Y-%m-%d}: {i.what}"
+    data["incidents"] = [_("{key} {severity} open since {day}: {what}", key=i.key, severity=severity_word(i.severity),
+                           day=i.opened_at.strftime("%Y-%m-%d"), what=i.what)
                          for i in ctx.incidents.values() if i.is_open and i.story == sid]
     return Reply(True, T.story_text(data), kind="story", data={"plan": ctx.slug, **data})
 

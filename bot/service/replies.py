@@ -6,7 +6,14 @@ layer turns them into blocks, ephemeral replies, channel posts and DMs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.i18n import current, speaking
+
+if TYPE_CHECKING:
+    from bot.service.context import Context
 
 
 @dataclass(frozen=True)
@@ -18,6 +25,7 @@ class Notification:
     to: str | None
     text: str
     data: dict = field(default_factory=dict)
+    lang: str = field(default_factory=current)  # what `text` is written in: the transport words the rest alike
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,7 @@ class Reply:
     response_type: str = "ephemeral"  # Slack: "ephemeral" (only the caller) or "in_channel"
     notifications: tuple[Notification, ...] = ()
     concerns: tuple[str, ...] = ()  # people whose own view (App Home) this change altered
+    lang: str = field(default_factory=current)  # the asker's language, which `text` is written in
 
     def to_json(self, blocks: list | None = None) -> dict:
         """The `deliverybot cmd --json` contract (DESIGN §5)."""
@@ -46,3 +55,15 @@ class Reply:
 
 def refusal(text: str, code: str, **data) -> Reply:
     return Reply(ok=False, text=text, kind="refusal", data={"error": code, **data})
+
+
+def to_channel(ctx: Context, words: Callable[[], str], data: dict | None = None) -> Notification:
+    """A post in the plan's channel, worded in the plan's language (whoever caused it)."""
+    with speaking(ctx.lang):
+        return Notification("channel", ctx.channel, words(), data or {})
+
+
+def to_person(ctx: Context, person: str, words: Callable[[], str], data: dict | None = None) -> Notification:
+    """A direct message, worded in the language `person` reads."""
+    with speaking(ctx.language_of(person)):
+        return Notification("dm", person, words(), data or {})

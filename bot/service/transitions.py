@@ -7,16 +7,18 @@ became startable, the named reviewer, and the author when changes are asked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
+from bot.i18n import _
 from bot.logs import get_logger, new_ref
 from bot.render import moves
 from bot.render import text as T
 from bot.render.refusals import refusal_text
 from bot.service import milestones
 from bot.service.context import Call, Context
-from bot.service.parsing import InputError, evidence, free_text, show
-from bot.service.replies import Notification, Reply, refusal
+from bot.service.parsing import InputError, evidence, free_text, keyword, show
+from bot.service.replies import Notification, Reply, refusal, to_channel, to_person
 from planner.model import Gate
 from planner.state import Action, Event, State, StoryStatus, apply_event
 from planner.workflow import Decision, Request, decide, moves_of, wrong_state
@@ -30,9 +32,10 @@ def start_command(call: Call) -> Reply:
     rest = call.args[1:]
     action, reason = Action.START, None
     if rest:
-        verb = rest[0].lower()
+        verb = keyword(rest[0])
         if verb not in ("force", "reopen"):
-            raise InputError(f"'{show(rest[0], 30)}' is not understood here. Usage: {call.usage}")
+            raise InputError(_("'{word}' is not understood here. Usage: {usage}", word=show(rest[0], 30),
+                                 usage=_(call.usage)))
         action = Action.FORCE_START if verb == "force" else Action.REOPEN
         reason = free_text(rest[1:])
         if action == Action.FORCE_START and call.is_lead \
@@ -44,7 +47,7 @@ def start_command(call: Call) -> Reply:
 def review_command(call: Call) -> Reply:
     sid = call.known_story(call.args[0] if call.args else None)
     rest = list(call.args[1:])
-    if rest and rest[0].lower() == "changes":
+    if rest and keyword(rest[0]) == "changes":
         return transition(call, Request(Action.CHANGES, sid, call.actor, call.is_lead, reason=free_text(rest[1:])))
     given = evidence(rest, with_reviewer=True)
     # Sent back after changes with no reviewer named: the one who asked for them is asked again.
@@ -124,7 +127,7 @@ def lost_race(ctx: Context, req: Request, result: TransitionResult) -> Reply:
     if decision.allowed:  # e.g. moved and moved back: still say it raced rather than retrying blindly
         decision = wrong_state(req, result.status)
     state = str(result.status.state)
-    text = moves.lost_race(story=req.story_id, state_word=T.STATE_WORDS_BY_VALUE[state],
+    text = moves.lost_race(story=req.story_id, state_word=_(T.STATE_WORDS_BY_VALUE[state]),
                            by=latest.actor if latest else None, action=req.action.value,
                            why=refusal_text(decision, with_hint=False))
     return refusal(text, "conflict", story=req.story_id, state=state, by=latest.actor if latest else None)
@@ -139,15 +142,19 @@ def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
     after = {**ctx.statuses, req.story_id: apply_event(before, event)}
     # A gate is not announced as passed while something it depends on is being redone.
     announced_gate = gate.kind if gate and not ctx.graph.waits_on_reopened(req.story_id, after) else None
-    headline = moves.headline(req.action, actor=req.actor, label=story.label, evidence=event.evidence,
+    held = _gates_held_by(ctx, req.story_id, before.reopened_at, after) if req.action == Action.DONE \
+        and before.reopened_at else []
+
+    def headline() -> str:  # said twice: in the asker's language and in the channel's
+        said = moves.headline(req.action, actor=req.actor, label=story.label, evidence=event.evidence,
                               reviewer=event.reviewer, reason=event.reason, gate=announced_gate,
                               person=event.person, holder=before.assignee, preparer=before.preparer)
-    if req.action == Action.DONE and before.reopened_at:
-        headline += "".join("\n" + moves.gate_released(g.kind, ctx.story(g.story).label, req.story_id)
-                            for g in _gates_held_by(ctx, req.story_id, before.reopened_at, after))
+        return said + "".join("\n" + moves.gate_released(g.kind, ctx.story(g.story).label, req.story_id)
+                              for g in held)
+
     takers = {sid: ctx.staffing.taker_of(sid, after) for sid in newly}
     prepared = {sid for sid in newly if after[sid].preparer}
-    notes = [Notification("channel", ctx.channel, headline + (moves.now_startable_for_channel(takers) if newly else ""), {
+    notes = [to_channel(ctx, lambda: headline() + (moves.now_startable_for_channel(takers) if newly else ""), {
         "plan": ctx.slug, "story": req.story_id, "label": story.label, "action": req.action.value,
         "gate": announced_gate if req.action == Action.DONE else None, "newly_startable": newly,
     })]
@@ -165,17 +172,20 @@ def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
         lane = [s for s in sids if s not in prepared]
         # One DM each, asking them to start one story: the one /next offers them.
         if mine:
-            text = moves.preparer_dm(req.story_id, mine, [labels[s] for s in mine])
-            if lane:
-                text += "\n" + moves.also_in_lane([labels[s] for s in lane])
-            first.append(Notification("dm", taker, text, {"stories": mine + lane, "plan": ctx.slug,
-                                                          "labels": labels, "prepared": True}))
+            def prepared_words(mine: list[str] = mine, lane: list[str] = lane, labels: dict = labels) -> str:
+                text = moves.preparer_dm(req.story_id, mine, [labels[s] for s in mine])
+                return text + ("\n" + moves.also_in_lane([labels[s] for s in lane]) if lane else "")
+
+            first.append(to_person(ctx, taker, prepared_words, {"stories": mine + lane, "plan": ctx.slug,
+                                                                "labels": labels, "prepared": True}))
         elif lane:
-            then.append(Notification("dm", taker, moves.lane_owner_dm([labels[s] for s in lane], lane[0]),
-                                     {"stories": lane, "plan": ctx.slug, "labels": labels}))
+            def lane_words(lane: list[str] = lane, labels: dict = labels) -> str:
+                return moves.lane_owner_dm([labels[s] for s in lane], lane[0])
+
+            then.append(to_person(ctx, taker, lane_words, {"stories": lane, "plan": ctx.slug, "labels": labels}))
     notes += first + then
     notes += _people_told(ctx, req, event, before.assignee, story.label)
-    reply_text = headline + (moves.now_startable_for_actor(newly, bool(by_taker)) if newly else "")
+    reply_text = headline() + (moves.now_startable_for_actor(newly, bool(by_taker)) if newly else "")
     if req.action in (Action.START, Action.FORCE_START) and event.person and event.person != before.preparer:
         reply_text += "\n" + moves.took_from_lane(req.story_id, event.person)
     # Whose App Home shows something else now: who moved it, who held or holds it, who reviews it,
@@ -206,28 +216,28 @@ def _people_told(ctx: Context, req: Request, event: Event, holder: str | None, l
     meta = {"story": sid, "plan": ctx.slug}
     out: list[Notification] = []
 
-    def dm(to: str | None, text: str, **extra: object) -> None:
+    def dm(to: str | None, words: Callable[[], str], **extra: object) -> None:
         if to and to != actor:
-            out.append(Notification("dm", to, text, {**meta, **extra}))
+            out.append(to_person(ctx, to, words, {**meta, **extra}))
 
     if req.action == Action.REVIEW and event.reviewer:
-        dm(event.reviewer, moves.review_request_dm(actor=actor, label=label, story=sid, evidence=event.evidence,
+        dm(event.reviewer, lambda: moves.review_request_dm(actor=actor, label=label, story=sid, evidence=event.evidence,
                                                    note=event.reason, again=ctx.status(sid).reviewer == event.reviewer),
            review_request=True, label=label, link=event.evidence)
     elif req.action == Action.CHANGES:
-        dm(holder, moves.changes_dm(actor=actor, label=label, reason=event.reason))
+        dm(holder, lambda: moves.changes_dm(actor=actor, label=label, reason=event.reason))
     elif req.action == Action.REOPEN:
-        dm(holder, moves.reopened_dm(actor=actor, label=label, story=sid, reason=event.reason))
+        dm(holder, lambda: moves.reopened_dm(actor=actor, label=label, story=sid, reason=event.reason))
     elif req.action == Action.ASSIGN:
-        dm(event.person, moves.assigned_dm(actor=actor, label=label, story=sid, holder=holder))
-        dm(holder, moves.handed_away_dm(actor=actor, label=label, to=event.person))
+        dm(event.person, lambda: moves.assigned_dm(actor=actor, label=label, story=sid, holder=holder))
+        dm(holder, lambda: moves.handed_away_dm(actor=actor, label=label, to=event.person))
     elif req.action == Action.RELEASE:
-        dm(holder, moves.released_dm(actor=actor, label=label))
+        dm(holder, lambda: moves.released_dm(actor=actor, label=label))
     elif event.person and event.person == ctx.status(sid).preparer:  # a lead overrode or ended it
         if req.action == Action.UNPREPARE:
-            dm(event.person, moves.preparation_ended_dm(actor=actor, label=label))
+            dm(event.person, lambda: moves.preparation_ended_dm(actor=actor, label=label))
         else:
-            dm(event.person, moves.preparation_overridden_dm(actor=actor, label=label, reason=event.reason))
+            dm(event.person, lambda: moves.preparation_overridden_dm(actor=actor, label=label, reason=event.reason))
     elif req.action == Action.START and event.person:  # taken from their lane
-        dm(event.person, moves.took_from_your_lane_dm(actor=actor, label=label))
+        dm(event.person, lambda: moves.took_from_your_lane_dm(actor=actor, label=label))
     return out

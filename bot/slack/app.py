@@ -3,6 +3,9 @@ with rate-limit retries), and every listener registered through the shared Gatew
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -15,6 +18,7 @@ from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 from bot.slack.gateway import Gateway
 from bot.slack.listeners import register_all
+from bot.slack.locales import SlackLocales
 
 
 def build_client(settings: Settings) -> AsyncWebClient:
@@ -36,5 +40,9 @@ def build_app(settings: Settings, service: DeliveryService) -> tuple[AsyncApp, G
         logger=get_logger("slack"),
     )
     gateway = Gateway(service, client, settings.slack_response_url_hosts)
+    # Each person's Slack language, asked on this loop from the service's threads (outside an event
+    # loop: a test that only reads what is registered).
+    with contextlib.suppress(RuntimeError):
+        service.locales = SlackLocales(client, asyncio.get_running_loop())
     register_all(app, gateway)
     return app, gateway

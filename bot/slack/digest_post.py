@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncSlackResponse, AsyncWebClient
 
 from bot.digest.job import NotPosted, Unconfirmed
+from bot.i18n import _, speaking
 from bot.logs import get_logger
 from bot.render.digest_text import digest_summary_text
 from bot.service.delivery import DeliveryService
@@ -29,15 +30,17 @@ from bot.slack.blocks.digest import digest_main_blocks, digest_thread_blocks
 log = get_logger("digest")
 
 
-async def plan_png(service: DeliveryService, slug: str) -> bytes:
-    """The dependency graph of the plan now, rendered off the event loop."""
+async def plan_png(service: DeliveryService, slug: str, lang: str | None = None) -> bytes:
+    """The dependency graph of the plan now, rendered off the event loop, its legend in `lang`
+    (the plan's language when None: the digest's picture is the channel's)."""
     from bot.render.graph_png import render_png
     from bot.service.milestones import picture_part
 
     def render() -> bytes:
         ctx = service.context(slug)
-        return render_png(ctx.graph, ctx.statuses, title=ctx.plan.title, staffing=ctx.staffing,
-                          milestones=picture_part(ctx))
+        with speaking(lang or ctx.lang):
+            return render_png(ctx.graph, ctx.statuses, title=ctx.plan.title, staffing=ctx.staffing,
+                              milestones=picture_part(ctx))
 
     return await asyncio.to_thread(render)
 
@@ -45,7 +48,8 @@ async def plan_png(service: DeliveryService, slug: str) -> bytes:
 async def upload_png(client: AsyncWebClient, channel: str, png: bytes, *, slug: str, thread_ts: str | None = None,
                      comment: str | None = None) -> None:
     await client.files_upload_v2(channel=channel, content=png, filename=f"{slug}-graph.png",
-                                 title=f"{slug}: dependency graph", thread_ts=thread_ts, initial_comment=comment)
+                                 title=_("{slug}: dependency graph", slug=slug), thread_ts=thread_ts,
+                                 initial_comment=comment)
 
 
 TRANSPORT = (TimeoutError, OSError, aiohttp.ClientError)  # no answer: Slack may or may not have acted
@@ -84,13 +88,13 @@ def refused(err: SlackApiError) -> bool:
 
 
 def unconfirmed(what: str, err: Exception) -> Unconfirmed:
+    """"Slack did not answer in time to the digest of …": `what` is the step, a phrase the caller said."""
     if isinstance(err, SlackApiError):
-        why = f"Slack answered {slack_error(err)}"
-    elif isinstance(err, TimeoutError):
-        why = "Slack did not answer in time"
-    else:
-        why = f"Slack could not be reached ({type(err).__name__}{': ' + str(err) if str(err) else ''})"
-    return Unconfirmed(f"{why} to {what}")
+        return Unconfirmed(_("Slack answered {error} to {what}", error=slack_error(err), what=what))
+    if isinstance(err, TimeoutError):
+        return Unconfirmed(_("Slack did not answer in time to {what}", what=what))
+    error = f"{type(err).__name__}{': ' + str(err) if str(err) else ''}"
+    return Unconfirmed(_("Slack could not be reached ({error}) to {what}", error=error, what=what))
 
 
 class SlackDigest:
@@ -103,23 +107,26 @@ class SlackDigest:
 
     async def post_main(self, slug: str, channel: str | None, day: date, data: dict, *, forced: bool = False) -> str:
         if not channel:
-            raise NotPosted(f"plan {slug} has no channel: a lead runs /team channel in it first")
+            raise NotPosted(_("plan {slug} has no channel: a lead runs /team channel in it first", slug=slug))
+        with speaking(data.get("lang")):  # the channel's language
+            text, blocks = digest_summary_text(data), digest_main_blocks(data)
         try:
             main = await self.client.chat_postMessage(
-                channel=channel, text=digest_summary_text(data), blocks=digest_main_blocks(data),
+                channel=channel, text=text, blocks=blocks,
                 unfurl_links=False, metadata=digest_metadata(slug, day, "main", forced=forced))
         except SlackApiError as err:
             if refused(err):  # Slack answered and refused (not_in_channel, ...): nothing was posted
-                raise NotPosted(f"Slack refused the digest of {slug} in {channel}: {slack_error(err)}") from None
-            raise unconfirmed(f"the digest of {slug} in {channel}", err) from None
+                raise NotPosted(_("Slack refused the digest of {slug} in {channel}: {error}", slug=slug,
+                                  channel=channel, error=slack_error(err))) from None
+            raise unconfirmed(_("the digest of {slug} in {channel}", slug=slug, channel=channel), err) from None
         except TRANSPORT as err:
-            raise unconfirmed(f"the digest of {slug} in {channel}", err) from None
+            raise unconfirmed(_("the digest of {slug} in {channel}", slug=slug, channel=channel), err) from None
         return str(main["ts"])
 
     async def find_main(self, slug: str, channel: str, day: date, since: datetime) -> str | None:
         oldest = f"{(since - timedelta(minutes=1)).timestamp():.6f}"
         cursor = None
-        for _ in range(HISTORY_PAGES):
+        for _page in range(HISTORY_PAGES):
             page = await self._read("conversations.history", self.client.conversations_history(
                 channel=channel, oldest=oldest, limit=200, include_all_metadata=True, cursor=cursor))
             for message in page.get("messages") or []:
@@ -128,13 +135,13 @@ class SlackDigest:
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not page.get("has_more") or not cursor:
                 return None
-        raise Unconfirmed(f"more than {HISTORY_PAGES * 200} messages in {channel} since the digest was claimed: "
-                          "not looked through")
+        raise Unconfirmed(_("more than {n} messages in {channel} since the digest was claimed: not looked through",
+                            n=HISTORY_PAGES * 200, channel=channel))
 
     async def find_parts(self, slug: str, channel: str, day: date, ts: str) -> set[str]:
         found: set[str] = set()
         cursor = None
-        for _ in range(HISTORY_PAGES):
+        for _page in range(HISTORY_PAGES):
             page = await self._read("conversations.replies", self.client.conversations_replies(
                 channel=channel, ts=ts, limit=200, include_all_metadata=True, cursor=cursor))
             for message in page.get("messages") or []:
@@ -150,38 +157,44 @@ class SlackDigest:
         return found
 
     async def post_thread(self, slug: str, channel: str, day: date, ts: str, data: dict) -> None:
+        with speaking(data.get("lang")):
+            blocks, text = digest_thread_blocks(data), _("Digest details")
         try:
-            await self.client.chat_postMessage(channel=channel, thread_ts=ts, blocks=digest_thread_blocks(data),
-                                               unfurl_links=False, text="Digest details",
+            await self.client.chat_postMessage(channel=channel, thread_ts=ts, blocks=blocks,
+                                               unfurl_links=False, text=text,
                                                metadata=digest_metadata(slug, day, "details"))
         except SlackApiError as err:
             if not refused(err):
-                raise unconfirmed(f"the digest details of {slug}", err) from None
+                raise unconfirmed(_("the digest details of {slug}", slug=slug), err) from None
             log.error("digest details of %s not posted: Slack refused them (%s)", slug, slack_error(err))
         except TRANSPORT as err:
-            raise unconfirmed(f"the digest details of {slug}", err) from None
+            raise unconfirmed(_("the digest details of {slug}", slug=slug), err) from None
 
     async def post_picture(self, slug: str, channel: str, day: date, ts: str) -> None:
         if not self.picture:
             return
         try:
-            await upload_png(self.client, channel, await plan_png(self.service, slug), slug=slug, thread_ts=ts)
+            lang = await asyncio.to_thread(self.service.language_of, None, slug)  # the channel's
+            with speaking(lang):
+                await upload_png(self.client, channel, await plan_png(self.service, slug, lang), slug=slug,
+                                 thread_ts=ts)
         except SlackApiError as err:
             if not refused(err):
-                raise unconfirmed(f"the digest picture of {slug}", err) from None
+                raise unconfirmed(_("the digest picture of {slug}", slug=slug), err) from None
             log.error("digest picture of %s not uploaded: %s", slug, slack_error(err))
         except ValueError as err:  # the digest itself went out; say what didn't
             log.error("digest picture of %s not uploaded: %s", slug, err)
         except TRANSPORT as err:
-            raise unconfirmed(f"the digest picture of {slug}", err) from None
+            raise unconfirmed(_("the digest picture of {slug}", slug=slug), err) from None
 
     async def _read(self, method: str, call: Awaitable[AsyncSlackResponse]) -> dict:
         try:
             response = await call
         except SlackApiError as err:
-            raise Unconfirmed(f"could not look for the digest in Slack ({method}: {slack_error(err)})") from None
+            raise Unconfirmed(_("could not look for the digest in Slack ({method}: {error})", method=method,
+                                error=slack_error(err))) from None
         except TRANSPORT as err:
-            raise unconfirmed(f"{method} (looking for the digest)", err) from None
+            raise unconfirmed(_("{method} (looking for the digest)", method=method), err) from None
         return response.data if isinstance(response.data, dict) else {}
 
 

@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.digest.job import DigestJob
+from bot.i18n import SOURCE, _, speaking
 from bot.logs import carry_context, get_logger, new_ref
 from bot.render.digest_text import digest_outcome_text
 from bot.render.mrkdwn import is_slack_id
@@ -100,7 +101,8 @@ class Gateway:
         reply = self.service.handle(user, text, **where)
         cached = self._blocks.get(id(reply))
         if cached is None or cached[0] is not reply:  # the service memoises person-independent replies
-            cached = (reply, reply_blocks(reply))
+            with speaking(reply.lang):  # the blocks' own words in the reply's language
+                cached = (reply, reply_blocks(reply))
             self._blocks[id(reply)] = cached
             while len(self._blocks) > 64:
                 self._blocks.pop(next(iter(self._blocks)))
@@ -143,7 +145,7 @@ class Gateway:
                 if outcome == "sent" or not response_url:
                     continue
                 if outcome == "not-posted":
-                    text = digest_not_posted_text(self.digest_job.last_error.get(slug, "Slack refused it"))
+                    text = digest_not_posted_text(self.digest_job.last_error.get(slug) or _("Slack refused it"))
                 else:
                     run = await asyncio.to_thread(self.service.store.digest_run, slug, day)
                     text = digest_outcome_text(slug, day.isoformat(), outcome, run.channel if run else None,
@@ -163,7 +165,9 @@ class Gateway:
             try:
                 data = await self.home(person, plan)
                 if data is not None:
-                    await self.client.views_publish(user_id=person, view=home_view(data))
+                    with speaking(data.get("lang")):  # in the language the person reads
+                        view = home_view(data)
+                    await self.client.views_publish(user_id=person, view=view)
             except SlackApiError as err:
                 log.warning("App Home of %s not refreshed: %s", person, err.response.get("error"))
             except DatabaseUnavailable as err:  # said once, without a traceback: not a bug of ours
@@ -180,14 +184,27 @@ class Gateway:
     async def post_graph(self, slug: str, channel: str, user: str, response_url: str | None = None) -> None:
         """/board graph: the picture of the plan, uploaded where it was asked for. Where the bot may
         not post (not invited), the person is told how to invite it."""
-        png = await plan_png(self.service, slug)
+        lang = await self.language_of(user, channel, slug)  # the asker's
+        png = await plan_png(self.service, slug, lang)
         try:
-            await upload_png(self.client, channel, png, slug=slug, comment=f"<@{user}> asked for the plan's graph")
+            with speaking(lang):
+                await upload_png(self.client, channel, png, slug=slug,
+                                 comment=_("<@{user}> asked for the plan's graph", user=user))
         except SlackApiError as err:
             error = str(err.response.get("error"))
             log.warning("graph of %s not uploaded in %s: %s", slug, channel, error)
             if response_url:
                 await self.respond_text(response_url, graph_not_posted_text(error))
+
+    async def language_of(self, user: str, channel: str | None = None, plan: str | None = None) -> str:
+        """The language `user` reads, asked off the event loop (the database, maybe Slack's users.info):
+        what a modal opened for them is worded in. When it can't be known, the installation's default."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self.workers, carry_context(partial(self.service.language_of, user, plan, channel)))
+        except Exception as err:  # the database is down, no plan yet: the modal still opens
+            log.warning("language of %s unknown: %s", user[:20], type(err).__name__)
+            return self.service.settings.forced_lang or SOURCE
 
     async def first_delivery(self, delivery_id: str | None) -> bool:
         """Whether no replica handled this Events API delivery yet: this process's memory first,

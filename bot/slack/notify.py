@@ -10,6 +10,7 @@ from __future__ import annotations
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.i18n import speaking
 from bot.logs import get_logger
 from bot.render.mrkdwn import is_slack_id
 from bot.service.replies import Notification, Reply
@@ -42,13 +43,17 @@ class Notifier:
                 log.warning("no DM for %r: not a Slack user id (bind lanes with /team lane A @person)", note.to)
                 return
             channel = await self.dm_channel(note.to)
-            await self.client.chat_postMessage(channel=channel, text=note.text, blocks=dm_blocks(note))
+            with speaking(note.lang):  # the blocks' own words in the language of the text
+                blocks = dm_blocks(note)
+            await self.client.chat_postMessage(channel=channel, text=note.text, blocks=blocks)
             return
         where = note.to or origin_channel
         if not where:
             log.warning("announcement with no channel (bind one with /team channel): %s", note.text[:80])
             return
-        await self.client.chat_postMessage(channel=where, text=note.text, blocks=announcement_blocks(note))
+        with speaking(note.lang):
+            blocks = announcement_blocks(note)
+        await self.client.chat_postMessage(channel=where, text=note.text, blocks=blocks)
 
     async def dm_channel(self, user: str) -> str:
         if user not in self._dm_channels:

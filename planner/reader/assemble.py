@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from planner.lint import lint
+from planner.marks import N_, Phrase, joined, phrase
 from planner.model import Checkpoint, Finding, Gate, Lane, Mode, Plan, Sprint, Story, story_sort_key
+from planner.reader.language import detect_language
 from planner.reader.lines import Reader
 
 
@@ -30,18 +32,22 @@ def read_plan(text: str, *, title: str | None = None) -> Plan:
     for sid, seen in reader.mentions.items():
         if sid in defined:
             continue
-        places: list[str] = []
+        places: list[Phrase] = []
         for number, where in seen:
-            place = f"{where} (line {number})"
+            place = phrase(N_("{where} (line {line})"), where=where, line=number)
             if place not in places:
                 places.append(place)
         findings.append(
-            Finding(
+            Finding.said(
                 "error",
                 "undefined-id",
-                f"{sid} is named in {', '.join(places[:4])}{' and more' if len(places) > 4 else ''} but no dependency "
-                "list, lane, continuous section or Stories section defines it; it is left out of the plan",
+                N_("{sid} is named in {places} but no dependency list, lane, continuous section or Stories section "
+                   "defines it; it is left out of the plan") if len(places) <= 4 else
+                N_("{sid} is named in {places} and more but no dependency list, lane, continuous section or Stories "
+                   "section defines it; it is left out of the plan"),
                 seen[0][0],
+                sid=sid,
+                places=joined(", ", places[:4]),
             )
         )
 
@@ -59,8 +65,8 @@ def read_plan(text: str, *, title: str | None = None) -> Plan:
                     members = [s.id for s in stories if s.id.split(".")[0].lstrip("0") == value.lstrip("0")]
                     if not members:
                         findings.append(
-                            Finding("warning", "unknown-epic", f"{sprint.name} names epic {value}, which has no story",
-                                    sprint.line)
+                            Finding.said("warning", "unknown-epic", N_("{sprint} names epic {epic}, which has no story"),
+                                         sprint.line, sprint=sprint.name, epic=value)
                         )  # fmt: skip
                     ids += members
                 elif value in defined:
@@ -95,6 +101,7 @@ def read_plan(text: str, *, title: str | None = None) -> Plan:
         ),
         rules=tuple(reader.rules),
         critical_path_line=reader.critical_line,
+        language=detect_language(text if isinstance(text, str) else ""),
     )
     findings += lint(plan)
     findings.sort(key=lambda f: (f.line is None, f.line or 0))

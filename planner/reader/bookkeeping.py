@@ -8,6 +8,7 @@ which beats a gate line); a line that looked like content but said nothing reada
 
 from __future__ import annotations
 
+from planner.marks import N_, Phrase, phrase
 from planner.model import Finding
 from planner.reader.drafts import SKIP, CheckpointDraft, ModeDraft
 from planner.reader.scan import LineScan
@@ -19,7 +20,7 @@ class ReaderState:
     def __init__(self) -> None:
         self.title: str | None = None
         self.defined: dict[str, int] = {}
-        self.mentions: dict[str, list[tuple[int, str]]] = {}
+        self.mentions: dict[str, list[tuple[int, Phrase | str]]] = {}  # where: a phrase, or a sprint's name
         self.titles: dict[str, tuple[int, str]] = {}
         self.estimates: dict[str, float] = {}
         self.edges: dict[tuple[str, str], None] = {}
@@ -42,7 +43,7 @@ class ReaderState:
     def define(self, sid: str, line: int) -> None:
         self.defined.setdefault(sid, line)
 
-    def mention(self, sid: str, line: int, where: str) -> None:
+    def mention(self, sid: str, line: int, where: Phrase | str) -> None:
         self.mentions.setdefault(sid, []).append((line, where))
 
     def edge(self, a: str, b: str) -> None:
@@ -52,10 +53,13 @@ class ReaderState:
         if title and rank > self.titles.get(sid, (0, ""))[0]:
             self.titles[sid] = (rank, title)
 
-    def unreadable(self, line: int, text: str, why: str) -> None:
+    def unreadable(self, line: int, text: str, why: Phrase | str) -> None:
+        """`why`: an N_-marked sentence, or a phrase when it has values."""
         shown = text.strip()
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        self.findings.append(Finding("warning", "unreadable", f"cannot read '{shown}': {why}", line))
+        reason = why if isinstance(why, dict) else phrase(why)
+        self.findings.append(Finding.said("warning", "unreadable", N_("cannot read '{shown}': {why}"), line,
+                                          shown=shown, why=reason))
 
     def take_items(self, scan: LineScan, line: int, *, rank: int, text_titles: bool = False) -> None:
         """Define the line's ids as stories, with what the line says about each."""
@@ -67,14 +71,14 @@ class ReaderState:
             if item.estimate is not None:
                 self.estimates.setdefault(item.id, item.estimate)
             for before in item.after + scan.deps:
-                self.mention(before, line, "a dependency")
+                self.mention(before, line, phrase(N_("a dependency")))
                 self.edge(before, item.id)
         for first, then in zip(scan.chain, scan.chain[1:], strict=False):
             for a in first:
                 for b in then:
                     self.edge(a, b)
 
-    def note_items(self, scan: LineScan, line: int, where: str) -> None:
+    def note_items(self, scan: LineScan, line: int, where: Phrase | str) -> None:
         """Titles and estimates from a line that refers to stories without defining them."""
         for item in scan.items:
             self.mention(item.id, line, where)

@@ -5,6 +5,7 @@ A line that starts with story ids lists stories; any other line is a proof, kept
 
 from __future__ import annotations
 
+from planner.marks import N_, phrase
 from planner.reader.bookkeeping import ReaderState
 from planner.reader.scan import LineScan
 
@@ -17,13 +18,13 @@ class CheckpointBlocks(ReaderState):
         assert checkpoint is not None  # a checkpoint block always has its checkpoint
         if scan.items and scan.leading:
             for sid in scan.all_ids:
-                self.mention(sid, number, f"checkpoint {checkpoint.name}")
+                self.mention(sid, number, phrase(N_("checkpoint {name}"), name=checkpoint.name))
                 if sid not in checkpoint.stories:
                     checkpoint.stories.append(sid)
-            self.note_items(scan, number, f"checkpoint {checkpoint.name}")
+            self.note_items(scan, number, phrase(N_("checkpoint {name}"), name=checkpoint.name))
         else:
             checkpoint.proofs.append(" ".join(text.split()))
 
     def item_checkpoints(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
         if scan.all_ids:
-            self.unreadable(number, text, "stories listed outside a 'Checkpoint X:' block")
+            self.unreadable(number, text, N_("stories listed outside a 'Checkpoint X:' block"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from planner.marks import N_, phrase
 from planner.model import Finding
 from planner.reader.bookkeeping import ReaderState
 from planner.reader.scan import LineScan
@@ -20,13 +21,14 @@ class CriticalPathBlocks(ReaderState):
     def item_critical(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
         if not scan.all_ids:
             if is_bullet:
-                self.unreadable(number, text, "expected a chain such as '1.1 -> 1.3 -> 2.1'")
+                self.unreadable(number, text, N_("expected a chain such as '1.1 -> 1.3 -> 2.1'"))
             return
         continues = self.critical_open or bool(ARROW_RE.match(scan.masked.lstrip()))
         if self.critical and not continues:
             self.findings.append(
-                Finding("warning", "critical-path-twice",
-                        f"a second critical path is ignored; the one at line {self.critical_line} is kept", number)
+                Finding.said("warning", "critical-path-twice",
+                             N_("a second critical path is ignored; the one at line {line} is kept"), number,
+                             line=self.critical_line)
             )  # fmt: skip
             return
         chain = _chain(scan)
@@ -38,11 +40,11 @@ class CriticalPathBlocks(ReaderState):
                     self.edge(a, b)
         known = set(self.critical)  # a list lookup per id made a 10,000-story path quadratic
         for sid in scan.all_ids:
-            self.mention(sid, number, "the critical path")
+            self.mention(sid, number, phrase(N_("the critical path")))
             if sid not in known:
                 known.add(sid)
                 self.critical.append(sid)
-        self.note_items(scan, number, "the critical path")
+        self.note_items(scan, number, phrase(N_("the critical path")))
         self.critical_line = self.critical_line or number
         self.critical_open = bool(re.search(r"(?:-{1,2}>|=>|[→⟶➜➔➝])\s*$", scan.masked))
 

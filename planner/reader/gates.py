@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from planner.marks import N_, phrase
 from planner.reader.bookkeeping import ReaderState
 from planner.reader.scan import LineScan
 from planner.reader.text import words_in, wordset
@@ -36,14 +37,15 @@ class GateBlocks(ReaderState):
         ids = ID_RE.findall(scan.masked)
         if not ids:
             if is_bullet:
-                self.unreadable(number, text, "expected a story id and the gate's kind")
+                self.unreadable(number, text, N_("expected a story id and the gate's kind"))
             return
         story = ids[0]
         kind = _gate_kind(scan.masked)
         if kind is None:
-            self.unreadable(number, text, f"which kind of gate is {story}? (entry, acceleration, data, ...)")
+            self.unreadable(number, text, phrase(N_("which kind of gate is {story}? (entry, acceleration, data, ...)"),
+                                                 story=story))
             return
-        self.mention(story, number, "the gates")
+        self.mention(story, number, phrase(N_("the gates")))
         first = next((item for item in scan.items if item.id == story), None)
         if first:
             self.name_it(story, first.title, 1)
@@ -52,7 +54,7 @@ class GateBlocks(ReaderState):
         before = re.search(r"\b(?:avant|before|prior to|ahead of)\b", scan.masked)
         if before:
             for later in ID_RE.findall(scan.masked[before.end() :]):
-                self.mention(later, number, "the gates")
+                self.mention(later, number, phrase(N_("the gates")))
                 self.edge(story, later)
         if (story, kind) not in [(s, k) for s, k, _ in self.gates]:
             self.gates.append((story, kind, number))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from planner.marks import N_
 from planner.model import Finding
 from planner.reader.checkpoints import CheckpointBlocks
 from planner.reader.critical_path import CriticalPathBlocks
@@ -42,11 +43,12 @@ class Reader(StoryBlocks, GateBlocks, CriticalPathBlocks, StaffingBlocks, Checkp
                 self.read_line(number, line)
             except Exception as err:  # noqa: BLE001 -- a reader bug must cost one line, not the whole plan
                 self.findings.append(
-                    Finding(
+                    Finding.said(
                         "warning",
                         "unreadable",
-                        f"cannot read this line (reader error: {type(err).__name__})",
+                        N_("cannot read this line (reader error: {error})"),
                         number,
+                        error=type(err).__name__,
                     )
                 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from planner.marks import N_, phrase
 from planner.reader.bookkeeping import ReaderState
 from planner.reader.drafts import ModeDraft, SprintDraft
 from planner.reader.scan import LineScan
@@ -27,11 +28,11 @@ class StaffingBlocks(ReaderState):
 
     def item_mode(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
         if scan.all_ids:
-            self.unreadable(number, text, "not a lane ('Dev A:'), a sprint or floating stories")
+            self.unreadable(number, text, N_("not a lane ('Dev A:'), a sprint or floating stories"))
 
     def item_lane(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
         if not self.expect_ids(
-            number, text, is_bullet, scan, "expected the lane's stories, e.g. '1.1 -> 1.3'"
+            number, text, is_bullet, scan, N_("expected the lane's stories, e.g. '1.1 -> 1.3'")
         ):
             return
         lane = self.block.lane
@@ -48,7 +49,7 @@ class StaffingBlocks(ReaderState):
         sprint = self.block.sprint
         if sprint is None or not (scan.all_ids or EPIC_RE.search(fold(text))):
             if is_bullet or scan.all_ids:
-                self.unreadable(number, text, "expected 'Sprint N: Epic 1 + 3.1'")
+                self.unreadable(number, text, N_("expected 'Sprint N: Epic 1 + 3.1'"))
             return
         self.sprint_refs(sprint, text, number)
 
@@ -71,11 +72,12 @@ class StaffingBlocks(ReaderState):
             return
         found = self.floating_lanes(mode, scan.masked, text)
         for sid in scan.all_ids:
-            self.mention(sid, number, f"the floating stories of the {mode.devs}-dev plan")
+            plan = phrase(N_("the {devs}-dev plan"), devs=mode.devs)
+            self.mention(sid, number, phrase(N_("the floating stories of {mode}"), mode=plan))
             if sid not in mode.floating:
                 mode.floating.append(sid)
         if not scan.all_ids and not found and (is_bullet or scan.residue):
-            self.unreadable(number, text, "expected floating story ids and who takes them ('par Dev B/C')")
+            self.unreadable(number, text, N_("expected floating story ids and who takes them ('par Dev B/C')"))
 
     def floating_lanes(self, mode: ModeDraft, folded: str, text: str) -> bool:
         """Who takes the floating stories: "par Dev B/C", "by Dev B or Dev C"."""

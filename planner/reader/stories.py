@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from planner.marks import N_, phrase
 from planner.reader.bookkeeping import ReaderState
 from planner.reader.scan import LineScan, scan_line
 from planner.reader.text import fold, parse_number, split_colon, words_in
@@ -23,7 +24,7 @@ class StoryBlocks(ReaderState):
         if text.lstrip().startswith("|"):
             self.table_row(number, text)
             return
-        if self.expect_ids(number, text, is_bullet, scan, "expected a story id such as '1.1 Title'"):
+        if self.expect_ids(number, text, is_bullet, scan, N_("expected a story id such as '1.1 Title'")):
             self.take_items(scan, number, rank=3, text_titles=True)
 
     def table_row(self, number: int, text: str) -> None:
@@ -44,7 +45,7 @@ class StoryBlocks(ReaderState):
             estimate = EST_ONLY_RE.match(fcell)
             if re.search(r"after|apres|depend|prereq|needs|waits|bloque", header):
                 for before in ID_RE.findall(fcell):
-                    self.mention(before, number, "a dependency")
+                    self.mention(before, number, phrase(N_("a dependency")))
                     self.edge(before, sid)
             elif estimate and (re.search(r"estim|effort|days|jours|charge|points", header) or not header):
                 self.estimates.setdefault(sid, parse_number(estimate.group(1)))
@@ -54,7 +55,7 @@ class StoryBlocks(ReaderState):
                 self.name_it(sid, " ".join(cell.split()) or None, 3)
 
     def item_after(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
-        if self.expect_ids(number, text, is_bullet, scan, "expected the ids of the stories that wait"):
+        if self.expect_ids(number, text, is_bullet, scan, N_("expected the ids of the stories that wait")):
             self.take_items(scan, number, rank=2)
             for item in scan.items:
                 for pred in self.block.preds:
@@ -70,7 +71,7 @@ class StoryBlocks(ReaderState):
             if value:
                 self.estimates.setdefault(sid, parse_number(value.group(1)))
             else:
-                self.unreadable(number, text, "expected a number of days")
+                self.unreadable(number, text, N_("expected a number of days"))
         elif re.fullmatch(
             r"(?:after|apres|depends on|depend de|dependencies|dependances|prerequisites|prerequis|needs|requires"
             r"|blocked by)",
@@ -78,16 +79,16 @@ class StoryBlocks(ReaderState):
         ):
             ids = ID_RE.findall(fold(rest or ""))
             if not ids:
-                self.unreadable(number, text, "expected the ids this story waits for")
+                self.unreadable(number, text, N_("expected the ids this story waits for"))
             for before in ids:
-                self.mention(before, number, "a dependency")
+                self.mention(before, number, phrase(N_("a dependency")))
                 self.edge(before, sid)
         elif rest is not None and fhead in ("title", "titre"):
             self.name_it(sid, " ".join(rest.split()) or None, 3)
         # anything else is the story's description
 
     def item_continuous(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
-        if not self.expect_ids(number, text, is_bullet, scan, "expected the ids of continuous stories"):
+        if not self.expect_ids(number, text, is_bullet, scan, N_("expected the ids of continuous stories")):
             return
         self.take_items(scan, number, rank=2)
         final_line = bool(FINAL_LINE_RE.search(fold(text)))

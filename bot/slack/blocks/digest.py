@@ -14,6 +14,7 @@ import json
 
 from slack_sdk.models.blocks import Block, DividerBlock
 
+from bot.i18n import N_, _
 from bot.render import digest_text as D
 from bot.render import text as T
 from bot.render.mrkdwn import truncate
@@ -22,7 +23,7 @@ from bot.slack.blocks.replies import context, finish, header, section
 
 THREAD_LINES = 15  # items per section in the thread
 ROW_MAX = 280  # one item's line
-MORE = "the full digest: `deliverybot digest --json`"
+MORE = N_("the full digest: `deliverybot digest --json`")  # said inside "…and N more (…)"
 _SECTION_ROOM = SECTION_TEXT_MAX - 200  # a section's text, leaving room for its "…and N more" row
 _BLOCK_COST = 80  # JSON around one section's text
 _RESERVED_CHARS = 2_000  # the opening and closing context blocks, and slack in the estimates
@@ -32,14 +33,14 @@ _RESERVED_BLOCKS = 2
 def digest_main_blocks(data: dict) -> list[dict]:
     """The channel message: a header, the headline, one context line per section."""
     blocks: list[Block] = [
-        header(f"Daily digest — {data['plan']}"),
-        section(f"*{T.esc(data['headline'])}*"),
+        header(_("Daily digest — {plan}", plan=data["plan"])),
+        section(f"*{T.esc(D.headline_text(data))}*"),
     ]
     lines = D.summary_lines(data)
     room = MESSAGE_BLOCKS_MAX - len(blocks) - 1
-    blocks.extend(context(line) for _, line in lines[:room])
+    blocks.extend(context(line) for _key, line in lines[:room])
     blocks.append(
-        context("Nothing waits: no details today." if data["quiet"] else "Details in the thread 🧵")
+        context(_("Nothing waits: no details today.") if data["quiet"] else _("Details in the thread 🧵"))
     )
     return finish(blocks)
 
@@ -47,11 +48,12 @@ def digest_main_blocks(data: dict) -> list[dict]:
 def digest_thread_blocks(data: dict, lines_per_section: int = THREAD_LINES) -> list[dict]:
     """The thread reply: every section with up to `lines_per_section` items, "…and N more"
     for the rest. Each section gets an equal share of the room the earlier ones left."""
-    blocks: list[Block] = [context(f"*Digest details* — {T.esc(data['plan'])} · {T.esc(data['local_date'])}")]
+    blocks: list[Block] = [context(_("*Digest details* — {plan} · {day}", plan=T.esc(data["plan"]),
+                                     day=T.esc(data["local_date"])))]
     sections = D.detail_sections(data)
     chars_left = MESSAGE_JSON_MAX - _RESERVED_CHARS
     blocks_left = MESSAGE_BLOCKS_MAX - _RESERVED_BLOCKS
-    for i, (_, title, lines) in enumerate(sections):
+    for i, (_key, title, lines) in enumerate(sections):
         share_chars = chars_left // (len(sections) - i)
         share_blocks = blocks_left // (len(sections) - i)
         texts, used = _section_texts(
@@ -89,7 +91,7 @@ def _section_texts(
         used += cost + extra
         shown += 1
     if shown < len(lines):
-        chunks[-1].append(f"…and {len(lines) - shown:,} more ({MORE})")
+        chunks[-1].append(_("…and {n} more ({more})", n=D.num(len(lines) - shown), more=_(MORE)))
     return ["\n".join(c) for c in chunks], used
 
 

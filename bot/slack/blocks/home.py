@@ -5,6 +5,8 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 from slack_sdk.models.views import View
 
+from bot.i18n import _
+from bot.i18n.formats import number
 from bot.render import text as T
 from bot.render.milestones import line as milestone_line
 from bot.render.mrkdwn import truncate, who
@@ -14,9 +16,9 @@ from bot.slack.blocks.replies import (
     changes_button,
     context,
     done_button,
+    forced_line,
     gate_line,
     header,
-    id_list,
     incident_blocks,
     label_of,
     preparation_line,
@@ -60,8 +62,9 @@ def home_view(data: dict) -> dict:
         total = data.get("total", sum(counts.values()))
         blocks.append(
             context(
-                f"{counts.get('done', 0):,}/{total:,} done · {counts.get('review', 0):,} in review · "
-                f"{counts.get('in_progress', 0):,} in progress · {counts.get('todo', 0):,} to do"
+                _("{done}/{total} done · {review} in review · {in_progress} in progress · {todo} to do",
+                  done=number(counts.get("done", 0)), total=number(total), review=number(counts.get("review", 0)),
+                  in_progress=number(counts.get("in_progress", 0)), todo=number(counts.get("todo", 0)))
             )
         )
     blocks.append(DividerBlock())
@@ -71,10 +74,10 @@ def home_view(data: dict) -> dict:
     gates = data.get("gates") or []
     if gates:
         blocks.append(DividerBlock())
-        blocks.append(section(bullets("*Gates*", [gate_line(g) for g in gates])))
+        blocks.append(section(bullets(_("*Gates*"), [gate_line(g) for g in gates])))
     blocks.extend(_watch(data))
     blocks.extend(_milestones(data))
-    blocks.append(context("`/unblocked` what can start · `/board` the board · `/help` all commands"))
+    blocks.append(context(_("`/unblocked` what can start · `/board` the board · `/help` all commands")))
     view = View(type="home", blocks=blocks).to_dict()
     return check_view(view)
 
@@ -84,13 +87,13 @@ def _watch(data: dict) -> list[Block]:
     out: list[Block] = []
     forced = data.get("forced_open") or []
     if forced:
-        lines = [f"{T.esc(f['story'])} ({who(f.get('assignee'))}) still waits for {id_list(f['open'], 6)}"
-                 for f in forced]
-        out.append(section(bullets("⚠ *Forced starts still open*", lines, cap=MAX_WATCH)))
+        lines = [forced_line(f) for f in forced]
+        out.append(section(bullets(_("⚠ *Forced starts still open*"), lines, cap=MAX_WATCH)))
     preparations = data.get("preparations") or []
     if preparations:
         lines = [preparation_line(p) for p in preparations]
-        out.append(section(bullets(f"🧰 *Being prepared*: {len(preparations):,}", lines, cap=MAX_WATCH)))
+        title = _("🧰 *Being prepared*: {count}", count=number(len(preparations)))
+        out.append(section(bullets(title, lines, cap=MAX_WATCH)))
     return out
 
 
@@ -99,38 +102,38 @@ def _milestones(data: dict) -> list[Block]:
     out: list[Block] = []
     checkpoints = data.get("checkpoints") or []
     if checkpoints:
-        out.append(section(bullets("🏁 *Checkpoints*", [milestone_line(c) for c in checkpoints], cap=MAX_WATCH)))
+        out.append(section(bullets(_("🏁 *Checkpoints*"), [milestone_line(c) for c in checkpoints], cap=MAX_WATCH)))
     out.extend(incident_blocks(data.get("incidents") or []))
     return out
 
 
 def _mine(plan: str | None, mine: list[dict]) -> list[Block]:
-    out: list[Block] = [section("*Your stories*")]
+    out: list[Block] = [section(_("*Your stories*"))]
     if not mine:
-        out.append(context("Nothing in progress or in review."))
+        out.append(context(_("Nothing in progress or in review.")))
     for card in mine[:MAX_MINE]:
-        text = f"*{label_of(card)}* — {state_word(card.get('state'))}"
+        story, state = label_of(card), state_word(card.get("state"))
         if card.get("state") == "review":
-            reviewer = (
-                f"waiting for {who(card['reviewer'])}"
+            out.append(section(
+                _("*{story}* — {state}, waiting for {reviewer}", story=story, state=state, reviewer=who(card["reviewer"]))
                 if card.get("reviewer")
-                else "waiting for a reviewer"
-            )
-            out.append(section(f"{text}, {reviewer}"))
+                else _("*{story}* — {state}, waiting for a reviewer", story=story, state=state)
+            ))
         else:
+            text = _("*{story}* — {state}", story=story, state=state)
             out.append(section(text, review_button(plan, card["id"], card.get("label"))))
     if len(mine) > MAX_MINE:
-        out.append(context(f"…and {len(mine) - MAX_MINE:,} more: `/board` shows the board."))
+        out.append(context(_("…and {count} more: `/board` shows the board.", count=number(len(mine) - MAX_MINE))))
     return out
 
 
 def _next(plan: str | None, nxt: dict | None) -> list[Block]:
-    out: list[Block] = [section("*Your next story*")]
+    out: list[Block] = [section(_("*Your next story*"))]
     nxt = nxt or {}
     sid = nxt.get("story")
-    why = truncate(nxt.get("why") or "nothing is startable right now", 500)  # mrkdwn from bot.render.text
+    why = truncate(nxt.get("why") or _("nothing is startable right now"), 500)  # mrkdwn from bot.render.text
     if not sid:
-        out.append(context(f"Nothing for you right now: {why}."))
+        out.append(context(_("Nothing for you right now: {why}.", why=why)))
         return out
     label = nxt.get("label") or sid
     text = f"*{T.esc(truncate(label, 200))}*\n{why}"
@@ -150,12 +153,14 @@ def _next(plan: str | None, nxt: dict | None) -> list[Block]:
 
 
 def _reviews(plan: str | None, reviews: list[dict]) -> list[Block]:
-    out: list[Block] = [section("*Reviews waiting for you*")]
+    out: list[Block] = [section(_("*Reviews waiting for you*"))]
     if not reviews:
-        out.append(context("No review is waiting for you."))
+        out.append(context(_("No review is waiting for you.")))
     for card in reviews[:MAX_REVIEWS]:
-        by = f" — by {who(card['assignee'])}" if card.get("assignee") else ""
-        out.append(section(f"*{label_of(card)}*{by}"))
+        if card.get("assignee"):
+            out.append(section(_("*{story}* — by {who}", story=label_of(card), who=who(card["assignee"]))))
+        else:
+            out.append(section(f"*{label_of(card)}*"))
         out.append(
             ActionsBlock(
                 elements=[
@@ -165,5 +170,6 @@ def _reviews(plan: str | None, reviews: list[dict]) -> list[Block]:
             )
         )
     if len(reviews) > MAX_REVIEWS:
-        out.append(context(f"…and {len(reviews) - MAX_REVIEWS:,} more: `/next` takes them in order."))
+        count = number(len(reviews) - MAX_REVIEWS)
+        out.append(context(_("…and {count} more: `/next` takes them in order.", count=count)))
     return out

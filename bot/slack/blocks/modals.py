@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.i18n import _
 from bot.render import text as T
 from bot.render.mrkdwn import truncate
 from bot.slack import MODAL_CHANGES, MODAL_DONE, MODAL_REVIEW
@@ -35,18 +36,18 @@ def done_modal(
     """Approve a story in review: input block "evidence", action "link" (-> /done ID LINK)."""
     return _modal(
         MODAL_DONE,
-        "Mark done",
-        "Done",
+        _("Mark done"),
+        _("Done"),
         plan,
         story_id,
         channel,
         [
             _about(
                 story_label,
-                "Approve it with the evidence that it works: the merged pull request, "
-                "the pipeline run or the document.",
+                _("Approve it with the evidence that it works: the merged pull request, "
+                  "the pipeline run or the document."),
             ),
-            _link_input("Evidence link", initial_link),
+            _link_input(_("Evidence link"), initial_link),
         ],
     )
 
@@ -58,22 +59,22 @@ def changes_modal(
     (-> /review ID changes TEXT). `initial_link` is accepted for a uniform call and unused."""
     reason = InputBlock(
         block_id="reason",
-        label=PlainTextObject(text="What should change?"),
+        label=PlainTextObject(text=_("What should change?")),
         element=PlainTextInputElement(
             action_id="text",
             multiline=True,
             max_length=REASON_MAX,
-            placeholder=PlainTextObject(text="The tests miss the failover case…"),
+            placeholder=PlainTextObject(text=_("The tests miss the failover case…")),
         ),
     )
     return _modal(
         MODAL_CHANGES,
-        "Request changes",
-        "Send back",
+        _("Request changes"),
+        _("Send back"),
         plan,
         story_id,
         channel,
-        [_about(story_label, "It goes back to in progress; its holder gets your words."), reason],
+        [_about(story_label, _("It goes back to in progress; its holder gets your words.")), reason],
     )
 
 
@@ -84,23 +85,23 @@ def review_modal(
     (-> /review ID LINK @U)."""
     reviewer = InputBlock(
         block_id="reviewer",
-        label=PlainTextObject(text="Reviewer"),
+        label=PlainTextObject(text=_("Reviewer")),
         optional=True,
         element=UserSelectElement(
-            action_id="user", placeholder=PlainTextObject(text="Who should review it?")
+            action_id="user", placeholder=PlainTextObject(text=_("Who should review it?"))
         ),
-        hint=PlainTextObject(text="They get a DM with Approve and Request changes buttons."),
+        hint=PlainTextObject(text=_("They get a DM with Approve and Request changes buttons.")),
     )
     return _modal(
         MODAL_REVIEW,
-        "Send to review",
-        "Send",
+        _("Send to review"),
+        _("Send"),
         plan,
         story_id,
         channel,
         [
-            _about(story_label, "Attach the pull request to review."),
-            _link_input("Pull request link", initial_link),
+            _about(story_label, _("Attach the pull request to review.")),
+            _link_input(_("Pull request link"), initial_link),
             reviewer,
         ],
     )
@@ -120,7 +121,7 @@ def _modal(
         callback_id=callback_id,
         title=PlainTextObject(text=title),
         submit=PlainTextObject(text=submit),
-        close=PlainTextObject(text="Cancel"),
+        close=PlainTextObject(text=_("Cancel")),
         private_metadata=ModalMetadata(story=story_id, plan=plan, channel=channel).encode(),
         blocks=blocks,
     ).to_dict()

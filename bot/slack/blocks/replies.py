@@ -28,6 +28,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.i18n import N_, _, n_
+from bot.i18n.formats import number
 from bot.render import incidents as I
 from bot.render import milestones as M
 from bot.render import text as T
@@ -51,7 +53,7 @@ MAX_LINES = 15  # lines in a compact list (blocked, gates, history...)
 MAX_IDS = 12  # ids in an inline list ("waits for 1.1, 1.2, …")
 MAX_DM_STARTS = 10  # Start buttons in a "now startable in your lane" DM
 LABEL_MAX = 200  # a story's label inside a line
-FULL_LIST = "the full list: `deliverybot cmd --json`"
+FULL_LIST = N_("the full list: `deliverybot cmd --json`")  # said with _(FULL_LIST)
 
 
 # -- small builders shared with home.py ------------------------------------------------------
@@ -91,32 +93,33 @@ def story_value(plan: str | None, sid: str, label: str | None = None, link: str 
     return ButtonValue(story=sid, plan=plan, label=truncate(label, LABEL_MAX) if label else None, link=link)
 
 
-def start_button(plan: str | None, sid: str, text: str = "Start") -> ButtonElement:
-    return button(text, ACTION_START, story_value(plan, sid), style="primary")
+def start_button(plan: str | None, sid: str, text: str = N_("Start")) -> ButtonElement:
+    return button(_(text), ACTION_START, story_value(plan, sid), style="primary")
 
 
 def prepare_button(plan: str | None, sid: str) -> ButtonElement:
-    return button("Prepare", ACTION_PREPARE, story_value(plan, sid))
+    return button(_("Prepare"), ACTION_PREPARE, story_value(plan, sid))
 
 
 def review_button(plan: str | None, sid: str, label: str | None = None) -> ButtonElement:
-    return button("Send to review", ACTION_REVIEW, story_value(plan, sid, label))
+    return button(_("Send to review"), ACTION_REVIEW, story_value(plan, sid, label))
 
 
 def done_button(
     plan: str | None, sid: str, label: str | None = None, link: str | None = None
 ) -> ButtonElement:
     return button(
-        "Done", ACTION_DONE, story_value(plan, sid, label, link), style="primary"
+        _("Done"), ACTION_DONE, story_value(plan, sid, label, link), style="primary"
     )
 
 
 def changes_button(plan: str | None, sid: str, label: str | None = None) -> ButtonElement:
-    return button("Request changes", ACTION_CHANGES, story_value(plan, sid, label))
+    return button(_("Request changes"), ACTION_CHANGES, story_value(plan, sid, label))
 
 
 def state_word(state: str | None) -> str:
-    return T.STATE_WORDS_BY_VALUE.get(str(state), str(state))
+    word = T.STATE_WORDS_BY_VALUE.get(str(state))
+    return _(word) if word else str(state)
 
 
 def label_of(card: dict) -> str:
@@ -128,17 +131,17 @@ def card_marks(card: dict) -> str:
     """The marks a person scans for: gate kind, critical path, how many stories wait on it."""
     tags = []
     if card.get("gate"):
-        tags.append(f"🚦 {T.esc(card['gate'])} gate")
+        tags.append(_("🚦 {kind} gate", kind=T.esc(card["gate"])))
     if card.get("critical"):
-        tags.append("🔥 critical path")
+        tags.append(_("🔥 critical path"))
     if card.get("unblocks_all"):
-        tags.append(f"unblocks {card['unblocks_all']:,}")
+        tags.append(_("unblocks {count}", count=number(card["unblocks_all"])))
     return " · ".join(tags)
 
 
 def id_list(ids: Sequence[str], cap: int = MAX_IDS) -> str:
     shown = ", ".join(T.esc(i) for i in ids[:cap])
-    return shown + (f", … +{len(ids) - cap:,}" if len(ids) > cap else "")
+    return shown + (f", … +{number(len(ids) - cap)}" if len(ids) > cap else "")
 
 
 def bullets(title: str, lines: Sequence[str], cap: int = MAX_LINES, more: str = "") -> str:
@@ -156,7 +159,9 @@ def bullets(title: str, lines: Sequence[str], cap: int = MAX_LINES, more: str = 
         size += len(row) + 1
         shown += 1
     if len(lines) > shown:
-        out.append(f"…and {len(lines) - shown:,} more" + (f" ({more})" if more else ""))
+        count = number(len(lines) - shown)
+        out.append(_("…and {count} more ({more})", count=count, more=more) if more
+                   else _("…and {count} more", count=count))
     return "\n".join(out)
 
 
@@ -209,20 +214,23 @@ def _unblocked(reply: Reply) -> list[Block]:
     d = reply.data
     plan, scope = d.get("plan"), d.get("scope", "ready")
     items: list[dict] = d.get("items", [])
-    title = "Startable for you" if scope == "mine" else "Startable now"
-    blocks: list[Block] = [header(f"{title} in {plan}" if plan else title)]
-    facts = [f"{len(items):,} {'story' if len(items) == 1 else 'stories'}"]
+    if scope == "mine":
+        title = _("Startable for you in {plan}", plan=plan) if plan else _("Startable for you")
+    else:
+        title = _("Startable now in {plan}", plan=plan) if plan else _("Startable now")
+    blocks: list[Block] = [header(title)]
+    facts = [n_("{count} story", "{count} stories", len(items), count=number(len(items)))]
     if d.get("mode"):
-        facts.append(f"{d['mode']}-dev plan")
+        facts.append(mode_words(d["mode"]))
     if len(items) > 1:
-        facts.append("critical path first")
+        facts.append(_("critical path first"))
     blocks.append(context(" · ".join(facts)))
     if not items:
         blocks.append(
             section(
-                "Nothing startable in your lane right now; `/unblocked` shows everything startable."
+                _("Nothing startable in your lane right now; `/unblocked` shows everything startable.")
                 if scope == "mine"
-                else "Nothing is startable right now. `/board` shows what is in progress."
+                else _("Nothing is startable right now. `/board` shows what is in progress.")
             )
         )
 
@@ -230,7 +238,7 @@ def _unblocked(reply: Reply) -> list[Block]:
     if scope == "all":
         tail.extend(_unblocked_all(d))
     if items:
-        tail.append(context("Take one with its *Start* button, or `/start ID`."))
+        tail.append(context(_("Take one with its *Start* button, or `/start ID`.")))
     budget = MESSAGE_BLOCKS_MAX - len(blocks) - len(tail) - 1  # 1: the "more" line
     listed: set[str] = set()
     for heading, cards in T.group_by_owner(items[:MAX_LISTED]):
@@ -256,10 +264,20 @@ def _card_text(card: dict) -> str:
 
 def _more_startable(rest: list[dict]) -> str:
     groups = T.group_by_owner(rest)
-    by = "; ".join(f"{len(cards):,} {truncate(heading, 120)}" for heading, cards in groups[:4])
+    by = "; ".join(f"{number(len(cards))} {truncate(heading, 120)}" for heading, cards in groups[:4])
     if len(groups) > 4:
-        by += f"; {len(groups) - 4} more groups"
-    return f"…and {len(rest):,} more startable ({by}). `/unblocked mine` narrows to your lane; {FULL_LIST}."
+        by += "; " + n_("{n} more group", "{n} more groups", len(groups) - 4)
+    return _("…and {count} more startable ({by}). `/unblocked mine` narrows to your lane; {full_list}.",
+             count=number(len(rest)), by=by, full_list=_(FULL_LIST))
+
+
+def mode_words(mode: object) -> str:
+    """"2-dev plan" for the staffing mode's number of developers."""
+    try:
+        devs = int(str(mode))
+    except ValueError:
+        return _("{mode}-dev plan", mode=mode)
+    return n_("{n}-dev plan", "{n}-dev plan", devs)
 
 
 def _unblocked_all(d: dict) -> list[Block]:
@@ -269,61 +287,74 @@ def _unblocked_all(d: dict) -> list[Block]:
         out.append(DividerBlock())
     if active:
         lines = [f"{label_of(c)} — {state_word(c['state'])}, {who(c.get('assignee'))}" for c in active]
-        out.append(section(bullets(f"*In progress / review*: {len(active):,}", lines, more=FULL_LIST)))
+        out.append(section(bullets(_("*In progress / review*: {count}", count=number(len(active))), lines,
+                                   more=_(FULL_LIST))))
     if blocked:
         lines = [
-            f"{label_of(c)} — waits for {id_list(c.get('waiting_for') or [], 5)}"
-            + (f"; 🧰 {T.prepared_note(c)}" if c.get("preparer") else "")
+            _("{story} — waits for {ids}; 🧰 {note}", story=label_of(c), ids=id_list(c.get("waiting_for") or [], 5),
+              note=T.prepared_note(c))
+            if c.get("preparer")
+            else _("{story} — waits for {ids}", story=label_of(c), ids=id_list(c.get("waiting_for") or [], 5))
             for c in blocked
         ]
-        out.append(section(bullets(f"*Blocked*: {len(blocked):,}", lines, more=FULL_LIST)))
+        out.append(section(bullets(_("*Blocked*: {count}", count=number(len(blocked))), lines, more=_(FULL_LIST))))
     return out
 
 
 def _board(reply: Reply) -> list[Block]:
     d = reply.data
     counts, total = d.get("counts", {}), d.get("total", 0)
-    blocks: list[Block] = [header(f"{d['plan']} — board" if d.get("plan") else "Board")]
+    blocks: list[Block] = [header(_("{plan} — board", plan=d["plan"]) if d.get("plan") else _("Board"))]
+    startable = d.get("startable", 0)
     blocks.append(
         fields_section(
             [
-                f"*Done*\n{counts.get('done', 0):,} / {total:,}",
-                f"*In review*\n{counts.get('review', 0):,}",
-                f"*In progress*\n{counts.get('in_progress', 0):,}",
-                f"*To do*\n{counts.get('todo', 0):,} ({d.get('startable', 0):,} startable)",
+                _("*Done*\n{done} / {total}", done=number(counts.get("done", 0)), total=number(total)),
+                _("*In review*\n{count}", count=number(counts.get("review", 0))),
+                _("*In progress*\n{count}", count=number(counts.get("in_progress", 0))),
+                n_("*To do*\n{count} ({startable} startable)", "*To do*\n{count} ({startable} startable)",
+                   startable, count=number(counts.get("todo", 0)), startable=number(startable)),
             ]
         )
     )
     if d.get("gates"):
-        blocks.append(section(bullets("*Gates*", [gate_line(g) for g in d["gates"]])))
+        blocks.append(section(bullets(_("*Gates*"), [gate_line(g) for g in d["gates"]])))
     if d.get("checkpoints"):
-        lines = [
-            M.line(c) if "reached" in c else f"{T.esc(c['name'])}: {c['done']}/{c['total']}"
-            + (f" — missing {id_list(c['missing'])}" if c["missing"] else " ✓")
-            for c in d["checkpoints"]
-        ]
-        blocks.append(section(bullets("🏁 *Checkpoints*", lines)))
+        lines = [M.line(c) if "reached" in c else _checkpoint_count(c) for c in d["checkpoints"]]
+        blocks.append(section(bullets(_("🏁 *Checkpoints*"), lines)))
     blocks.extend(incident_blocks(d.get("incidents") or []))
     cp = d.get("critical_path") or {}
     if cp.get("path"):
         blocks.append(section(_critical_text(cp)))
     moving = []
     if d.get("review"):
-        moving.append(f"*In review*: {id_list(d['review'], 30)}")
+        moving.append(_("*In review*: {ids}", ids=id_list(d["review"], 30)))
     if d.get("in_progress"):
-        moving.append(f"*In progress*: {id_list(d['in_progress'], 30)}")
+        moving.append(_("*In progress*: {ids}", ids=id_list(d["in_progress"], 30)))
     if moving:
         blocks.append(section("\n".join(moving)))
     forced = d.get("forced_open") or []
     if forced:
-        lines = [
-            f"{T.esc(f['story'])} ({who(f.get('assignee'))}) still waits for {id_list(f['open'], 6)}"
-            for f in forced
-        ]
-        blocks.append(section(bullets("⚠ *Forced starts still open*", lines)))
+        lines = [forced_line(f) for f in forced]
+        blocks.append(section(bullets(_("⚠ *Forced starts still open*"), lines)))
     blocks.extend(board_watch(d))
-    blocks.append(context("`/board ID` for one story · `/unblocked` for what can start"))
+    blocks.append(context(_("`/board ID` for one story · `/unblocked` for what can start")))
     return blocks
+
+
+def _checkpoint_count(c: dict) -> str:
+    """"Beta: 3/5 — missing 2.1, 2.2" for a checkpoint row without its milestone status."""
+    name, done, total = T.esc(c["name"]), c["done"], c["total"]
+    if c["missing"]:
+        return _("{name}: {done}/{total} — missing {ids}", name=name, done=done, total=total,
+                 ids=id_list(c["missing"]))
+    return _("{name}: {done}/{total} ✓", name=name, done=done, total=total)
+
+
+def forced_line(f: dict) -> str:
+    """"2.3 (@ann) still waits for 1.1" for a start forced past prerequisites still open."""
+    return _("{story} ({who}) still waits for {ids}", story=T.esc(f["story"]), who=who(f.get("assignee")),
+             ids=id_list(f["open"], 6))
 
 
 def board_watch(d: dict) -> list[Block]:
@@ -332,26 +363,28 @@ def board_watch(d: dict) -> list[Block]:
     out: list[Block] = []
     reopened = d.get("reopened") or []
     if reopened:
-        out.append(section(bullets("↩ *Reopened*", [reopened_line(r) for r in reopened])))
+        out.append(section(bullets(_("↩ *Reopened*"), [reopened_line(r) for r in reopened])))
     sprint = sprint_text(d.get("sprint"))
     if sprint:
         out.append(section(sprint))
     preparations = d.get("preparations") or []
     if preparations:
         lines = [preparation_line(p) for p in preparations]
-        out.append(section(bullets(f"🧰 *Being prepared*: {len(preparations):,}", lines, more=FULL_LIST)))
+        out.append(section(bullets(_("🧰 *Being prepared*: {count}", count=number(len(preparations))), lines,
+                                   more=_(FULL_LIST))))
     return out
 
 
 def reopened_line(r: dict) -> str:
     """"2.2 — reopened 3 Dec, in progress, @ann; ⚠ started or done on top of it since: 3.1 (in review)"."""
     holder = f", {who(r['assignee'])}" if r.get("assignee") else ""
-    line = f"{T.esc(r['story'])} — reopened {T.day(r.get('reopened_at'))}, {state_word(r['state'])}{holder}"
+    story, day, state = T.esc(r["story"]), T.day(r.get("reopened_at")), state_word(r["state"])
     after = r.get("after") or []
     if after:
         built = [f"{a['story']} ({state_word(a['state'])})" for a in after]
-        line += f"; ⚠ started or done on top of it since: {id_list(built, 6)}"
-    return line
+        return _("{story} — reopened {day}, {state}{holder}; ⚠ started or done on top of it since: {ids}",
+                 story=story, day=day, state=state, holder=holder, ids=id_list(built, 6))
+    return _("{story} — reopened {day}, {state}{holder}", story=story, day=day, state=state, holder=holder)
 
 
 def sprint_text(sprint: dict | None) -> str:
@@ -360,12 +393,14 @@ def sprint_text(sprint: dict | None) -> str:
     if not sprint or sprint.get("mode") is None:
         return ""
     if not sprint["count"]:
-        return f"🏃 *Sprints*: the {sprint['mode']}-dev plan has none."
+        return _("🏃 *Sprints*: the {plan} has none.", plan=mode_words(sprint["mode"]))
     current = sprint["current"]
     if current is None:
-        return f"🏃 *Sprints*: all {sprint['count']:,} done ✓"
-    head = (f"🏃 *Sprint*: {T.esc(current['name'])} ({current['index']} of {sprint['count']}, "
-            f"{sprint['mode']}-dev plan) — {T.sprint_progress_words(current)}")
+        return n_("🏃 *Sprints*: all {count} done ✓", "🏃 *Sprints*: all {count} done ✓", sprint["count"],
+                  count=number(sprint["count"]))
+    head = _("🏃 *Sprint*: {name} ({index} of {count}, {plan}) — {progress}", name=T.esc(current["name"]),
+             index=current["index"], count=sprint["count"], plan=mode_words(sprint["mode"]),
+             progress=T.sprint_progress_words(current))
     late = sprint.get("late") or []
     if not late:
         return head
@@ -374,39 +409,46 @@ def sprint_text(sprint: dict | None) -> str:
         + (f", {who(x['assignee'])}" if x.get("assignee") else "")
         for x in late
     ]
-    return head + "\n" + bullets(f"⚠ *Late against their sprint*: {len(late):,}", lines)
+    return head + "\n" + bullets(_("⚠ *Late against their sprint*: {count}", count=number(len(late))), lines)
 
 
 def preparation_line(p: dict) -> str:
     """"1.4 — prepared by @bob since 3 Dec; waits for 1.1"."""
-    status = f"waits for {id_list(p['waiting_for'], 6)}" if p.get("waiting_for") else "✅ can start now"
-    return f"{T.esc(p['story'])} — {T.prepared_note(p)}; {status}"
+    story, note = T.esc(p["story"]), T.prepared_note(p)
+    if p.get("waiting_for"):
+        return _("{story} — {note}; waits for {ids}", story=story, note=note, ids=id_list(p["waiting_for"], 6))
+    return _("{story} — {note}; ✅ can start now", story=story, note=note)
 
 
 def incident_blocks(rows: list[dict]) -> list[Block]:
     """The open incidents (`planner.incidents.rows`), critical first: one section, capped."""
     if not rows:
         return []
-    return [section(bullets(f"🚨 *Open incidents*: {len(rows):,}", [I.line(r) for r in rows], more=FULL_LIST))]
+    title = _("🚨 *Open incidents*: {count}", count=number(len(rows)))
+    return [section(bullets(title, [I.line(r) for r in rows], more=_(FULL_LIST)))]
 
 
 def gate_line(g: dict) -> str:
     """One gate of board["gates"]: its state, who holds it, how many wait behind it."""
     done = g["state"] == "done"
     holder = f", {who(g['assignee'])}" if g.get("assignee") and not done else ""
-    behind = "" if done else f" — {g.get('waiting_behind', 0):,} waiting behind it"
-    return f"🚦 {T.esc(g['story'])} ({T.esc(g['kind'])}): {state_word(g['state'])}{' ✓' if done else ''}{holder}{behind}"
+    story, kind, state = T.esc(g["story"]), T.esc(g["kind"]), state_word(g["state"])
+    if done:
+        return _("🚦 {story} ({kind}): {state} ✓", story=story, kind=kind, state=state)
+    return _("🚦 {story} ({kind}): {state}{holder} — {count} waiting behind it", story=story, kind=kind,
+             state=state, holder=holder, count=number(g.get("waiting_behind", 0)))
 
 
 def _critical_text(cp: dict) -> str:
     path, current = cp["path"], cp.get("current")
     if not current:
-        return f"*Critical path*: all {len(path):,} done ✓"
+        return _("*Critical path*: all {count} done ✓", count=number(len(path)))
     at = path.index(current) if current in path else 0
     lo, hi = max(0, at - 2), min(len(path), at + 4)
     window = " → ".join(f"*{T.esc(s)}*" if s == current else T.esc(s) for s in path[lo:hi])
     window = ("… → " if lo else "") + window + (" → …" if hi < len(path) else "")
-    return f"*Critical path*: at {T.esc(current)} ({state_word(cp.get('state'))}), step {at + 1} of {len(path)}\n{window}"
+    return _("*Critical path*: at {story} ({state}), step {step} of {total}\n{window}", story=T.esc(current),
+             state=state_word(cp.get("state")), step=at + 1, total=len(path), window=window)
 
 
 def _story(reply: Reply) -> list[Block]:
@@ -415,42 +457,44 @@ def _story(reply: Reply) -> list[Block]:
     label = d.get("label") or sid
     blocks: list[Block] = [header(label)]
     holder = f", {who(d['assignee'])}" if d.get("assignee") else ""
-    facts = [f"*State*\n{state_word(state)}{holder}"]
-    lane = T.esc(d.get("lane_label") or "no lane")
-    facts.append(f"*Lane*\n{lane}" + (f", bound to {who(d['owner'])}" if d.get("owner") else ""))
+    facts = [_("*State*\n{state}{holder}", state=state_word(state), holder=holder)]
+    lane = T.esc(d.get("lane_label") or _("no lane"))
+    facts.append(_("*Lane*\n{lane}, bound to {owner}", lane=lane, owner=who(d["owner"])) if d.get("owner")
+                 else _("*Lane*\n{lane}", lane=lane))
     if d.get("gate"):
-        facts.append(f"*Gate*\n🚦 {T.esc(d['gate'])}")
+        facts.append(_("*Gate*\n🚦 {kind}", kind=T.esc(d["gate"])))
     if d.get("critical"):
-        facts.append("*Critical path*\n🔥 yes")
+        facts.append(_("*Critical path*\n🔥 yes"))
     if state == "review" and d.get("reviewer"):
-        facts.append(f"*Reviewer*\n{who(d['reviewer'])}")
+        facts.append(_("*Reviewer*\n{who}", who=who(d["reviewer"])))
     if d.get("evidence"):
-        facts.append(f"*Evidence*\n{T.esc(truncate(d['evidence'], 500))}")
+        facts.append(_("*Evidence*\n{evidence}", evidence=T.esc(truncate(d["evidence"], 500))))
     blocks.append(fields_section(facts))
 
     lines = []
     if d.get("prerequisites"):
-        lines.append(f"*After*: {id_list(d['prerequisites'])}")
+        lines.append(_("*After*: {ids}", ids=id_list(d["prerequisites"])))
     if state == "todo":
         if d.get("open_prerequisites"):
-            lines.append(f"⛔ *Blocked*: waits for {id_list(d['open_prerequisites'])}")
+            lines.append(_("⛔ *Blocked*: waits for {ids}", ids=id_list(d["open_prerequisites"])))
         elif d.get("startable", True):
-            lines.append("✅ *Startable* now")
+            lines.append(_("✅ *Startable* now"))
     if d.get("finalisation"):
-        lines.append("Finalised at the end: done only when every other story is done.")
+        lines.append(_("Finalised at the end: done only when every other story is done."))
     if d.get("unblocks_ids"):
-        lines.append(f"*Unblocks*: {id_list(d['unblocks_ids'], 20)}")
+        lines.append(_("*Unblocks*: {ids}", ids=id_list(d["unblocks_ids"], 20)))
     if lines:
         blocks.append(section("\n".join(lines)))
     if d.get("forced") and state != "done":
-        blocks.append(context("⚠ Started by a lead's bypass, past open prerequisites."))
+        blocks.append(context(_("⚠ Started by a lead's bypass, past open prerequisites.")))
     if state == "todo" and d.get("preparer"):
-        blocks.append(context(f"🧰 Being {T.prepared_note(d)}."))
+        blocks.append(context(_("🧰 Being {note}.", note=T.prepared_note(d))))
     history = d.get("history") or []
     if history:
         rows = [_history_line(h) for h in history[-MAX_LINES:]]
         older = len(history) - len(rows)
-        title = "*History*" + (f" (last {len(rows)} of {len(history)})" if older else "")
+        title = (_("*History* (last {shown} of {total})", shown=len(rows), total=len(history)) if older
+                 else _("*History*"))
         blocks.append(section(bullets(title, rows, cap=MAX_LINES)))
     buttons = _story_buttons(plan, sid, label, state, d)
     if buttons:
@@ -479,14 +523,15 @@ def _transition(reply: Reply) -> list[Block]:
     plan, sid, to = d.get("plan"), d.get("story"), d.get("to")
     blocks: list[Block] = []
     if d.get("gate") and to == "done":
-        blocks.append(header("🚦 Gate passed"))
-    headline = "\n".join(line for line in reply.text.split("\n") if not line.startswith("Now startable"))
+        blocks.append(header(_("🚦 Gate passed")))
+    prefixes = _now_startable_prefixes("Now startable")
+    headline = "\n".join(line for line in reply.text.split("\n") if not line.startswith(prefixes))
     blocks.extend(text_sections(headline, limit=2))
     newly = d.get("newly_startable") or []
     if newly:
         blocks.append(
-            context(f"Now startable ({len(newly):,}): {id_list(newly, 20)} — "
-                    f"{owners_told(bool(d.get('owners_told')))}.")
+            context(_("Now startable ({count}): {ids} — {told}.", count=number(len(newly)), ids=id_list(newly, 20),
+                      told=owners_told(bool(d.get("owners_told")))))
         )
     if sid and to == "review":
         blocks.append(ActionsBlock(elements=[done_button(plan, sid), changes_button(plan, sid)]))
@@ -499,10 +544,11 @@ def _refusal(reply: Reply) -> list[Block]:
     d = reply.data
     blocks: list[Block] = list(text_sections(reply.text, limit=3))
     if d.get("open_prerequisites"):
-        story = f" `/board {T.esc(d['story'])}` shows why." if d.get("story") else ""
-        blocks.append(context(f"⚠ Still open: {id_list(d['open_prerequisites'])}.{story}"))
+        ids = id_list(d["open_prerequisites"])
+        blocks.append(context(_("⚠ Still open: {ids}. `/board {story}` shows why.", ids=ids, story=T.esc(d["story"]))
+                              if d.get("story") else _("⚠ Still open: {ids}.", ids=ids)))
     elif d.get("error") == "conflict":
-        blocks.append(context("⚠ Someone moved it first: nothing of yours was applied."))
+        blocks.append(context(_("⚠ Someone moved it first: nothing of yours was applied.")))
     return blocks
 
 
@@ -524,30 +570,38 @@ def _next(reply: Reply) -> list[Block]:
 def _team(reply: Reply) -> list[Block]:
     d = reply.data
     lanes = d.get("lanes") or []
-    blocks: list[Block] = [header(f"Team of {d['plan']}" if d.get("plan") else "Team")]
+    blocks: list[Block] = [header(_("Team of {plan}", plan=d["plan"]) if d.get("plan") else _("Team"))]
     if d.get("mode"):
-        blocks.append(context(f"{d['mode']}-dev plan"))
-    fields = [
-        f"*Dev {T.esc(lane['lane'])}*"
-        + (f" ({T.esc(lane['label'])})" if lane.get("label") else "")
-        + f"\n{who(lane.get('person'))} — {len(lane.get('stories') or []):,} stories"
-        for lane in lanes
-    ]
+        blocks.append(context(mode_words(d["mode"])))
+    fields = [_lane_field(lane) for lane in lanes]
     for i in range(0, min(len(fields), 40), 10):
         blocks.append(fields_section(fields[i : i + 10]))
     if not lanes:
         blocks.extend(text_sections(reply.text, limit=2))
-    leads = ", ".join(who(p) for p in d.get("leads") or []) or "none yet"
-    eyes = "off (solo allowed)" if d.get("allow_solo") else "on"
-    channel = f" · announces in <#{T.esc(d['channel'])}>" if d.get("channel") else ""
-    blocks.append(context(f"Leads: {leads} · four eyes: {eyes}{channel}"))
+    leads = ", ".join(who(p) for p in d.get("leads") or []) or _("none yet")
+    channel = _(" · announces in <#{channel}>", channel=T.esc(d["channel"])) if d.get("channel") else ""
+    if d.get("allow_solo"):
+        blocks.append(context(_("Leads: {leads} · four eyes: off (solo allowed){channel}", leads=leads,
+                                channel=channel)))
+    else:
+        blocks.append(context(_("Leads: {leads} · four eyes: on{channel}", leads=leads, channel=channel)))
     return blocks
+
+
+def _lane_field(lane: dict) -> str:
+    """"*Dev A* (core)\n@ann — 2 stories": one lane of /team, its label when it has one."""
+    count = len(lane.get("stories") or [])
+    values = {"lane": T.esc(lane["lane"]), "person": who(lane.get("person")), "count": number(count)}
+    if lane.get("label"):
+        return n_("*Dev {lane}* ({label})\n{person} — {count} story", "*Dev {lane}* ({label})\n{person} — {count} stories",
+                  count, label=T.esc(lane["label"]), **values)
+    return n_("*Dev {lane}*\n{person} — {count} story", "*Dev {lane}*\n{person} — {count} stories", count, **values)
 
 
 def _help(reply: Reply) -> list[Block]:
     return [
         *text_sections(reply.text),
-        context("Buttons do exactly what the commands do, with the same rules."),
+        context(_("Buttons do exactly what the commands do, with the same rules.")),
     ]
 
 
@@ -566,8 +620,23 @@ _BUILDERS: dict[str, Callable[[Reply], list[Block]]] = {
 # -- notifications -----------------------------------------------------------------------------
 
 
-MILESTONE_HEADERS = {"checkpoint": "🏁 Checkpoint {} reached", "validated": "🏁 Checkpoint {} validated",
-                     "delivered": "🎉 Plan delivered"}
+MILESTONE_HEADERS = {"checkpoint": N_("🏁 Checkpoint {name} reached"), "validated": N_("🏁 Checkpoint {name} validated"),
+                     "delivered": N_("🎉 Plan delivered")}  # said with _(header, name=checkpoint)
+
+
+# bot.render.moves's sentences (marked there), looked up here to know their French beginning
+_MOVES_STARTABLE = ("Now startable: {stories}.", "Now startable: {stories} — {told}.")
+
+
+def _now_startable_prefixes(english: str = "Now startable:") -> tuple[str, ...]:
+    """How a service text begins its "Now startable: …" line (bot.render.moves), in English and in
+    the language spoken now: that line is shown apart, capped, so it is found by its beginning."""
+    prefixes = [english]
+    for line in _MOVES_STARTABLE:
+        start = _(line).strip().split("{", 1)[0].strip()
+        if len(start) >= 6 and start not in prefixes:
+            prefixes.append(start)
+    return tuple(prefixes)
 
 
 def announcement_blocks(note: Notification) -> list[dict]:
@@ -575,20 +644,22 @@ def announcement_blocks(note: Notification) -> list[dict]:
     reached or validated and the end of the plan theirs."""
     blocks: list[Block] = []
     if note.data.get("gate"):
-        blocks.append(header("🚦 Gate passed"))
+        blocks.append(header(_("🚦 Gate passed")))
     milestone = MILESTONE_HEADERS.get(str(note.data.get("milestone")))
     if milestone:
-        blocks.append(header(milestone.format(note.data.get("checkpoint", ""))))
+        blocks.append(header(_(milestone, name=note.data.get("checkpoint", ""))))
     lines = note.text.split("\n")
-    headline = [line for line in lines if not line.startswith("Now startable:")]
+    prefixes = _now_startable_prefixes()
+    headline = [line for line in lines if not line.startswith(prefixes)]
     blocks.extend(text_sections("\n".join(headline), limit=2))
     newly = note.data.get("newly_startable") or []
-    listed = next((line for line in lines if line.startswith("Now startable:")), None)
+    listed = next((line for line in lines if line.startswith(prefixes)), None)
     if listed:
         # "Now startable: 1.2 (<@U1>), 1.3 (unclaimed)." -> capped, owners kept
-        entries = listed.removeprefix("Now startable:").strip().rstrip(".").split(", ")
-        shown = ", ".join(entries[:15]) + (f", … +{len(entries) - 15:,}" if len(entries) > 15 else "")
-        blocks.append(context(f"Now startable ({len(newly) or len(entries):,}): {shown}"))
+        prefix = next(p for p in prefixes if listed.startswith(p))
+        entries = listed.removeprefix(prefix).strip().rstrip(".").split(", ")
+        shown = ", ".join(entries[:15]) + (f", … +{number(len(entries) - 15)}" if len(entries) > 15 else "")
+        blocks.append(context(_("Now startable ({count}): {ids}", count=number(len(newly) or len(entries)), ids=shown)))
     return finish(blocks)
 
 
@@ -598,19 +669,19 @@ def dm_blocks(note: Notification) -> list[dict]:
     data, plan = note.data, note.data.get("plan")
     if data.get("review_request") and data.get("story"):
         sid = data["story"]
-        first, _, rest = note.text.partition("\n")
+        first, _sep, rest = note.text.partition("\n")
         label, link = data.get("label"), data.get("link") or data.get("evidence")
         blocks: list[Block] = [*text_sections(first, limit=2)]
         blocks.append(
             ActionsBlock(
                 elements=[
                     button(
-                        "Approve (done)",
+                        _("Approve (done)"),
                         ACTION_APPROVE,
                         story_value(plan, sid, label, link),
                         style="primary",
                     ),
-                    button("Request changes", ACTION_CHANGES, story_value(plan, sid, label)),
+                    button(_("Request changes"), ACTION_CHANGES, story_value(plan, sid, label)),
                 ]
             )
         )
@@ -626,7 +697,8 @@ def dm_blocks(note: Notification) -> list[dict]:
             blocks.append(section(text, start_button(plan, sid)))
         if len(stories) > MAX_DM_STARTS:
             blocks.append(
-                context(f"…and {len(stories) - MAX_DM_STARTS:,} more: `/unblocked mine` lists them.")
+                context(_("…and {count} more: `/unblocked mine` lists them.",
+                          count=number(len(stories) - MAX_DM_STARTS)))
             )
         return finish(blocks)
     return finish(text_sections(note.text, limit=3))

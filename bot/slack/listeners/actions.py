@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.i18n import speaking
 from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_PREPARE, ACTION_REVIEW, ACTION_START
 from bot.slack.blocks.modals import changes_modal, done_modal, review_modal
 from bot.slack.gateway import Answer, Gateway
@@ -61,12 +62,14 @@ async def run_clicked(ack: AsyncAck, body: dict[str, Any], gateway: Gateway, act
     await gateway.deliver(answered.reply, channel, body.get("response_url"))
 
 
-async def open_modal(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, build: ModalBuilder) -> None:
+async def open_modal(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, build: ModalBuilder,
+                     gateway: Gateway) -> None:
     await ack()
     value = clicked(body)
     extra = {"initial_link": value.link} if value.link else {}
-    view = build(plan=value.plan, story_id=value.story, story_label=value.label or value.story,
-                 channel=origin_channel(body), **extra)
+    with speaking(await gateway.language_of(body["user"]["id"], origin_channel(body), value.plan)):
+        view = build(plan=value.plan, story_id=value.story, story_label=value.label or value.story,
+                     channel=origin_channel(body), **extra)
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -75,7 +78,7 @@ def opens(build: ModalBuilder) -> Listener:
 
     async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, gateway: Gateway,
                        actor: Actor) -> None:
-        await open_modal(ack, body, client, build)
+        await open_modal(ack, body, client, build, gateway)
 
     listener.__name__ = listener.__qualname__ = f"open_{build.__name__}"
     return listener

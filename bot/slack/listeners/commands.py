@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.i18n import speaking
 from bot.service import table
 from bot.slack import COMMANDS
 from bot.slack.blocks.modals import done_modal
@@ -28,7 +29,8 @@ async def on_command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     user, channel = body["user_id"], body.get("channel_id")
     command, words = table.unwrap(name.lstrip("/"), tuple(text.split()))
     if command == "done" and len(words) == 1 and body.get("trigger_id"):  # no link yet: ask for it
-        view = done_modal(plan=None, story_id=words[0][:20], story_label=words[0][:20], channel=channel)
+        with speaking(await gateway.language_of(user, channel)):
+            view = done_modal(plan=None, story_id=words[0][:20], story_label=words[0][:20], channel=channel)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
         return
     answer = await gateway.run(actor, f"{name} {text}", channel=channel, request_id=delivery_id(body))

@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.i18n import speaking
 from bot.slack.blocks.home import home_view
 from bot.slack.gateway import Gateway
 from bot.slack.identity import Actor
@@ -23,7 +24,9 @@ async def on_home(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, g
         return
     data = await gateway.home(event["user"])
     if data is not None:
-        await client.views_publish(user_id=event["user"], view=home_view(data))
+        with speaking(data.get("lang")):  # in the language the person reads
+            view = home_view(data)
+        await client.views_publish(user_id=event["user"], view=view)
 
 
 def register(app: AsyncApp, gateway: Gateway) -> None:
