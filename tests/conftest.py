@@ -20,6 +20,19 @@ def _no_slack_env(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_asked(request, monkeypatch, _no_slack_env):
+    """The suite's word-for-word assertions are English: every process and service a test starts
+    speaks English (DELIVERYBOT_LANG=en), except in tests marked `languages`, which exercise how
+    the language is chosen (a French plan speaks French, a person's locale, /lang, /team lang)."""
+    if request.node.get_closest_marker("languages"):
+        return
+    from bot.settings import Settings
+
+    monkeypatch.setenv("DELIVERYBOT_LANG", "en")
+    monkeypatch.setattr(Settings, "defaults", classmethod(lambda cls: cls.model_construct(forced_lang="en")))
+
+
+@pytest.fixture(autouse=True)
 def _no_fault_of_ours(request, caplog):
     """A test fails when the error boundary caught a fault of ours ("… (ref 1a2b3c4d)" with a
     traceback), unless it is marked `faults`: a refusal and a crash must never look alike."""

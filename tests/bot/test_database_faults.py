@@ -79,7 +79,8 @@ def count_events(path: Path) -> int:
 
 
 def cli(url: str, cwd: Path, *args: str, stdin: str = "") -> tuple[int, str, str]:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(REPO), "DATABASE_URL": url}
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(REPO), "DATABASE_URL": url,
+           "DELIVERYBOT_LANG": "en"}
     done = subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, env=env, input=stdin,
                           capture_output=True, text=True, timeout=60)
     return done.returncode, done.stdout, done.stderr

@@ -55,7 +55,7 @@ class Run:
     def __init__(self, tmp_path: Path, **env: str) -> None:
         self.err_path, self.out_path = tmp_path / "stderr.log", tmp_path / "stdout.log"
         base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1",
-                "DATABASE_URL": f"sqlite:///{tmp_path}/run.db"}
+                "DATABASE_URL": f"sqlite:///{tmp_path}/run.db", "DELIVERYBOT_LANG": "en"}
         with self.err_path.open("w") as err, self.out_path.open("w") as out:
             self.popen = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path,
                                           env={**base, **env}, stdin=subprocess.DEVNULL, stdout=out, stderr=err)

@@ -123,6 +123,7 @@ def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "PYTHONPATH": str(REPO),  # works whether or not the package is installed in the venv
         "PYTHONUNBUFFERED": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
+        "DELIVERYBOT_LANG": "en",  # the assertions are English; the bundled plan is French
     }
     env.update(extra)
     return env

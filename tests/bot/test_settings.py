@@ -46,7 +46,7 @@ def test_a_bad_value_is_refused_naming_the_variable(monkeypatch, name, value, sa
 @pytest.mark.parametrize("command", [["run"], ["cmd", "--as", "ann", "/digest"]])
 def test_the_process_exits_2_on_a_bad_time_zone_before_doing_anything(tmp_path, command):
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite",
-           "DELIVERYBOT_DIGEST_TZ": "Mars/Olympus"}
+           "DELIVERYBOT_DIGEST_TZ": "Mars/Olympus", "DELIVERYBOT_LANG": "en"}
     done = subprocess.run([sys.executable, "-m", "bot.cli", *command], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 2, done.stderr

@@ -4,7 +4,7 @@
 
 * the Web API at ``slack.api_url`` (``http://127.0.0.1:PORT/api/``): auth.test, chat.postMessage,
   chat.postEphemeral, chat.update, chat.getPermalink, conversations.open, conversations.history and
-  conversations.replies (metadata with include_all_metadata), users.info, reactions.add,
+  conversations.replies (metadata with include_all_metadata), users.info (with include_locale: a preset "locale", else "en-US"), reactions.add,
   views.open/push/update/publish, files.getUploadURLExternal, files.completeUploadExternal,
   apps.connections.open (and api.test). Anything else: ``{"ok": false, "error": "unknown_method"}``.
   Every call is recorded in ``slack.calls`` (``Call``), failed ones too (``call.failed``);

@@ -890,7 +890,11 @@ class FakeSlack:
         user_id = str(self._require(args, "user", "user_not_found"))
         if user_id[:1] not in ("U", "W") and user_id not in self.users:
             raise SlackError("user_not_found")
-        return {"user": self._user_object(user_id)}
+        user = self._user_object(user_id)
+        locale = user.pop("locale", "en-US")  # Slack gives it only when asked (include_locale)
+        if str(args.get("include_locale", "")).lower() in ("1", "true"):
+            user["locale"] = locale
+        return {"user": user}
 
     def _reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(self._require(args, "channel", "channel_not_found"))

@@ -194,7 +194,7 @@ def test_every_table_is_in_the_backup():
 
     import storage.tables  # noqa: F401  (registers the tables)
 
-    carried = {"plans", "story_states", "events", "leads", "lane_bindings", "settings", "digest_runs"}
+    carried = {"plans", "story_states", "events", "leads", "lane_bindings", "settings", "digest_runs", "people"}
     not_needed = {"deliveries"}  # a day's memory of Slack retries: a restored instance starts without it
     assert set(SQLModel.metadata.tables) - {"alembic_version"} == carried | not_needed
 

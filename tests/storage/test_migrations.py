@@ -45,7 +45,7 @@ from tests.helpers.storage import (
 REPO = Path(__file__).resolve().parents[2]
 SNAPSHOTS = REPO / "tests" / "data"
 OURS = sorted(schema.RELEASE_0_1_0)
-ADDED_TABLES = {"deliveries"}  # tables later revisions create (0004)
+ADDED_TABLES = {"deliveries", "people"}  # tables later revisions create (0004, 0005)
 
 
 def revisions(script_location: str = schema.SCRIPT_LOCATION) -> tuple[str, ...]:
@@ -606,6 +606,7 @@ def test_upgraders_racing_on_a_0_1_0_database_stamp_it_once(new_db_url, engines)
 def _cli_env(url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DELIVERYBOT_"))}
     env["DATABASE_URL"] = url
+    env["DELIVERYBOT_LANG"] = "en"  # the assertions are English; the bundled plan is French
     return env
 
 

@@ -47,7 +47,7 @@ def test_two_processes_one_digest(new_db_url, slack, tmp_path):
     store.close()
     env = {"PATH": os.environ["PATH"], "DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-two-procs",
            "SLACK_SIGNING_SECRET": "two-procs-secret", "SLACK_API_URL": slack.api_url,
-           "PYTHONPATH": str(ROOT)}
+           "PYTHONPATH": str(ROOT), "DELIVERYBOT_LANG": "en"}
     logs = [tmp_path / f"run{i}.log" for i in range(2)]
     procs = [subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path,
                               env={**env, "PORT": str(free_port())}, stdout=subprocess.DEVNULL,
