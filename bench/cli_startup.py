@@ -6,7 +6,10 @@
 Each run is a fresh process (the installed `deliverybot` script) on a temporary SQLite database
 that already holds the seed plan, so the figure is start-up + one command, not the first import.
 Then, in the same run: the interpreter's own start-up for comparison, `python -X importtime`'s
-heaviest imports on that path, and which Slack/HTTP modules that path imported (it must be none).
+heaviest imports on that path, which Slack/HTTP modules that path imported (it must be none), and
+what the translation catalogs cost a cold command: importing `bot.i18n` and reading the French
+catalog the seed plan speaks, timed inside fresh processes (goal: at most 20 ms), beside the whole
+command in French and in English (DELIVERYBOT_LANG=en).
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ PYTHON = VENV_BIN / "python"
 DELIVERYBOT = VENV_BIN / "deliverybot"
 SEED = ROOT / "plans" / "k3s-mono-pgsql.md"
 GOAL_S = 0.5
+CATALOG_GOAL_MS = 20.0
 FORBIDDEN = ("slack_bolt", "slack_sdk", "aiohttp")
 # Heavy libraries worth knowing about when they show up on the CLI path.
 WATCHED = (*FORBIDDEN, "sqlalchemy", "sqlmodel", "pydantic", "pydantic_settings", "networkx", "psycopg",
-           "apscheduler", "prometheus_client", "numpy", "scipy")  # fmt: skip
+           "apscheduler", "prometheus_client", "numpy", "scipy", "babel")  # fmt: skip
 PATH_MODULES = "bot.cli, bot.settings, bot.bootstrap, bot.service.delivery, bot.service.table, bot.console"
 ARGV = ["cmd", "--as", "bench", "/unblocked"]
 TIMEOUT_S = 30
@@ -116,6 +120,18 @@ def _modules_on_path(env: dict[str, str]) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _catalog_cost(env: dict[str, str], runs: int) -> list[float]:
+    """Milliseconds a cold process spends on the languages: `import bot.i18n` and the French catalog."""
+    code = ("import time; t = time.perf_counter(); import bot.i18n; from bot.i18n.catalogs import catalog; "
+            "catalog('fr').gettext('x'); print((time.perf_counter() - t) * 1000)")
+    out = []
+    for _ in range(runs):
+        proc = subprocess.run([str(PYTHON), "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
+                              timeout=TIMEOUT_S)  # fmt: skip
+        out.append(float(proc.stdout.strip()))
+    return out
+
+
 def _work_after_imports(env: dict[str, str], top: int) -> None:
     """main() in a child whose modules are already imported: what the command itself costs."""
     code = (
@@ -174,6 +190,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  imports of the path:  {_fmt(_stats(path_imports))}   (no command run)")
         print(f"  goal: median under {GOAL_S} s")
 
+        catalogs = sorted(_catalog_cost(env, args.runs))
+        english = [_timed(cmd, {**env, "DELIVERYBOT_LANG": "en"}) for _ in range(args.runs)]
+        catalog_ms = statistics.median(catalogs)
+        print(f"  catalogs:            median {catalog_ms:.1f} ms, max {catalogs[-1]:.1f} ms (import bot.i18n + "
+              f"the French catalog, in a fresh process; goal at most {CATALOG_GOAL_MS:.0f} ms)")
+        print(f"  the same in English: {_fmt(_stats(english))}   (DELIVERYBOT_LANG=en; the seed speaks French)")
+
         _importtime(env, args.top)
         _work_after_imports(env, 12)
         mods = _modules_on_path(env)
@@ -183,10 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nmodules after main({ARGV}): {mods['count']} in sys.modules; "
           f"Slack/HTTP: {', '.join(slack) or 'none'}; other heavy: {', '.join(heavy) or 'none'}")  # fmt: skip
     time_ok, import_ok = cold["median"] < GOAL_S, not slack
+    catalogs_ok = catalog_ms <= CATALOG_GOAL_MS
     print(
         f"\nSUMMARY cli_startup: median {cold['median']:.3f} s, p90 {cold['p90']:.3f} s "
         f"(goal < {GOAL_S} s: {'PASS' if time_ok else 'FAIL'}); "
-        f"Slack imports on CLI path: {', '.join(slack) or 'none'} ({'PASS' if import_ok else 'FAIL'})"
+        f"Slack imports on CLI path: {', '.join(slack) or 'none'} ({'PASS' if import_ok else 'FAIL'}); "
+        f"catalogs {catalog_ms:.1f} ms (goal <= {CATALOG_GOAL_MS:.0f} ms: {'PASS' if catalogs_ok else 'FAIL'})"
     )
     return 0
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.i18n import _, n_
+from bot.i18n import _, n_, speaking
 from bot.settings import MAX_PLAN_BYTES, Settings
 from storage.store import Store
 
@@ -132,5 +132,6 @@ def ensure_ready(store: Store, settings: Settings) -> str | None:
         from bot.cli import BadConfiguration
 
         raise BadConfiguration(f"  DELIVERYBOT_DEFAULT_PLAN: {err}") from None
-    return n_("first run: imported the bundled plan '{slug}', {n} stories",
-              "first run: imported the bundled plan '{slug}', {n} stories", len(plan.stories), slug=record.slug)
+    with speaking(settings.forced_lang or plan.language):  # said in the plan's language, like its replies
+        return n_("first run: imported the bundled plan '{slug}', {n} stories",
+                  "first run: imported the bundled plan '{slug}', {n} stories", len(plan.stories), slug=record.slug)

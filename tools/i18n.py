@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "bot" / "i18n" / "locale"
 POT = LOCALE / "messages.pot"
 LANGUAGES = ("fr", "en")
-KEYWORDS = {"_": None, "n_": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "n_": (1, 2), "N_": None, "p_": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z_][a-z0-9_]*)(?:[!:][^{}]*)?\}(?!\})")
 
 
@@ -101,8 +101,8 @@ def problems() -> list[str]:
     template = extract()
     for lang in LANGUAGES:
         catalog = read(po(lang), lang)
-        known = {m.id for m in catalog if m.id}
-        missing = [m.id for m in template if m.id and m.id not in known]
+        known = {(m.id, m.context) for m in catalog if m.id}
+        missing = [m.id for m in template if m.id and (m.id, m.context) not in known]
         found += [f"{lang}: not in the catalog (run tools/i18n.py update): {mid!r}" for mid in missing]
         if lang != "fr":
             continue

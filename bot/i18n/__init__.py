@@ -10,6 +10,7 @@ opens `speaking(lang)` around what it words for each of them, and the render fun
   `{named}` placeholders filled afterwards (so a value is never read as a template);
 - `n_("{n} story", "{n} stories", n)`: the plural the language's own rule picks ("0 story" in
   French, "0 stories" in English), with `{n}` filled;
+- `p_("action", "review")`: a word whose meaning depends on where it stands (msgctxt);
 - `N_("to do")`: marks a sentence kept in a constant, said later with `_(constant)`. The planner
   and storage, which import nothing of ours, mark theirs with `planner.marks.N_`.
 
@@ -25,7 +26,7 @@ from contextvars import ContextVar
 
 from bot.i18n.catalogs import LANGUAGES, SOURCE, catalog, language_or_none
 
-__all__ = ["LANGUAGES", "SOURCE", "N_", "_", "current", "language_or_none", "n_", "speak", "speaking"]
+__all__ = ["LANGUAGES", "SOURCE", "N_", "_", "current", "language_or_none", "n_", "p_", "speak", "speaking"]
 
 _current: ContextVar[str] = ContextVar("deliverybot_language", default=SOURCE)
 
@@ -63,6 +64,13 @@ def _(message: str, /, **values: object) -> str:
 def n_(singular: str, plural: str, n: int, /, **values: object) -> str:
     """The form of `singular`/`plural` the current language uses for `n`, with `{n}` filled."""
     return catalog(current()).ngettext(singular, plural, n).format(n=n, **values)
+
+
+def p_(context: str, message: str, /, **values: object) -> str:
+    """`message` as said in `context` ("action": a word of the event history), where the same
+    English word means something else elsewhere ("review" the state, "review" the action)."""
+    text = catalog(current()).pgettext(context, message)
+    return text.format(**values) if values else text
 
 
 def N_(message: str, /) -> str:

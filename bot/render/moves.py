@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.i18n import _, n_
+from bot.i18n import _, n_, p_
 from bot.render.mrkdwn import esc, mention
 from planner.state import STATE_WORDS, Action, State
 
@@ -186,15 +186,27 @@ def already_recorded(story: str, action: str) -> str:
     return _("Already recorded: {story} {action}.", story=story, action=action)
 
 
+def action_word(code: str | None) -> str:
+    """An event's action as the history shows it ("start" / "démarrage"); an unknown code as it is."""
+    words = {
+        "start": p_("action", "start"), "force_start": p_("action", "force_start"),
+        "review": p_("action", "review"), "changes": p_("action", "changes"), "done": p_("action", "done"),
+        "reopen": p_("action", "reopen"), "prepare": p_("action", "prepare"),
+        "unprepare": p_("action", "unprepare"), "assign": p_("action", "assign"),
+        "release": p_("action", "release"),
+    }
+    return words.get(code or "", code or "?")
+
+
 def lost_race(*, story: str, state_word: str, by: str | None, action: str, why: str) -> str:
     """Someone else moved the story between our read and our write; `why` is already mrkdwn."""
     state = _(state_word)  # the English state word: said in the reader's language
     if by:
         moved = _("{story} was just moved to {state} by {who}; your {action} was not applied.", story=story,
-                  state=state, who=mention(by), action=action)
+                  state=state, who=mention(by), action=action_word(action))
     else:
         moved = _("{story} was just moved to {state}; your {action} was not applied.", story=story, state=state,
-                  action=action)
+                  action=action_word(action))
     return f"{moved}\n{why}"
 
 

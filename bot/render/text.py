@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.i18n import _
+from bot.i18n import _, n_
 from bot.i18n.formats import short_day
 from bot.render.incidents import board_lines as incident_board_lines
 from bot.render.milestones import line as milestone_line
+from bot.render.moves import action_word
 from bot.render.mrkdwn import esc, mention, who
 from planner.staffing import Suggestion
 from planner.state import STATE_WORDS, Event
@@ -138,10 +139,11 @@ STATE_WORDS_BY_VALUE = {str(k): v for k, v in STATE_WORDS.items()}
 def board_text(plan: str, data: dict) -> str:
     counts = data["counts"]
     lines = [
-        _("*{plan}*: {done}/{total} done · {review} in review · {in_progress} in progress · "
-          "{todo} to do ({startable} startable)", plan=esc(plan), done=counts["done"], total=data["total"],
-          review=counts["review"], in_progress=counts["in_progress"], todo=counts["todo"],
-          startable=data["startable"])
+        n_("*{plan}*: {done}/{total} done · {review} in review · {in_progress} in progress · "
+           "{todo} to do ({n} startable)", "*{plan}*: {done}/{total} done · {review} in review · "
+           "{in_progress} in progress · {todo} to do ({n} startable)", data["startable"], plan=esc(plan),
+           done=counts["done"], total=data["total"], review=counts["review"], in_progress=counts["in_progress"],
+           todo=counts["todo"])
     ]
     if data["gates"]:
         lines.append(_("*Gates*"))
@@ -283,8 +285,7 @@ def story_text(data: dict) -> str:
         for h in data["history"][-15:]:
             extra = (f" → {who(h['person'])}" if h.get("person") else "") + "".join(
                 f" {esc(h[k])}" for k in ("evidence", "reason") if h.get(k))
-            # the action is its code ("start", "force_start"), as the commands are named
-            lines.append(f"  {h['at'][:16].replace('T', ' ')} {who(h['actor'])} {h['action']}: "
+            lines.append(f"  {h['at'][:16].replace('T', ' ')} {who(h['actor'])} {action_word(h['action'])}: "
                          f"{state_word(h['from'])} → {state_word(h['to'])}{extra}")
     return "\n".join(lines)
 
