@@ -32,6 +32,7 @@ def story_card(sid: str, staffing: Staffing, statuses: Mapping[str, StoryStatus]
         "lane": lane.key if lane else None,
         "lane_label": staffing.lane_label(sid),
         "floating": staffing.is_floating(sid),
+        "floating_lanes": list(staffing.mode.floating_lanes) if staffing.mode and staffing.is_floating(sid) else [],
         "gate": gate.kind if gate else None,
         "critical": graph.is_critical(sid),
         "unblocks": len(graph.unblocks(sid)),

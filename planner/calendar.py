@@ -51,11 +51,15 @@ class WorkCalendar:
         count -= sum(1 for h in self.holidays if start < h <= end and h.weekday() in self.workdays)
         return count
 
+    def describe_days(self) -> str:
+        """ "mon-fri", "mon,wed,fri": the work days in the words a lead types them."""
+        if self.workdays == frozenset(range(5)):
+            return "mon-fri"
+        return ",".join(DAY_NAMES[d] for d in sorted(self.workdays))
+
     def describe(self) -> str:
         """ "mon-fri, 2 holidays": what a lead reads back after setting it."""
-        days = ",".join(DAY_NAMES[d] for d in sorted(self.workdays))
-        if self.workdays == frozenset(range(5)):
-            days = "mon-fri"
+        days = self.describe_days()
         extra = (
             f", {len(self.holidays)} holiday{'s' if len(self.holidays) != 1 else ''}" if self.holidays else ""
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.i18n import _
+from bot.i18n import _, n_
 from bot.settings import Settings
 from planner.calendar import WorkCalendar, parse_workdays, parse_zone
 from storage.plan_settings import PlanSettings
@@ -39,7 +39,10 @@ class DigestConfig:
         return local.date()
 
     def describe(self) -> str:
-        values = {"at": f"{self.at:%H:%M}", "zone": self.tz.key, "days": self.calendar.describe(),
+        holidays = len(self.calendar.holidays)
+        days = self.calendar.describe_days()  # "mon-fri": the words a lead types
+        values = {"at": f"{self.at:%H:%M}", "zone": self.tz.key,
+                  "days": n_("{days}, {n} holiday", "{days}, {n} holidays", holidays, days=days) if holidays else days,
                   "cutoff": f"{self.cutoff:%H:%M}"}
         if self.skip_quiet:
             return _("{at} {zone} on {days}, catch-up until {cutoff}, skipped when nothing moved", **values)

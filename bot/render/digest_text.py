@@ -10,7 +10,7 @@ the same thing. No Slack import here: `deliverybot digest` stays fast.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.i18n import N_, _, current, n_
 from bot.i18n import formats as F
@@ -579,6 +579,14 @@ def digest_summary_text(data: dict) -> str:
     return "\n".join([f"*{T.esc(headline_text(data))}*", *(line for _key, line in summary_lines(data))])
 
 
+def digest_day(data: dict) -> str:
+    """The digest's day as people say it: "Thursday 3 December" / "jeudi 3 décembre"."""
+    try:
+        return F.long_day(date.fromisoformat(str(data["local_date"])))
+    except (KeyError, ValueError):
+        return T.esc(str(data.get("local_date") or "?"))
+
+
 def headline_text(data: dict) -> str:
     """The digest's one-line headline in the current language (`data["headline"]` is the English
     one, for --json), with the open incidents it counts."""
@@ -589,7 +597,7 @@ def headline_text(data: dict) -> str:
 
 def digest_details_text(data: dict, cap: int = DETAIL_CAP) -> str:
     """The thread reply: every section in full, each list capped ("… and N more")."""
-    out = [_("*Digest details — {plan}, {day}*", plan=T.esc(data["plan"]), day=T.esc(data["local_date"]))]
+    out = [_("*Digest details — {plan}, {day}*", plan=T.esc(data["plan"]), day=digest_day(data))]
     for _key, title, lines in detail_sections(data):
         out.append(title)
         shown = T.capped(lines, cap)  # past `cap`, its last line is "… and N more"

@@ -76,14 +76,25 @@ def capped(lines: list[str], limit: int = MAX_LINES) -> list[str]:
     return lines[:limit] + [_("… and {n} more (use --json or /board ID for details)", n=len(lines) - limit)]
 
 
+def lane_words(card: dict) -> str:
+    """The lane of a story as the reader says it: "Dev A (platform core)" as the plan names it,
+    "floating (Dev B/C)" / "flottante (Dev B/C)", "no lane" / "aucune lane"."""
+    if card.get("lane"):
+        return esc(card["lane_label"])
+    if card.get("floating"):
+        lanes = "/".join(card.get("floating_lanes") or ())
+        return _("floating (Dev {lanes})", lanes=esc(lanes)) if lanes else _("floating")
+    return _("no lane")
+
+
 def owner_heading(card: dict) -> str:
     if card.get("owner"):
-        return f"{who(card['owner'])} — {esc(card['lane_label'])}"
+        return f"{who(card['owner'])} — {lane_words(card)}"
     if card.get("floating"):
-        return _("Unclaimed — {lane}", lane=esc(card["lane_label"]))
+        return _("Unclaimed — {lane}", lane=lane_words(card))
     if card.get("lane"):
         return _("Unclaimed — {lane} (no one bound: /team lane {key} @someone)",
-                 lane=esc(card["lane_label"]), key=card["lane"])
+                 lane=lane_words(card), key=card["lane"])
     return _("Unclaimed — in no lane of this mode")
 
 
@@ -249,8 +260,8 @@ def incident_lines(rows: list[dict]) -> list[str]:
 def story_text(data: dict) -> str:
     state = state_word(data["state"])
     lines = [f"*{esc(data['label'])}* — {state}" + (f", {who(data['assignee'])}" if data["assignee"] else "")]
-    lines.append(_("Lane: {lane}, bound to {who}", lane=esc(data["lane_label"]), who=who(data["owner"]))
-                 if data["owner"] else _("Lane: {lane}", lane=esc(data["lane_label"])))
+    lines.append(_("Lane: {lane}, bound to {who}", lane=lane_words(data), who=who(data["owner"]))
+                 if data["owner"] else _("Lane: {lane}", lane=lane_words(data)))
     if data["gate"]:
         lines.append(_("Gate: {gate}", gate=esc(data["gate"])))
     if data["critical"]:

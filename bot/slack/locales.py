@@ -45,6 +45,8 @@ class SlackLocales:
             known = self._known.get(person)
         if known and known[0] > now:
             return known[1]
+        if self._on_loop():  # never block the loop on itself: what is known, without asking
+            return known[1] if known else None
         locale = self._ask(person)
         with self._lock:
             self._known[person] = (now + (KEEP_S if locale else RETRY_S), locale)
@@ -52,13 +54,20 @@ class SlackLocales:
                 self._known.pop(next(iter(self._known)))
         return locale
 
-    def _ask(self, person: str) -> str | None:
+    def known(self, person: str) -> str | None:
+        """The locale last heard for `person`, even expired, without asking Slack (for the event
+        loop, and when the database that holds people's choices can't be read)."""
+        with self._lock:
+            known = self._known.get(person)
+        return known[1] if known else None
+
+    def _on_loop(self) -> bool:
         try:
-            running = asyncio.get_running_loop()
+            return asyncio.get_running_loop() is self.loop
         except RuntimeError:
-            running = None
-        if running is self.loop:  # never block the loop on itself: the caller reads the plan's language
-            return None
+            return False
+
+    def _ask(self, person: str) -> str | None:
         try:
             future = asyncio.run_coroutine_threadsafe(
                 self.client.users_info(user=person, include_locale=True), self.loop)

@@ -49,7 +49,7 @@ def digest_thread_blocks(data: dict, lines_per_section: int = THREAD_LINES) -> l
     """The thread reply: every section with up to `lines_per_section` items, "…and N more"
     for the rest. Each section gets an equal share of the room the earlier ones left."""
     blocks: list[Block] = [context(_("*Digest details* — {plan} · {day}", plan=T.esc(data["plan"]),
-                                     day=T.esc(data["local_date"])))]
+                                     day=D.digest_day(data)))]
     sections = D.detail_sections(data)
     chars_left = MESSAGE_JSON_MAX - _RESERVED_CHARS
     blocks_left = MESSAGE_BLOCKS_MAX - _RESERVED_BLOCKS

@@ -458,7 +458,7 @@ def _story(reply: Reply) -> list[Block]:
     blocks: list[Block] = [header(label)]
     holder = f", {who(d['assignee'])}" if d.get("assignee") else ""
     facts = [_("*State*\n{state}{holder}", state=state_word(state), holder=holder)]
-    lane = T.esc(d.get("lane_label") or _("no lane"))
+    lane = T.lane_words(d)
     facts.append(_("*Lane*\n{lane}, bound to {owner}", lane=lane, owner=who(d["owner"])) if d.get("owner")
                  else _("*Lane*\n{lane}", lane=lane))
     if d.get("gate"):

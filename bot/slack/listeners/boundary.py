@@ -15,10 +15,13 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.i18n import SOURCE, language_or_none, speaking
 from bot.logs import get_logger, new_ref
+from bot.render.findings import database_fault_text
 from bot.render.text import database_unavailable_text, internal_error_text
 from bot.slack.gateway import Gateway
 from bot.slack.identity import Actor, actor_of
+from bot.slack.locales import SlackLocales
 from storage.errors import DatabaseUnavailable
 
 log = get_logger("slack.listeners")
@@ -48,16 +51,28 @@ def guarded(listener: Listener, gateway: Gateway) -> BoltListener:
             log.error("database unavailable: %s", err.sentence, extra={"database_fault": True})
             if ack.response is None and body.get("type") != "event_callback":
                 await ack()
-            await tell(gateway, body, database_unavailable_text(err.sentence))
+            with speaking(fallback_language(gateway, body)):
+                text = database_unavailable_text(database_fault_text(err))
+            await tell(gateway, body, text)
         except Exception:
             ref = new_ref()
             log.exception("%s failed (ref %s) for %s", listener.__name__, ref, user_of(body))
             if ack.response is None and body.get("type") != "event_callback":  # events are acked by Bolt
                 await ack()
-            await tell(gateway, body, internal_error_text(ref))
+            with speaking(fallback_language(gateway, body)):
+                text = internal_error_text(ref)
+            await tell(gateway, body, text)
 
     run.__name__ = run.__qualname__ = listener.__name__
     return run
+
+
+def fallback_language(gateway: Gateway, body: dict[str, Any]) -> str:
+    """What to say a failure in, without the database (it may be the failure): the installation's
+    one language, else the person's Slack language if it was heard, else English."""
+    locales = gateway.service.locales
+    heard = locales.known(user_of(body) or "") if isinstance(locales, SlackLocales) else None
+    return gateway.service.settings.forced_lang or language_or_none(heard) or SOURCE
 
 
 async def tell(gateway: Gateway, body: dict[str, Any], text: str) -> None:

@@ -55,7 +55,7 @@ def test_summary_text_is_the_headline_and_one_line_per_section(seed):
 def test_details_text_gives_every_section_with_links_owners_and_reasons(seed):
     data = seed(MON + timedelta(days=1, hours=2))  # Tuesday 11:00; first digest: the last day
     text = digest_details_text(data)
-    assert text.startswith(f"*Digest details — {SLUG}, 2026-03-03*")
+    assert text.startswith(f"*Digest details — {SLUG}, Tuesday 3 March*")
     assert (
         "  • 2.2 Argo App-of-Apps (acceleration): in progress, @ann since Tue 03 Mar 09:00 (0 work days)"
         in text

@@ -31,6 +31,7 @@ async def test_the_whole_plan_over_http_in_french(workspace, seeded_service):
     for user in (team.lead, team.a, team.b, team.c):
         slack.users[user] = {"locale": "fr-FR"}
     texts: list[str] = []
+    assert (await workspace.command(team.a, "/done", "1.1"))["status"] == 200  # no link yet: the modal asks for one
     for step in script(team, lambda person: f"<@{person}|{person.lower()}>"):
         command, _, rest = step.text.partition(" ")
         result = await workspace.command(step.actor, command, rest)
@@ -42,8 +43,12 @@ async def test_the_whole_plan_over_http_in_french(workspace, seeded_service):
     await slack.wait_for("views.publish", 1, timeout=20)
     for call in slack.calls_to("chat.postMessage", ok=True):
         texts += [call.args.get("text") or "", *shown(call.args.get("blocks") or [])]
-    for call in slack.calls_to("views.publish", ok=True):
-        texts += list(shown(call.args.get("view") or {}))
+    modal = slack.calls_to("views.open", ok=True)[0].args["view"]
+    assert modal["title"]["text"] == "Marquer terminée" and modal["submit"]["text"] == "Terminer", modal
+    for method in ("views.publish", "views.open"):
+        calls = slack.calls_to(method, ok=True)
+        assert calls, method
+        texts += [t for call in calls for t in shown(call.args.get("view") or {})]
 
     states = seeded_service.store.statuses(seeded_service.context().slug)
     assert {sid: str(states[sid].state) for sid in AFTER} == dict.fromkeys(AFTER, "done")
