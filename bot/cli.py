@@ -109,16 +109,17 @@ def language_of_environment() -> str | None:
 
 
 def _main(args: argparse.Namespace, lang: str | None) -> int:
-    if args.command == "plan" and args.plan_command == "check":  # reads a file: needs no configuration
-        return _plan_check(args)
     try:
-        handler = {"run": _run, "console": _console, "cmd": _cmd, "plan": _plan,
-                   "export": _export, "import": _import, "digest": _digest, "graph": _graph,
-                   "db": _db}[args.command]
-        settings = _settings()
-        if lang and settings.forced_lang != lang:  # --lang: this run speaks it, whatever the plan and people
-            settings = settings.model_copy(update={"forced_lang": lang})
-        code = handler(args, settings)
+        if args.command == "plan" and args.plan_command == "check":  # reads a file: needs no configuration
+            code = _plan_check(args)
+        else:
+            handler = {"run": _run, "console": _console, "cmd": _cmd, "plan": _plan,
+                       "export": _export, "import": _import, "digest": _digest, "graph": _graph,
+                       "db": _db}[args.command]
+            settings = _settings()
+            if lang and settings.forced_lang != lang:  # --lang: this run speaks it, whatever the plan and people
+                settings = settings.model_copy(update={"forced_lang": lang})
+            code = handler(args, settings)
         sys.stdout.flush()  # here, not at exit: a closed pipe is then ours to handle
         return code
     except BrokenPipeError:  # `deliverybot cmd … | head -1`: the reader left; say nothing more
@@ -299,7 +300,8 @@ def _read(path: Path):
 
 
 def _plan_check(args: argparse.Namespace) -> int:
-    from bot.render.findings import finding_text
+    from bot.i18n import _
+    from bot.render.findings import finding_line, plan_summary
 
     plan = _read(args.file)
     if plan is None:
@@ -308,13 +310,11 @@ def _plan_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(plan.to_json(), ensure_ascii=False))
     else:
-        print(f"{plan.title}: {len(plan.stories)} stories, {len(plan.edges)} dependencies, "
-              f"{len(plan.gates)} gates, {len(plan.modes)} staffing modes, {len(plan.checkpoints)} checkpoints")
+        print(plan_summary(plan))
         for f in plan.findings:
-            where = f"line {f.line}: " if f.line else ""
-            print(f"  {f.severity}: {where}{finding_text(f)} [{f.code}]")
+            print(f"  {finding_line(f)}")
         if not plan.findings:
-            print("  no findings")
+            print("  " + _("no findings"))
     return EXIT_REFUSED if any(f.severity == "error" for f in plan.findings) else EXIT_OK
 
 
@@ -328,7 +328,7 @@ def _speak_plan(args: argparse.Namespace, lang: str | None) -> None:
 
 def _plan_import(args, store, settings: Settings) -> int:
     from bot.bootstrap import PlanRefused, import_plan, plan_file_problem, plan_slug
-    from bot.render.findings import finding_text
+    from bot.render.findings import finding_line
 
     try:
         problem = plan_file_problem(args.file, settings.max_plan_bytes)
@@ -346,7 +346,7 @@ def _plan_import(args, store, settings: Settings) -> int:
         return EXIT_USAGE
     errors = [f for f in plan.findings if f.severity == "error"]
     for f in plan.findings:
-        print(f"  {f.severity}: " + (f"line {f.line}: " if f.line else "") + finding_text(f), file=sys.stderr)
+        print(f"  {finding_line(f, with_code=False)}", file=sys.stderr)
     if errors and not args.force:
         print(n_("Not imported: {n} error(s) above. Fix the plan or pass --force.",
                  "Not imported: {n} error(s) above. Fix the plan or pass --force.", len(errors)), file=sys.stderr)

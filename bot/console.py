@@ -15,9 +15,11 @@ if TYPE_CHECKING:
     from bot.service.replies import Notification
 
 def note_line(note: Notification) -> str:
-    """What a notification would be, where it would go: shown under the reply in a terminal."""
-    target = _("DM @{who}", who=note.to) if note.kind == "dm" else "#" + (note.to or _("channel"))
-    return plain(_("  → {target}: {text}", target=target, text=note.text.replace("\n", "\n    ")))
+    """What a notification would be, where it would go: shown under the reply in a terminal, its
+    label in the language of its text."""
+    with speaking(note.lang):
+        target = _("DM @{who}", who=note.to) if note.kind == "dm" else "#" + (note.to or _("channel"))
+        return plain(_("  → {target}: {text}", target=target, text=note.text.replace("\n", "\n    ")))
 
 
 def candidates(words: Sequence[str], line: str) -> list[str]:

@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from planner.marks import N_, Unreadable
+
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_EXAMPLE = "write e.g. 'mon-fri', 'mon,tue,thu' or 'sun-thu'"
+# The same days as a French team writes them ("lun-ven", "lundi,mardi").
+_FRENCH_NAMES = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
+_FRENCH_FULL = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -67,14 +71,12 @@ class WorkCalendar:
 
 
 def _day(word: str, text: str) -> int:
-    w = word.strip().lower()
-    if w in DAY_NAMES:
-        return DAY_NAMES.index(w)
-    if w in _FULL_NAMES:
-        return _FULL_NAMES.index(w)
-    raise ValueError(
-        f"'{word.strip()}' in work days '{text}' is not a day: use mon, tue, wed, thu, fri, sat, sun ({_EXAMPLE})"
-    )
+    w = word.strip().lower().rstrip(".")
+    for names in (DAY_NAMES, _FULL_NAMES, _FRENCH_NAMES, _FRENCH_FULL):
+        if w in names:
+            return names.index(w)
+    raise Unreadable(N_("'{word}' in work days '{text}' is not a day: use mon, tue, wed, thu, fri, sat, sun "
+                        "(write e.g. 'mon-fri', 'mon,tue,thu' or 'sun-thu')"), word=word.strip(), text=text)
 
 
 def parse_workdays(text: str) -> frozenset[int]:
@@ -83,11 +85,12 @@ def parse_workdays(text: str) -> frozenset[int]:
     Ranges and single days may be mixed ("mon-wed,fri"). Raises ValueError naming the part that
     is not a day."""
     if not text or not text.strip():
-        raise ValueError(f"work days are empty: {_EXAMPLE}")
+        raise Unreadable(N_("work days are empty: write e.g. 'mon-fri', 'mon,tue,thu' or 'sun-thu'"))
     days: set[int] = set()
     for part in text.split(","):
         if not part.strip():
-            raise ValueError(f"work days '{text}' have an empty part between commas: {_EXAMPLE}")
+            raise Unreadable(N_("work days '{text}' have an empty part between commas: write e.g. 'mon-fri', "
+                                "'mon,tue,thu' or 'sun-thu'"), text=text)
         if "-" in part:
             first, _, last = part.partition("-")
             a, b = _day(first, text), _day(last, text)
@@ -109,7 +112,7 @@ def parse_holidays(items: str | Iterable[str | date]) -> frozenset[date]:
         try:
             out.add(date.fromisoformat(str(item).strip()))
         except ValueError:
-            raise ValueError(f"holiday '{str(item).strip()}' is not a date: write YYYY-MM-DD") from None
+            raise Unreadable(N_("holiday '{day}' is not a date: write YYYY-MM-DD"), day=str(item).strip()) from None
     return frozenset(out)
 
 
@@ -117,10 +120,10 @@ def parse_time(text: str) -> time:
     """ "09:30" -> time(9, 30). Raises ValueError for anything that is not HH:MM on a 24-hour clock."""
     match = _TIME.match(text or "")
     if not match:
-        raise ValueError(f"time '{text}' is not HH:MM (24-hour clock, e.g. 09:30)")
+        raise Unreadable(N_("time '{text}' is not HH:MM (24-hour clock, e.g. 09:30)"), text=text)
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise ValueError(f"time '{text}' is out of range: hours 00-23, minutes 00-59")
+        raise Unreadable(N_("time '{text}' is out of range: hours 00-23, minutes 00-59"), text=text)
     return time(hour, minute)
 
 
@@ -130,4 +133,4 @@ def parse_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     # OSError: "Europe" is a directory of the zone database, a 300-letter name too long a path.
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as err:
-        raise ValueError(f"'{str(name)[:40]}' is not a time zone; write e.g. Europe/Paris or UTC") from err
+        raise Unreadable(N_("'{name}' is not a time zone; write e.g. Europe/Paris or UTC"), name=str(name)[:40]) from err

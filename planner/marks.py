@@ -11,6 +11,16 @@ def N_(message: str, /) -> str:
     return message
 
 
+class Unreadable(ValueError):
+    """A value a person typed that can't be read (a time, a zone, a day, a date): `str()` is the
+    English sentence, `template` and `values` let the bot say it in the reader's language."""
+
+    def __init__(self, template: str, /, **values: object) -> None:
+        super().__init__(template.format(**values))
+        self.template = template
+        self.values = values
+
+
 # A sentence kept with its values, to be said later in the reader's language: `template` is an
 # N_-marked English sentence with {named} placeholders; a value is a plain value, another phrase
 # (a marked part of the sentence: "the 3-dev plan") or a `joined` list of values. JSON-friendly.

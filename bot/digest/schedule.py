@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.i18n import _, n_
+from bot.i18n import N_, _, n_
 from bot.settings import Settings
 from planner.calendar import WorkCalendar, parse_workdays, parse_zone
 from storage.plan_settings import PlanSettings
@@ -40,13 +40,23 @@ class DigestConfig:
 
     def describe(self) -> str:
         holidays = len(self.calendar.holidays)
-        days = self.calendar.describe_days()  # "mon-fri": the words a lead types
+        days = days_words(self.calendar.workdays)  # "mon-fri" / "lun-ven": words a lead may type back
         values = {"at": f"{self.at:%H:%M}", "zone": self.tz.key,
                   "days": n_("{days}, {n} holiday", "{days}, {n} holidays", holidays, days=days) if holidays else days,
                   "cutoff": f"{self.cutoff:%H:%M}"}
         if self.skip_quiet:
             return _("{at} {zone} on {days}, catch-up until {cutoff}, skipped when nothing moved", **values)
         return _("{at} {zone} on {days}, catch-up until {cutoff}", **values)
+
+
+DAY_WORDS = (N_("mon"), N_("tue"), N_("wed"), N_("thu"), N_("fri"), N_("sat"), N_("sun"))
+
+
+def days_words(workdays: frozenset[int]) -> str:
+    """Work days as the reader writes them (both languages' words are read by `parse_workdays`)."""
+    if workdays == frozenset(range(5)):
+        return _("mon-fri")
+    return ",".join(_(DAY_WORDS[day]) for day in sorted(workdays))
 
 
 def plan_digest_config(store: Store, defaults: Settings, slug: str) -> DigestConfig:

@@ -17,6 +17,11 @@ def _locale() -> str:
     return _LOCALES.get(current(), "en")
 
 
+def _pattern(english: str, french: str) -> str:
+    """The CLDR pattern each language writes a date with ("03 Dec 09:30" / "3 déc. à 09:30")."""
+    return french if current() == "fr" else english
+
+
 def short_day(when: date | datetime) -> str:
     """"3 Dec" / "3 déc."."""
     from babel.dates import format_date
@@ -35,7 +40,7 @@ def day_and_time(when: datetime) -> str:
     """"3 Dec 05:12" / "3 déc. 05:12" (the caller converts to the zone it means and names it)."""
     from babel.dates import format_datetime
 
-    return format_datetime(when, "d MMM HH:mm", locale=_locale())
+    return format_datetime(when, _pattern("d MMM HH:mm", "d MMM 'à' HH:mm"), locale=_locale())
 
 
 def weekday(when: date | datetime) -> str:
@@ -49,14 +54,14 @@ def weekday_day(when: date | datetime) -> str:
     """"Mon 07 Dec" / "lun. 07 déc."."""
     from babel.dates import format_date
 
-    return format_date(when, "EEE dd MMM", locale=_locale())
+    return format_date(when, _pattern("EEE dd MMM", "EEE d MMM"), locale=_locale())
 
 
 def weekday_day_and_time(when: datetime) -> str:
     """"Mon 07 Dec 09:30" / "lun. 07 déc. 09:30"."""
     from babel.dates import format_datetime
 
-    return format_datetime(when, "EEE dd MMM HH:mm", locale=_locale())
+    return format_datetime(when, _pattern("EEE dd MMM HH:mm", "EEE d MMM 'à' HH:mm"), locale=_locale())
 
 
 def number(value: float | int, digits: int = 1) -> str:

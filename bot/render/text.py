@@ -79,12 +79,12 @@ def capped(lines: list[str], limit: int = MAX_LINES) -> list[str]:
 def lane_words(card: dict) -> str:
     """The lane of a story as the reader says it: "Dev A (platform core)" as the plan names it,
     "floating (Dev B/C)" / "flottante (Dev B/C)", "no lane" / "aucune lane"."""
-    if card.get("lane"):
-        return esc(card["lane_label"])
     if card.get("floating"):
         lanes = "/".join(card.get("floating_lanes") or ())
         return _("floating (Dev {lanes})", lanes=esc(lanes)) if lanes else _("floating")
-    return _("no lane")
+    if "lane" in card and not card["lane"]:  # the planner's card: in no lane of this mode
+        return _("no lane")
+    return esc(card.get("lane_label") or "")
 
 
 def owner_heading(card: dict) -> str:
@@ -161,7 +161,8 @@ def board_text(plan: str, data: dict) -> str:
         for g in data["gates"]:
             holder = f", {who(g['assignee'])}" if g["assignee"] and g["state"] != "done" else ""
             behind = (" — " + _("{n} waiting behind it", n=g["waiting_behind"])) if g["state"] != "done" else ""
-            lines.append(f"  • {g['story']} ({esc(g['kind'])}): {state_word(g['state'])}{holder}{behind}")
+            said = _("{story} ({kind}): {state}", story=g["story"], kind=esc(g["kind"]), state=state_word(g["state"]))
+            lines.append(f"  • {said}{holder}{behind}")
     if data["checkpoints"]:
         lines.append(_("*Checkpoints*"))
         lines.extend(f"  • {checkpoint_line(c)}" for c in data["checkpoints"])
@@ -249,7 +250,7 @@ def checkpoint_line(c: dict) -> str:
     if c["missing"]:
         return _("{name}: {done}/{total} — missing {ids}", name=esc(c["name"]), done=c["done"], total=c["total"],
                  ids=", ".join(c["missing"]))
-    return f"{esc(c['name'])}: {c['done']}/{c['total']} ✓"
+    return _("{name}: {done}/{total} ✓", name=esc(c["name"]), done=c["done"], total=c["total"])
 
 
 def incident_lines(rows: list[dict]) -> list[str]:
@@ -295,10 +296,16 @@ def story_text(data: dict) -> str:
         lines.append(_("History:"))
         for h in data["history"][-15:]:
             extra = (f" → {who(h['person'])}" if h.get("person") else "") + "".join(
-                f" {esc(h[k])}" for k in ("evidence", "reason") if h.get(k))
-            lines.append(f"  {h['at'][:16].replace('T', ' ')} {who(h['actor'])} {action_word(h['action'])}: "
-                         f"{state_word(h['from'])} → {state_word(h['to'])}{extra}")
+                f" — {esc(h[k])}" for k in ("evidence", "reason") if h.get(k))
+            lines.append("  " + history_line(h) + extra)
     return "\n".join(lines)
+
+
+def history_line(h: dict) -> str:
+    """"2026-12-03 07:38 @ann start: to do → in progress" (the time as stored, UTC)."""
+    return _("{at} {who} {action}: {before} → {after}", at=str(h.get("at", ""))[:16].replace("T", " "),
+             who=who(h.get("actor")), action=action_word(h.get("action")), before=state_word(h.get("from")),
+             after=state_word(h.get("to")))
 
 
 def graph_text(plan: str) -> str:

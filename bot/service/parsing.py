@@ -41,7 +41,7 @@ class Command:
 # keyword is expected is mapped: a reason or a note is kept as typed.
 KEYWORDS = {
     "moi": "mine", "tout": "all", "tous": "all", "toutes": "all",
-    "changements": "changes", "modifications": "changes",
+    "changements": "changes", "changement": "changes", "modifications": "changes", "modifs": "changes",
     "forcer": "force", "rouvrir": "reopen", "fermer": "close",
     "oui": "on", "yes": "on", "non": "off", "no": "off",
     "aucun": "none", "personne": "none", "jusqu'à": "until", "jusqua": "until", "jusque": "until",

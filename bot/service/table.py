@@ -164,7 +164,8 @@ COMMANDS: tuple[Command, ...] = (
                            writes=True),
             )),
     Command("team", team.show, N_("/team [mode N | lane A @person | lane A none | lead @person [off] | solo on|off | "
-                                  "channel | digest HH:MM ZONE DAYS | holiday YYYY-MM-DD | quiet on|off]"),
+                                  "channel | digest HH:MM ZONE DAYS | holiday YYYY-MM-DD | quiet on|off | "
+                                  "lang fr|en|auto]"),
             N_("the staffing mode, lanes and leads"), brief="/team",
             subcommands=(
                 _team_change("mode", team.mode, "/team mode N", N_("switch the staffing mode"),

@@ -13,6 +13,7 @@ from typing import Any
 from bot.digest.schedule import plan_digest_config
 from bot.i18n import _
 from bot.render import team as say
+from bot.render.findings import error_text
 from bot.service.context import Call
 from bot.service.parsing import InputError, channel, keyword, person
 from bot.service.parsing import show as shown
@@ -133,7 +134,7 @@ def digest(call: Call) -> Reply:
         if cutoff is not None and cutoff <= at:
             raise ValueError(_("the catch-up limit must come after the digest time"))
     except ValueError as err:
-        raise InputError(f"{err}. {usage}") from None
+        raise InputError(f"{error_text(err)}. {usage}") from None
     call.store.update_plan_settings(ctx.slug, digest_time=at, digest_tz=zone.key, digest_workdays=rest[2],
                                     digest_cutoff=cutoff)
     call.store.record_audit(ctx.slug, call.actor, "team-digest", " ".join(rest), request_id=call.request_id)
@@ -154,7 +155,7 @@ def holiday(call: Call) -> Reply:
     try:
         day = sorted(parse_holidays([words[0]]))[0].isoformat()
     except ValueError as err:
-        raise InputError(str(err)) from None
+        raise InputError(error_text(err)) from None
     holidays = sorted(set(holidays) - {day}) if remove else sorted(set(holidays) | {day})
     call.store.update_plan_settings(ctx.slug, holidays=[date.fromisoformat(d) for d in holidays])
     call.store.record_audit(ctx.slug, call.actor, "team-holiday", ("remove " if remove else "") + day, request_id=call.request_id)

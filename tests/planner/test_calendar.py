@@ -53,6 +53,8 @@ def test_parse_workdays_ranges_lists_and_wrapping_weeks():
     assert parse_workdays("mon,tue,thu") == frozenset({0, 1, 3})
     assert parse_workdays("sun-thu") == frozenset({6, 0, 1, 2, 3})  # a Sunday-to-Thursday week
     assert parse_workdays(" Mon-Wed , Friday ") == frozenset({0, 1, 2, 4})
+    assert parse_workdays("lun-ven") == parse_workdays("lundi-vendredi") == frozenset(range(5))  # French too
+    assert parse_workdays("dim-jeu") == parse_workdays("sun-thu")
     sun_thu = WorkCalendar(parse_workdays("sun-thu"))
     assert not sun_thu.is_workday(FRI) and sun_thu.is_workday(SUN)
     assert sun_thu.workdays_between(THU, SUN) == 1
@@ -63,7 +65,7 @@ def test_parse_workdays_ranges_lists_and_wrapping_weeks():
     [
         ("", "work days are empty"),
         ("mon-frx", "'frx' in work days 'mon-frx' is not a day"),
-        ("lundi", "'lundi' in work days 'lundi' is not a day"),
+        ("lundo", "'lundo' in work days 'lundo' is not a day"),
         ("mon,,tue", "empty part between commas"),
     ],
 )

@@ -33,7 +33,7 @@ from bot.i18n.formats import number
 from bot.render import incidents as I
 from bot.render import milestones as M
 from bot.render import text as T
-from bot.render.moves import action_word, owners_told
+from bot.render.moves import owners_told
 from bot.render.mrkdwn import truncate, who
 from bot.service.replies import Notification, Reply
 from bot.slack import ACTION_APPROVE, ACTION_CHANGES, ACTION_DONE, ACTION_PREPARE, ACTION_REVIEW, ACTION_START
@@ -503,9 +503,8 @@ def _story(reply: Reply) -> list[Block]:
 
 
 def _history_line(h: dict) -> str:
-    at = str(h.get("at", ""))[:16].replace("T", " ")
     extra = "".join(f" — {T.esc(truncate(h[k], 300))}" for k in ("evidence", "reason") if h.get(k))
-    return f"{at} {who(h.get('actor'))} {T.esc(action_word(h.get('action')))}: {state_word(h.get('from'))} → {state_word(h.get('to'))}{extra}"
+    return T.history_line(h) + extra
 
 
 def _story_buttons(plan: str | None, sid: str, label: str, state: str, d: dict) -> list[ButtonElement]:

@@ -127,3 +127,20 @@ def test_a_person_s_language_survives_a_backup_and_a_bad_one_is_refused(service,
     data["people"][0]["lang"] = "de"
     with pytest.raises(ValueError, match="person 1: field 'lang' must be 'fr' or 'en', not 'de'"):
         Store(f"sqlite:///{tmp_path}/other.db").import_(data)
+
+
+def test_a_value_that_can_t_be_read_is_said_in_french_and_french_days_are_read(service):
+    bad = service.handle("lea", "/team digest 9h30 Europe/Paris lun-ven")
+    assert not bad.ok and bad.text.startswith("l'heure '9h30' n'est pas au format HH:MM"), bad.text
+    good = service.handle("lea", "/team digest 09:30 Europe/Paris lun-ven")
+    assert good.ok and "(lun-ven)" in good.text, good.text
+    holiday = service.handle("lea", "/team holiday 25/12/2026")
+    assert holiday.text == "le jour férié '25/12/2026' n'est pas une date : écris AAAA-MM-JJ"
+
+
+def test_plan_check_and_the_notification_labels_follow_the_plan_s_language(db, capsys):
+    code, out, _err = run_cli(capsys, "plan", "check", str(SEED))
+    assert out.startswith("Plan De Livraison Parallele - k3s-mono-pgsql : 18 stories, 17 dépendances"), out
+    assert "  avertissement : ligne 42 : 3.3 n'est dans aucune lane du plan à 2 devs [unassigned]" in out
+    code, out, _err = run_cli(capsys, "cmd", "--as", "ann", "/start 1.1")
+    assert "  → #canal : ▶ @ann a démarré 1.1" in out, out

@@ -109,9 +109,10 @@ def test_long_lists_are_capped_with_a_pointer_to_the_rest():
 
 
 @pytest.mark.parametrize(("card", "heading"), [
-    ({"owner": "U0ANN", "lane_label": "Dev A (platform core)"}, "<@U0ANN> — Dev A (platform core)"),
-    ({"owner": "ann<x>", "lane_label": "Dev A"}, "@ann&lt;x&gt; — Dev A"),
-    ({"owner": None, "floating": True, "lane_label": "floating (Dev B/C)"}, "Unclaimed — floating (Dev B/C)"),
+    ({"owner": "U0ANN", "lane": "A", "lane_label": "Dev A (platform core)"}, "<@U0ANN> — Dev A (platform core)"),
+    ({"owner": "ann<x>", "lane": "A", "lane_label": "Dev A"}, "@ann&lt;x&gt; — Dev A"),
+    ({"owner": None, "floating": True, "floating_lanes": ["B", "C"], "lane_label": "floating (Dev B/C)"},
+     "Unclaimed — floating (Dev B/C)"),
     ({"owner": None, "lane": "B", "lane_label": "Dev B"}, "Unclaimed — Dev B (no one bound: /team lane B @someone)"),
     ({"owner": None, "lane_label": "no lane"}, "Unclaimed — in no lane of this mode"),
 ])
