@@ -244,3 +244,29 @@ def test_several_recommended_modes():
         ("warning", "several-recommended",
          "2 staffing modes are marked recommended (the 2-dev plan, the 3-dev plan (turbo)); the first one is used", 9),
     ]  # fmt: skip
+
+
+def test_lane_and_sprint_order_see_a_prerequisite_many_levels_up_in_a_deep_plan():
+    # 400 stories, each waiting on one or two of the few before it (a deep plan): the lane and the
+    # sprints are in order except for 1.399, listed before 1.3, which it waits for through ~200
+    # levels of stories in other lanes, and a knot (a cycle) on the way that must not hide it.
+    ids = [f"1.{i}" for i in range(1, 401)]
+    edges = [(ids[i - 1], ids[i]) for i in range(1, 400) if i % 2] + [(ids[i - 2], ids[i]) for i in range(2, 400)]
+    edges += [(ids[201], ids[200])]  # 1.201 <-> 1.202: a cycle between 1.3 and 1.399
+    lane_a = ["1.1", "1.399", *[s for s in ids[1:] if s != "1.399" and int(s[2:]) % 2]]
+    lane_b = [s for s in ids[1:] if int(s[2:]) % 2 == 0]
+    plan = Plan(
+        "deep",
+        stories=stories(*ids),
+        edges=tuple(edges),
+        gates=(Gate("1.1", "entry", 1),),
+        modes=(Mode(2, lanes=(lane("A", *lane_a, line=500), lane("B", *lane_b, line=501)),
+                    sprints=(Sprint("Sprint 1", tuple(ids[:10]) + ("1.399",), 502), Sprint("Sprint 2", tuple(ids[10:398] + ids[399:]), 503))),),
+    )  # fmt: skip
+    lane_order = [(f.message, f.line) for f in lint(plan) if f.code == "lane-order"]
+    assert len(lane_order) == 1
+    message, line = lane_order[0]
+    assert line == 500 and message.startswith("lane A of the 2-dev plan puts 1.399 before its prerequisites 1.3, 1.5, ")
+    assert message.count(", ") == len(lane_a) - 3  # every later story of lane A: 1.399 waits for each of them
+    sprint_order = [f.message for f in lint(plan) if f.code == "sprint-order"]
+    assert len(sprint_order) == 1 and sprint_order[0].startswith("1.399 is in Sprint 1 of the 2-dev plan but waits for 1.11, 1.12,")
