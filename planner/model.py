@@ -93,8 +93,12 @@ class Story:
 @dataclass(frozen=True)
 class Gate:
     story: str
-    kind: str  # entry, acceleration, data, recovery, ...
+    kind: str  # entry, acceleration, data, recovery, ... or the kind as written when none applies
     line: int | None = None
+    # The kind as the plan wrote it ("mise en production", "API contract frozen"), when it says more
+    # than `kind`; None when it is just the vocabulary's word ("entrée", "data"). Not part of
+    # equality: two plans that name the same gate of the same kind hold the same gate.
+    label: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,10 @@ class Plan:
             "title": self.title,
             "stories": [{"id": s.id, "title": s.title or s.id, "estimate": s.estimate} for s in self.stories],
             "edges": [[a, b] for a, b in self.edges],
-            "gates": [{"story": g.story, "kind": g.kind} for g in self.gates],
+            "gates": [
+                {"story": g.story, "kind": g.kind, **({"label": g.label} if g.label is not None else {})}
+                for g in self.gates
+            ],
             "critical_path": list(self.critical_path),
             "continuous": list(self.continuous),
             "finalisation": list(self.finalisation),

@@ -11,7 +11,18 @@ Reading happens in one pass over the lines. Headings open sections; label lines 
 of the current block. Ids are collected with where they were seen, and only at the end do we
 decide which ids are stories: those a dependency list, a lane, the continuous section or a
 Stories section defines. An id only named elsewhere (a gate, the critical path, a checkpoint, a
-sprint) is a typo until proven otherwise, so it is reported and left out, edges included.
+sprint) is a typo until proven otherwise, so it is reported and left out, edges included. When
+the plan lists its stories (a Stories list or table, story headings), that list is the authority:
+an id only a dependency list ("After 9.9:") or a lane names is reported too, never made a story
+that could be started.
+
+The same reading covers the ways teams write plans (tests/planner/plans/styles/): numbered lists
+and bold ids, "After 1.1 and 1.2:" / "Après 1.2 et 1.3 :", gate prose or a "Gates: 1.1 (entry)"
+list (the kind as written kept in `Gate.label`), "### 2 developers (recommended)" or a one-line
+"Staffing: 3 developers. Lane A: API, ...", a dependency table with after and lane columns,
+one-line checkpoints with their evidence. A story listed twice, a cycle (on the line of the
+dependency that closes it), a lane out of order (on the line that orders it) and an ignored table
+column are findings with their line.
 
 The modules, in the order a line meets them:
 

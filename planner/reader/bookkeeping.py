@@ -23,8 +23,12 @@ class ReaderState:
         self.mentions: dict[str, list[tuple[int, Phrase | str]]] = {}  # where: a phrase, or a sprint's name
         self.titles: dict[str, tuple[int, str]] = {}
         self.estimates: dict[str, float] = {}
-        self.edges: dict[tuple[str, str], None] = {}
-        self.gates: list[tuple[str, str, int]] = []
+        self.edges: dict[tuple[str, str], int | None] = {}  # each edge and the line that first said it
+        self.gates: list[tuple[str, str, int, str | None]] = []  # story, kind, line, kind as written
+        self.weak: dict[str, int] = {}  # ids only a dependency list defines (see define_weak)
+        self.story_list = False  # the plan lists its stories (a Stories list, table or story heading)
+        self.listed: dict[str, tuple[int, str | None]] = {}  # where a Stories list first defined an id
+        self.table_lanes: dict[str, list[tuple[str, int]]] = {}  # a table's lane column: key -> (id, line)
         self.critical: list[str] = []
         self.critical_line: int | None = None
         self.critical_open = False
@@ -43,11 +47,34 @@ class ReaderState:
     def define(self, sid: str, line: int) -> None:
         self.defined.setdefault(sid, line)
 
+    def define_weak(self, sid: str, line: int, where: Phrase | None = None) -> None:
+        """A dependency list ("After 9.9:", its items) or a lane defines its ids only in a plan that
+        has no Stories list: where the plan lists its stories, an id only a dependency or a lane
+        names is a typo (one once became a startable story that /next proposed). `assemble`
+        decides, at the end."""
+        self.weak.setdefault(sid, line)
+        self.mention(sid, line, where or phrase(N_("a dependency")))
+
     def mention(self, sid: str, line: int, where: Phrase | str) -> None:
         self.mentions.setdefault(sid, []).append((line, where))
 
-    def edge(self, a: str, b: str) -> None:
-        self.edges.setdefault((a, b), None)
+    def edge(self, a: str, b: str, line: int | None = None) -> None:
+        """Record that b waits for a; the first line that said so is where a cycle is shown."""
+        self.edges.setdefault((a, b), line)
+
+    def listed_once(self, sid: str, line: int, title: str | None) -> None:
+        """A Stories list (or table, or story heading) defines `sid`: a second definition is a
+        "duplicate-story" finding naming both lines and both titles, since only the first is kept."""
+        first = self.listed.get(sid)
+        if first is None:
+            self.listed[sid] = (line, title)
+            return
+        self.findings.append(
+            Finding.said("warning", "duplicate-story",
+                         N_("{sid} is defined twice: line {first_line} ('{first_title}') and line {line} ('{title}'); "
+                            "the first is kept"),
+                         line, sid=sid, first_line=first[0], first_title=first[1] or sid, line=line, title=title or sid)
+        )  # fmt: skip
 
     def name_it(self, sid: str, title: str | None, rank: int) -> None:
         if title and rank > self.titles.get(sid, (0, ""))[0]:
@@ -61,22 +88,31 @@ class ReaderState:
         self.findings.append(Finding.said("warning", "unreadable", N_("cannot read '{shown}': {why}"), line,
                                           shown=shown, why=reason))
 
-    def take_items(self, scan: LineScan, line: int, *, rank: int, text_titles: bool = False) -> None:
-        """Define the line's ids as stories, with what the line says about each."""
+    def take_items(
+        self, scan: LineScan, line: int, *, rank: int, text_titles: bool = False, weak: bool = False
+    ) -> None:
+        """Define the line's ids as stories, with what the line says about each (`weak`: only if the
+        plan has no Stories list, see `define_weak`)."""
+        if text_titles and scan.items:
+            self.story_list = True
         for item in scan.items:
-            self.define(item.id, line)
+            if weak:
+                self.define_weak(item.id, line)
+            else:
+                self.define(item.id, line)
             self.name_it(item.id, item.title, rank)
             if text_titles and len(scan.items) == 1:
                 self.name_it(item.id, item.text_title, rank)
+                self.listed_once(item.id, line, item.title or item.text_title)
             if item.estimate is not None:
                 self.estimates.setdefault(item.id, item.estimate)
             for before in item.after + scan.deps:
                 self.mention(before, line, phrase(N_("a dependency")))
-                self.edge(before, item.id)
+                self.edge(before, item.id, line)
         for first, then in zip(scan.chain, scan.chain[1:], strict=False):
             for a in first:
                 for b in then:
-                    self.edge(a, b)
+                    self.edge(a, b, line)
 
     def note_items(self, scan: LineScan, line: int, where: Phrase | str) -> None:
         """Titles and estimates from a line that refers to stories without defining them."""

@@ -37,7 +37,7 @@ class CriticalPathBlocks(ReaderState):
         for first, then in zip(chain, chain[1:], strict=False):
             for a in first:
                 for b in then:
-                    self.edge(a, b)
+                    self.edge(a, b, number)
         known = set(self.critical)  # a list lookup per id made a 10,000-story path quadratic
         for sid in scan.all_ids:
             self.mention(sid, number, phrase(N_("the critical path")))

@@ -16,6 +16,7 @@ class LaneDraft:
     label: str | None
     line: int
     stories: list[str] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # where the lane first names each story
 
 
 @dataclass
@@ -49,7 +50,7 @@ class CheckpointDraft:
 class Block:
     """The block the current line belongs to, and the draft its items fill."""
 
-    kind: str  # skip mode after story lane sprints floating checkpoint critical gates continuous checkpoints rules stories
+    kind: str  # skip mode after story lane sprints floating checkpoint critical gates continuous checkpoints rules stories staffing
     preds: tuple[str, ...] = ()  # after: what every story of the block waits for
     story: str | None = None  # story: the story a "### Story 1.1" heading opened
     lane: LaneDraft | None = None  # lane

@@ -23,7 +23,16 @@ MODE_RES = (
     re.compile(
         r"^(?:le |the |un |a )?(\d{1,2})\s*-?\s*(?:devs?|developers?|developpeurs?)\s+(?:plan|staffing|mode|team)\b"
     ),
+    # "### 2 developers (recommended)": the count alone, then nothing but a bracket.
+    re.compile(r"^(\d{1,2})\s*-?\s*(?:devs?|developers?|developpeurs?|people|personnes)\s*(?=\(|$)"),
 )
+# "Staffing: 3 developers (recommended). Lane A: API, lane B: data": a mode on one line.
+STAFFING_RE = re.compile(r"^(?:staffing|effectifs?|equipe|team|dotation|staffing modes?|modes? de staffing)$")
+STAFFING_COUNT_RE = re.compile(r"^\s*(\d{1,2})\s*-?\s*(?:devs?|developers?|developpeurs?|people|personnes)\b")
+# "Lane A: API, lane B: data" inside a mode: lanes and what each is for, stories given elsewhere.
+LANE_DECL_RE = re.compile(r"\b(?:lane|dev|developer|couloir)\s+([a-z0-9]{1,2})\s*(?::|—|–|-|\()\s*([^,;.()]+)")
+# "Evidence: ..." after a one-line checkpoint's stories.
+PROOF_RE = re.compile(r"\b(?:evidence|proofs?|preuves?)\s*:")
 RECOMMENDED_RE = re.compile(r"\b(?:recommandee?s?|recommended|conseillee?|preferred|preferee?)\b")
 AFTER_LABEL_RE = re.compile(r"^(?:apres|after|une fois|once|des que|as soon as)\s+(.*)$")
 AFTER_WORDS = CONNECTORS | wordset(
@@ -53,12 +62,37 @@ RULES_RE = re.compile(
     r"^(?:les |the |our |nos )?(?:regles?(?: anti-?chaos| du jeu| de travail)?|anti-?chaos(?: rules)?"
     r"|(?:ground |working |team |delivery )?rules)\b"
 )
-LANE_RE = re.compile(r"^(?:dev|developpeur|developpeuse|developer)\s+([a-z0-9]{1,2})\b(.*)$")
+LANE_RE = re.compile(r"^(?:dev|developpeur|developpeuse|developer|lane|couloir)\s+([a-z0-9]{1,2})\b(.*)$")
 SPRINTS_RE = re.compile(r"^(?:rythme|rhythm|cadence|sprints|iterations|planning|calendrier|schedule)\b")
 SPRINT_RE = re.compile(r"^(?:sprint|iteration)\s*(\d{1,4}|(?<=\s)[a-z])\b")
 FLOATING_RE = re.compile(
     r"^(?:en )?fil rouge\b|^floating\b|^flottante?s?\b|^in the background\b|^background\b|^side stories\b"
 )
+# A dependency table's columns, by header: what each holds (the first column is the story's id).
+TABLE_COLUMNS = (
+    ("after", re.compile(r"after|apres|depend|prereq|needs|waits|bloque")),
+    ("lane", re.compile(r"^(?:lanes?|devs?|developers?|developpeurs?|couloirs?|owners?)$")),
+    ("estimate", re.compile(r"estim|effort|days|jours|charge|points")),
+    ("title", re.compile(r"titre|title|name|nom|summary|resume|description")),
+    ("notes", re.compile(r"^(?:notes?|comments?|commentaires?|remarques?|story|stories|id|us)$")),
+)
+NONE_CELLS = frozenset({"—", "–", "-", "none", "aucun", "aucune", "n/a", ""})
+# Gate lines (reader/gates.py): the words that say "gate", the kinds it knows, and the small words around them.
+GATE_WORDS = frozenset({"gate", "gates", "verrou", "verrous"})
+GATE_PARTICLES = frozenset({"d", "de", "du", "des", "of", "l", "la", "le", "the", "for", "pour"})
+GATE_STOP = wordset(
+    "avant before apres after pour sur on is est and et story stories this ce c qui which that it il elle"
+    " comme as en in au du de des d of le la les l the a an un une"
+)
+# Words that end a kind written after "gate" ("gate de mise en production avant 3.2").
+GATE_BOUNDARY = wordset("avant before apres after prior ahead pour for once des which qui that is est and et")
+GATE_KINDS = {
+    "entree": "entry", "entry": "entry", "acceleration": "acceleration", "accelerateur": "acceleration",
+    "data": "data", "donnees": "data", "donnee": "data", "recovery": "recovery", "reprise": "recovery",
+    "restauration": "recovery", "restore": "recovery", "securite": "security", "security": "security",
+    "sortie": "exit", "exit": "exit", "release": "release", "qualite": "quality", "quality": "quality",
+    "critique": "critical", "critical": "critical", "production": "production", "prod": "production",
+}  # fmt: skip
 UNKNOWN_LABEL_RE = re.compile(r"^[^:]{1,60}:(?:\s|$)")
 
 
@@ -86,6 +120,12 @@ def classify(text: str, *, in_mode: bool, heading: bool) -> Label | None:
                 {"devs": int(match.group(1)), "recommended": bool(RECOMMENDED_RE.search(fhead)),
                  "name": ", ".join(names) or None},
             )  # fmt: skip
+    if STAFFING_RE.match(fhead) and inline:
+        staffing = _staffing_line(inline)
+        if staffing:
+            return staffing
+    if heading and STAFFING_RE.match(fhead) and not inline:
+        return Label("staffing")  # "## Staffing": its modes are sub-headings or "N developers:" lines
     match = AFTER_LABEL_RE.match(fhead)
     if match:
         rest = scan_line(head[match.start(1) :])
@@ -120,9 +160,13 @@ def classify(text: str, *, in_mode: bool, heading: bool) -> Label | None:
         if inline is None and ID_RE.search(fhead):
             inline = head[match.end() :]
         return Label("critical", inline)
+    match = CHECKPOINT_RE.match(fhead)
+    if match and ID_RE.search(fhead) and not heading:
+        # "Checkpoint A — 1.1, 1.2 done. Evidence: ...": the stories and proofs on the same line.
+        after_name = text[match.end() :].lstrip(" -–—:")
+        return Label("checkpoint", after_name, {"name": head[match.start(1) : match.end(1)]})
     if ID_RE.search(fhead) and not heading:
         return None
-    match = CHECKPOINT_RE.match(fhead)
     if match:
         return Label("checkpoint", inline, {"name": head[match.start(1) : match.end(1)]})
     for kind, regex in (
@@ -138,7 +182,30 @@ def classify(text: str, *, in_mode: bool, heading: bool) -> Label | None:
     return None
 
 
+def _staffing_line(inline: str) -> Label | None:
+    """ "3 developers (recommended). Lane A: API" after "Staffing:": the mode, and the rest of the
+    line for the mode's block to read."""
+    count = STAFFING_COUNT_RE.match(fold(inline))
+    if count is None:
+        return None
+    end = count.end()
+    parts: list[str] = []
+    for a, b in top_groups(inline):
+        if inline[end:a].strip():
+            break
+        parts += [p.strip() for p in re.split(r"[,;]", inline[a + 1 : b - 1])]
+        end = b
+    names = [p for p in parts if p and not RECOMMENDED_RE.fullmatch(fold(p))]
+    return Label(
+        "mode",
+        inline[end:].lstrip(" .;:") or None,
+        {"devs": int(count.group(1)), "recommended": any(RECOMMENDED_RE.search(fold(p)) for p in parts),
+         "name": ", ".join(names) or None},
+    )  # fmt: skip
+
+
 SECTION_OF = {
     "after": "stories", "story": "stories", "stories": "stories", "critical": "critical", "gates": "gates",
     "continuous": "continuous", "checkpoint": "checkpoints", "checkpoints": "checkpoints", "rules": "rules",
+    "staffing": "staffing",
 }  # fmt: skip

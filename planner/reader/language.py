@@ -9,6 +9,7 @@ and accented letters, which English plans almost never hold. A tie (nothing tell
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 FRENCH = frozenset(["apres", "après", "et", "le", "la", "les", "des", "du", "de", "un", "une", "est", "sont", "avec", "sans", "pour", "sur", "dans", "par", "en", "au", "aux", "plan", "dév", "developpeurs", "développeurs", "recommande", "recommandé", "jalon", "jalons", "preuve", "preuves", "regles", "règles", "terminee", "terminée", "terminees", "terminées", "livraison", "execution", "exécution", "objectif", "verrous", "chemin", "critique", "peut", "tourner", "fil", "rouge", "selon", "charge", "pas", "tout", "si", "maintenant", "lancer", "preparer", "préparer", "passer", "des", "que", "dès"])
@@ -18,11 +19,13 @@ ENGLISH = frozenset(["after", "and", "the", "a", "an", "is", "are", "with", "wit
 def detect_language(text: str) -> str:
     """"fr" or "en": the language most of the plan's telling words belong to."""
     french = english = 0
-    for word in _WORD.findall(text.lower()):
+    # Each distinct word once, with its count: a 10,000-story plan is ~100,000 words but a few
+    # thousand distinct ones (the same sums as word by word, at a fraction of the cost).
+    for word, times in Counter(_WORD.findall(text.lower())).items():
         if word in FRENCH:
-            french += 1
+            french += times
         elif word in ENGLISH:
-            english += 1
-        if any(ch in "éèêàùçôîâ" for ch in word):
-            french += 1
+            english += times
+        if not word.isascii() and any(ch in "éèêàùçôîâ" for ch in word):
+            french += times
     return "fr" if french > english else "en"

@@ -16,7 +16,7 @@ from planner.reader.checkpoints import CheckpointBlocks
 from planner.reader.critical_path import CriticalPathBlocks
 from planner.reader.drafts import SKIP, Block, CheckpointDraft, LaneDraft, ModeDraft, SprintDraft
 from planner.reader.gates import GateBlocks
-from planner.reader.labels import SECTION_OF, UNKNOWN_LABEL_RE, Label, classify
+from planner.reader.labels import LANE_RE, SECTION_OF, UNKNOWN_LABEL_RE, Label, classify
 from planner.reader.scan import LineScan, scan_line
 from planner.reader.staffing import StaffingBlocks
 from planner.reader.stories import StoryBlocks
@@ -28,6 +28,7 @@ NUM_HEADING_RE = re.compile(r"^\s{0,3}(\d{1,2})\)\s+(\S.*)$")
 BULLET_RE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?")
 FENCE_RE = re.compile(r"^\s*(?:```|~~~|(?:-\s*){3,}$|(?:\*\s*){3,}$|(?:_\s*){3,}$|<!--.*-->\s*$)")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+QUOTE_RE = re.compile(r"^\s*(?:>\s*)+")  # "> " quote marks, compiled once: every line goes through it
 
 
 class Reader(StoryBlocks, GateBlocks, CriticalPathBlocks, StaffingBlocks, CheckpointBlocks):
@@ -38,7 +39,7 @@ class Reader(StoryBlocks, GateBlocks, CriticalPathBlocks, StaffingBlocks, Checkp
             line = CONTROL_RE.sub(" ", raw.replace("\t", "    ")).rstrip()
             if not line.strip() or FENCE_RE.match(line):
                 continue
-            line = re.sub(r"^\s*(?:>\s*)+", "", line)
+            line = QUOTE_RE.sub("", line)
             try:
                 self.read_line(number, line)
             except Exception as err:  # noqa: BLE001 -- a reader bug must cost one line, not the whole plan
@@ -81,8 +82,11 @@ class Reader(StoryBlocks, GateBlocks, CriticalPathBlocks, StaffingBlocks, Checkp
         text = content.replace("`", " ").replace("*", "").strip()
         if not text:
             return
-        label = classify(text, in_mode=self.section == "mode", heading=False)
+        label = classify(text, in_mode=self.section in ("mode", "staffing"), heading=False)
         if label and (not is_bullet or label.kind in ("after", "lane", "sprint", "checkpoint", "floating")):
+            if self.section == "staffing" and label.kind in ("lane", "sprint", "sprints", "floating"):
+                self.item_staffing(number, text, is_bullet, scan_line(text))  # a lane before any mode
+                return
             self.open_label(number, label)
             return
         if (
@@ -137,7 +141,7 @@ class Reader(StoryBlocks, GateBlocks, CriticalPathBlocks, StaffingBlocks, Checkp
             self.block = Block("mode")
         elif kind == "after":
             for pred in data["preds"]:
-                self.define(pred, number)
+                self.define_weak(pred, number)
             self.block = Block("after", preds=tuple(data["preds"]))
         elif kind == "story":
             scan = scan_line(inline or "")
@@ -165,7 +169,7 @@ class Reader(StoryBlocks, GateBlocks, CriticalPathBlocks, StaffingBlocks, Checkp
             checkpoint = CheckpointDraft(data["name"], number)
             self.checkpoints.append(checkpoint)
             self.block = Block("checkpoint", checkpoint=checkpoint)
-        elif kind in ("critical", "gates", "continuous", "checkpoints", "rules", "stories"):
+        elif kind in ("critical", "gates", "continuous", "checkpoints", "rules", "stories", "staffing"):
             self.block = Block(kind)
             self.table_headers = []
             if kind == "critical":
@@ -180,6 +184,11 @@ class Reader(StoryBlocks, GateBlocks, CriticalPathBlocks, StaffingBlocks, Checkp
         if kind == "skip":
             return
         getattr(self, f"item_{kind}")(number, text, is_bullet, scan_line(text))
+
+    def item_staffing(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
+        """A "## Staffing" section before any mode: stories or lanes there have no mode to go to."""
+        if scan.all_ids or LANE_RE.match(fold(text)):
+            self.unreadable(number, text, N_("expected a staffing mode first, e.g. '2 developers' or 'Plan 3 dev'"))
 
     def item_rules(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
         pass  # rules are the bullets (handled before labels); prose around them is commentary

@@ -21,6 +21,7 @@ from planner.reader.tokens import (
     ID_RE,
 )
 
+_PART_SEP_RE = re.compile(r"[,;]")  # between the parts of a parenthesis; compiled once (one per title)
 LEAD_RE = re.compile(r"^(?:[\s\-–—>→=:*#]|story\b|stories\b|us\b|user stor(?:y|ies)\b)*")
 
 
@@ -56,7 +57,7 @@ def _paren(content: str) -> tuple[str | None, float | None, bool, list[str]]:
     deps: list[str] = []
     folded = fold(content)
     start = 0
-    for match in list(re.finditer(r"[,;]", content)) + [None]:
+    for match in [*_PART_SEP_RE.finditer(content), None]:
         end = match.start() if match else len(content)
         part, fpart = content[start:end].strip(), folded[start:end].strip()
         start = end + 1
@@ -79,7 +80,10 @@ def scan_line(text: str) -> LineScan:
     folded = fold(text)
     groups = top_groups(text)
     masked = blank_out(folded, groups)
-    estimates = [(m.start(), m.end(), parse_number(m.group(1))) for m in EST_INLINE_RE.finditer(masked)]
+    estimates = (  # every word EST_INLINE_RE starts with holds "est" or is "effort": most lines skip the regex
+        [(m.start(), m.end(), parse_number(m.group(1))) for m in EST_INLINE_RE.finditer(masked)]
+        if "est" in masked or "effort" in masked else []
+    )  # fmt: skip
     masked = blank_out(masked, [(a, b) for a, b, _ in estimates])
     ids = [(m.start(), m.end(), m.group()) for m in ID_RE.finditer(masked)]
     dep = next((m for m in DEPS_KW_RE.finditer(masked) if ID_RE.search(masked, m.end())), None)
@@ -93,9 +97,12 @@ def scan_line(text: str) -> LineScan:
         attached: list[tuple[int, int]] = []
         pos = b
         for ga, gb in groups:  # groups right after the id: "1.1 (title) [3d]"
-            if ga >= pos and not text[pos:ga].strip():
-                attached.append((ga, gb))
-                pos = gb
+            if ga < pos:
+                continue
+            if text[pos:ga].strip():
+                break  # words before this group, so before every later one: none of them is attached
+            attached.append((ga, gb))
+            pos = gb
         for ga, gb in groups:
             if not b <= ga < tail_end:
                 continue

@@ -11,7 +11,8 @@ import re
 
 from planner.marks import N_, phrase
 from planner.reader.bookkeeping import ReaderState
-from planner.reader.drafts import ModeDraft, SprintDraft
+from planner.reader.drafts import LaneDraft, ModeDraft, SprintDraft
+from planner.reader.labels import LANE_DECL_RE
 from planner.reader.scan import LineScan
 from planner.reader.text import blank_out, fold, top_groups
 from planner.reader.tokens import ID_RE
@@ -27,18 +28,38 @@ class StaffingBlocks(ReaderState):
     """Items of the mode, lane, sprints and floating blocks."""
 
     def item_mode(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
+        mode = self.mode
+        declared = list(LANE_DECL_RE.finditer(fold(text))) if mode is not None and not scan.all_ids else []
+        for match in declared:  # "Lane A: API, lane B: data": lanes whose stories a table gives
+            assert mode is not None
+            key = match.group(1).upper()
+            if not any(lane.key == key for lane in mode.lanes):
+                label = " ".join(text[match.start(2) : match.end(2)].split()) or None
+                mode.lanes.append(LaneDraft(key, label, number))
         if scan.all_ids:
             self.unreadable(number, text, N_("not a lane ('Dev A:'), a sprint or floating stories"))
 
     def item_lane(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
+        lane = self.block.lane
+        if not scan.all_ids and not is_bullet and lane is not None and lane.label is None and not lane.stories:
+            # "Lane A: API, lane B: data": what each lane is for, its stories given by a table.
+            head = re.split(r"[,;.]", text, maxsplit=1)[0].strip()
+            if head and lane.line == number:
+                lane.label = " ".join(head.split())
+                self.item_mode(number, text, is_bullet, scan)
+                return
         if not self.expect_ids(
             number, text, is_bullet, scan, N_("expected the lane's stories, e.g. '1.1 -> 1.3'")
         ):
             return
         lane = self.block.lane
         assert lane is not None  # a lane block always has its lane
+        mode = self.mode
+        where = phrase(N_("lane {lane} of {mode}"), lane=lane.key,
+                       mode=phrase(N_("the {devs}-dev plan"), devs=mode.devs if mode else 0))  # fmt: skip
         for sid in scan.all_ids:
-            self.define(sid, number)
+            self.define_weak(sid, number, where)
+            lane.lines.setdefault(sid, number)
         for item in scan.items:  # titles and estimates written in a lane still count
             self.name_it(item.id, item.title, 2)
             if item.estimate is not None:

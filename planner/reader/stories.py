@@ -2,8 +2,11 @@
 and the continuous section.
 
 Only these places (and a developer's lane) make an id a story; an id merely named elsewhere is
-a typo until proven otherwise. Dependencies come from here too: "Apres 1.1:", "(after 1.1)",
-"depends on 1.1", a dependency column of a table.
+a typo until proven otherwise, and so is an id only an "Apres X:" list or a lane names in a plan
+that lists its stories (see bookkeeping.define_weak). Dependencies come from here too:
+"Apres 1.1:", "(after 1.1)", "depends on 1.1", a dependency column of a table, whose lane column
+fills the lanes of a mode that gives none ("Staffing: 3 developers. Lane A: API") and whose other
+columns, when the reader does not know them, are said on the header line.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 
 from planner.marks import N_, phrase
 from planner.reader.bookkeeping import ReaderState
+from planner.reader.labels import NONE_CELLS, TABLE_COLUMNS
 from planner.reader.scan import LineScan, scan_line
 from planner.reader.text import fold, parse_number, split_colon, words_in
 from planner.reader.tokens import EST_ONLY_RE, FINAL_LINE_RE, ID_RE
@@ -35,31 +39,45 @@ class StoryBlocks(ReaderState):
         first = scan_line(cells[0])
         if not (first.items and first.leading):
             self.table_headers = [fold(c) for c in cells]
+            ignored = [c for c, h in zip(cells[1:], self.table_headers[1:], strict=False)
+                       if h and _column(h) is None]  # fmt: skip
+            if ignored:
+                self.unreadable(number, text, phrase(N_("the column {columns} is not read (story, title, after, "
+                                                        "estimate, lane)"), columns=", ".join(ignored)))
             return
         sid = first.items[0].id
         self.define(sid, number)
+        self.story_list = True
         headers = self.table_headers
+        title: str | None = None
         for index, cell in enumerate(cells[1:], start=1):
             header = headers[index] if index < len(headers) else ""
+            column = _column(header) if header else None
             fcell = fold(cell)
             estimate = EST_ONLY_RE.match(fcell)
-            if re.search(r"after|apres|depend|prereq|needs|waits|bloque", header):
+            if column == "after":
                 for before in ID_RE.findall(fcell):
                     self.mention(before, number, phrase(N_("a dependency")))
-                    self.edge(before, sid)
-            elif estimate and (re.search(r"estim|effort|days|jours|charge|points", header) or not header):
+                    self.edge(before, sid, number)
+            elif column == "lane":
+                key = fcell.strip()
+                if re.fullmatch(r"(?:(?:dev|lane|couloir)\s+)?[a-z0-9]{1,2}", key):
+                    self.table_lanes.setdefault(key.split()[-1].upper(), []).append((sid, number))
+                elif key and key not in NONE_CELLS:
+                    self.unreadable(number, text, N_("expected a lane such as 'A' in the lane column"))
+            elif estimate and (column == "estimate" or not header):
                 self.estimates.setdefault(sid, parse_number(estimate.group(1)))
-            elif re.search(r"titre|title|name|nom|summary|resume|description", header) or (
-                not header and words_in(cell)
-            ):
-                self.name_it(sid, " ".join(cell.split()) or None, 3)
+            elif column == "title" or (not header and words_in(cell)):
+                title = title or " ".join(cell.split()) or None
+                self.name_it(sid, title, 3)
+        self.listed_once(sid, number, title)
 
     def item_after(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
         if self.expect_ids(number, text, is_bullet, scan, N_("expected the ids of the stories that wait")):
-            self.take_items(scan, number, rank=2)
+            self.take_items(scan, number, rank=2, weak=True)
             for item in scan.items:
                 for pred in self.block.preds:
-                    self.edge(pred, item.id)
+                    self.edge(pred, item.id, number)
 
     def item_story(self, number: int, text: str, is_bullet: bool, scan: LineScan) -> None:
         sid = self.block.story
@@ -82,7 +100,7 @@ class StoryBlocks(ReaderState):
                 self.unreadable(number, text, N_("expected the ids this story waits for"))
             for before in ids:
                 self.mention(before, number, phrase(N_("a dependency")))
-                self.edge(before, sid)
+                self.edge(before, sid, number)
         elif rest is not None and fhead in ("title", "titre"):
             self.name_it(sid, " ".join(rest.split()) or None, 3)
         # anything else is the story's description
@@ -97,3 +115,8 @@ class StoryBlocks(ReaderState):
                 self.continuous.append(item.id)
             if (final_line or item.final) and item.id not in self.finalisation:
                 self.finalisation.append(item.id)
+
+
+def _column(header: str) -> str | None:
+    """What a table column holds, from its (folded) header: after, lane, estimate, title, notes."""
+    return next((kind for kind, regex in TABLE_COLUMNS if regex.search(header)), None)

@@ -15,6 +15,8 @@ _FOLD_CACHE: dict[str, str] = {}
 
 def fold(text: str) -> str:
     """Lowercase and drop accents, one character for one character (so spans stay valid)."""
+    if text.isascii():  # most lines: str.lower is what the loop below does to ASCII, in C
+        return text.lower()
     out = []
     for ch in text:
         if ch.isascii():
@@ -43,6 +45,8 @@ def parse_number(text: str) -> float:
 def top_groups(text: str) -> list[tuple[int, int]]:
     """Spans of top-level (...) and [...] groups; unbalanced brackets are left as text."""
     groups: list[tuple[int, int]] = []
+    if "(" not in text and "[" not in text:  # most lines: no opener, no group (skip the char loop)
+        return groups
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(text):
         if ch in "([":
@@ -59,18 +63,25 @@ def top_groups(text: str) -> list[tuple[int, int]]:
 
 
 def blank_out(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:  # most calls: nothing to blank, no copy
+        return text
     chars = list(text)
     for a, b in spans:
         chars[a:b] = " " * (b - a)
     return "".join(chars)
 
 
+_WORD_RE = re.compile(r"[^\W\d_]+")  # compiled once: words_in runs several times per line
+
+
 def words_in(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+", text)
+    return _WORD_RE.findall(text)
 
 
 def split_colon(text: str) -> tuple[str, str | None]:
     """Split "head: rest" at the first colon outside brackets (a URL's "https:" does not count)."""
+    if ":" not in text:  # most lines (a 10,000-id critical path among them): skip the char loop
+        return text, None
     depth = 0
     for i, ch in enumerate(text):
         if ch in "([":

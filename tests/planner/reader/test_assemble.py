@@ -55,16 +55,24 @@ def test_an_id_named_in_many_places_is_one_finding_naming_the_first_four():
 def test_cycle_plan():
     plan = plan_file("cycle.md")
     assert plan.story_ids == ["1.1", "2.1", "2.2"]
+    # On the line of the dependency that closes the cycle (issue 12), not on the story list.
     assert findings(plan) == [
-        ("error", "cycle", "dependency cycle: 2.1 -> 2.2 -> 2.1 (none of these stories can ever start)", 6)
+        (
+            "error",
+            "cycle",
+            "dependency cycle: 2.1 -> 2.2 -> 2.1, closed by '2.1 after 2.2' (line 18): none of these stories can "
+            "ever start",
+            18,
+        )
     ]
 
 
 def test_lane_order_plan():
     plan = plan_file("lane_order.md")
+    # On the line where the lane names the story (issue 12), not on its "Dev A:" line.
     assert findings(plan) == [
-        ("warning", "lane-order", "lane A of the 2-dev plan puts 1.3 before its prerequisite 1.2", 21),
-        ("warning", "lane-order", "lane B of the 2-dev plan puts 1.4 before its prerequisite 1.1", 24),
+        ("warning", "lane-order", "lane A of the 2-dev plan puts 1.3 before its prerequisite 1.2", 22),
+        ("warning", "lane-order", "lane B of the 2-dev plan puts 1.4 before its prerequisite 1.1", 25),
     ]
 
 
