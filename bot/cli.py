@@ -334,7 +334,7 @@ def _plan_import(args, store, settings: Settings) -> int:
         problem = plan_file_problem(args.file, settings.max_plan_bytes)
         if problem:
             raise PlanRefused(problem)
-        plan_slug(args.file, args.slug)
+        slug = plan_slug(args.file, args.slug)
     except PlanRefused as err:
         print(_("Not imported: {reason}", reason=err), file=sys.stderr)
         return EXIT_REFUSED
@@ -347,17 +347,25 @@ def _plan_import(args, store, settings: Settings) -> int:
     errors = [f for f in plan.findings if f.severity == "error"]
     for f in plan.findings:
         print(f"  {finding_line(f, with_code=False)}", file=sys.stderr)
+    if not plan.stories:  # even --force: an empty plan would replace a real one with nothing to deliver
+        print(_("Not imported, even with --force: no story could be read from {path}, so there would be nothing "
+                "to deliver. deliverybot plan check {path} shows what was read.", path=args.file), file=sys.stderr)
+        return EXIT_REFUSED
     if errors and not args.force:
-        print(n_("Not imported: {n} error(s) above. Fix the plan or pass --force.",
-                 "Not imported: {n} error(s) above. Fix the plan or pass --force.", len(errors)), file=sys.stderr)
+        print(n_("Not imported: {n} error above. Fix the plan, or import it as it is with "
+                 "deliverybot plan import {path} --force (stories in a cycle will show as never able to start).",
+                 "Not imported: {n} errors above. Fix the plan, or import it as it is with "
+                 "deliverybot plan import {path} --force (stories in a cycle will show as never able to start).",
+                 len(errors), path=args.file), file=sys.stderr)
         return EXIT_REFUSED
-    if not plan.stories:
-        print(_("Not imported: no stories could be read from this file."), file=sys.stderr)
-        return EXIT_REFUSED
+    before = store.get_plan(slug)
     record, plan = import_plan(store, args.file, slug=args.slug, channel=args.channel,
                                max_bytes=settings.max_plan_bytes)
     for lead in filter(None, leads):
         store.add_lead(lead, "install")
+    if before is not None:
+        _print_changes(store, before.source, plan, record.slug)
+        return EXIT_OK
     if record.channel:
         print(n_("Imported '{slug}': {n} stories, channel {channel}", "Imported '{slug}': {n} stories, channel {channel}",
                  len(plan.stories), slug=record.slug, channel=record.channel))
@@ -365,6 +373,24 @@ def _plan_import(args, store, settings: Settings) -> int:
         print(n_("Imported '{slug}': {n} stories", "Imported '{slug}': {n} stories", len(plan.stories),
                  slug=record.slug))
     return EXIT_OK
+
+
+def _print_changes(store, old_source: str, plan, slug: str) -> None:
+    """After a re-import: what the edit changed (`planner.changes`), and the removed stories that
+    had work, whose state and events the store keeps (storage/plans.py)."""
+    from bot.render.changes import changes_lines
+    from bot.render.plain import plain
+    from planner.board import removed_with_work
+    from planner.changes import plan_changes
+    from planner.reader import read_plan
+
+    changes = plan_changes(read_plan(old_source), plan)
+    gone = set(changes.stories_removed)
+    removed = [r for r in removed_with_work(plan.story_ids, store.statuses(slug)) if r["story"] in gone]
+    print(n_("Re-imported '{slug}': {n} stories; every state and event is kept.",
+             "Re-imported '{slug}': {n} stories; every state and event is kept.", len(plan.stories), slug=slug))
+    for line in changes_lines(changes, removed):
+        print(f"  {plain(line)}")
 
 
 def _digest(args: argparse.Namespace, settings: Settings) -> int:

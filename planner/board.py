@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from planner.cycles import held_by_cycles
 from planner.graph import PlanGraph
+from planner.model import story_sort_key
 from planner.sprints import sprint_progress
 from planner.staffing import Staffing
 from planner.state import Event, State, StoryStatus
@@ -69,8 +71,10 @@ def unblocked(
             s for s in staffing.plan.story_ids
             if _state(statuses, s) == State.TODO and s not in startable
         ]
+        cycles = held_by_cycles(graph, statuses)  # waits nothing will ever end (a plan forced in with a cycle)
         result["blocked"] = [
-            {**story_card(s, staffing, statuses), "waiting_for": graph.open_prerequisites(s, statuses)}
+            {**story_card(s, staffing, statuses), "waiting_for": graph.open_prerequisites(s, statuses),
+             "cycle": list(cycles[s]) if s in cycles else None}
             for s in sorted(blocked, key=graph.priority_key)
         ]
         result["active"] = [
@@ -190,6 +194,7 @@ def story_file(
         prerequisites=graph.prerequisites(sid),
         open_prerequisites=graph.open_prerequisites(sid, statuses),
         startable=graph.is_startable(sid, statuses),
+        cycle=list(cycle) if (cycle := held_by_cycles(graph, statuses).get(sid)) else None,
         unblocks_ids=graph.unblocks(sid),
         finalisation=sid in staffing.plan.finalisation,
         history=[
@@ -202,6 +207,16 @@ def story_file(
         ],
     )
     return card
+
+
+def removed_with_work(plan_ids: Sequence[str], stored: Mapping[str, StoryStatus]) -> list[dict]:
+    """Stories the plan no longer has (a re-import dropped them) that had work: moved at least
+    once, or not to do. Their rows and events are kept by the store; this is what says so on the
+    board and after the import, so work is never silently gone from sight."""
+    ids = set(plan_ids)
+    gone = [st for sid, st in stored.items() if sid not in ids and (st.version > 0 or st.state != State.TODO)]
+    return [{"story": st.story_id, "state": str(st.state), "assignee": st.assignee}
+            for st in sorted(gone, key=lambda st: story_sort_key(st.story_id))]
 
 
 def _status(statuses: Mapping[str, StoryStatus], sid: str) -> StoryStatus:

@@ -135,7 +135,8 @@ def unblocked_text(plan: str, data: dict) -> str:
     if data.get("blocked") is not None:
         lines.append(_("*Blocked*: {n}", n=len(data["blocked"])))
         lines.extend(capped([
-            f"  • {esc(c['label'])} — " + _("waits for {ids}", ids=", ".join(c["waiting_for"]))
+            f"  • {esc(c['label'])} — " + (never_starts(c["cycle"]) if c.get("cycle")
+                                          else _("waits for {ids}", ids=", ".join(c["waiting_for"])))
             + (f"; {prepared_note(c)}" if c.get("preparer") else "")
             for c in data["blocked"]
         ]))
@@ -145,6 +146,12 @@ def unblocked_text(plan: str, data: dict) -> str:
 
 
 STATE_WORDS_BY_VALUE = {str(k): v for k, v in STATE_WORDS.items()}
+
+
+def never_starts(cycle: list[str]) -> str:
+    """"can never start: cycle 2.2 → 3.2 → 2.2": a wait no finished story will end, told apart from
+    an ordinary wait (`planner.cycles`), for a story of the cycle or one that waits on it."""
+    return _("can never start: cycle {cycle}", cycle=" → ".join(esc(i) for i in cycle))
 
 
 def board_text(plan: str, data: dict) -> str:
@@ -183,7 +190,23 @@ def board_text(plan: str, data: dict) -> str:
     lines.extend(reopened_lines(data.get("reopened") or []))
     lines.extend(sprint_lines(data.get("sprint")))
     lines.extend(preparation_lines(data.get("preparations") or []))
+    lines.extend(removed_lines(data.get("removed") or []))
     return "\n".join(lines)
+
+
+def removed_word(row: dict) -> str:
+    """"4.3 (was in progress, @ann)": a story the plan no longer has, and where it stood."""
+    said = {"story": esc(row["story"]), "state": state_word(row["state"])}
+    if row.get("assignee"):
+        return _("{story} (was {state}, {who})", who=who(row["assignee"]), **said)
+    return _("{story} (was {state})", **said)
+
+
+def removed_lines(removed: list[dict]) -> list[str]:
+    """On /board: the stories no longer in the plan that had work, never silently gone."""
+    if not removed:
+        return []
+    return [_("*Removed from the plan*: {stories}", stories=", ".join(removed_word(r) for r in removed[:30]))]
 
 
 def sprint_lines(sprint: dict | None) -> list[str]:
@@ -270,7 +293,11 @@ def story_text(data: dict) -> str:
     if data["prerequisites"]:
         lines.append(_("After: {ids}", ids=", ".join(data["prerequisites"])))
     if data["state"] == "todo":
-        if data["open_prerequisites"]:
+        if data.get("cycle"):
+            lines.append(_("Can never start: cycle {cycle}. Fix the plan and import it again, or a lead starts it "
+                           "with /start {story} force <reason>.", cycle=" → ".join(esc(i) for i in data["cycle"]),
+                           story=data["id"]))
+        elif data["open_prerequisites"]:
             lines.append(_("Blocked: waits for {ids}.", ids=", ".join(data["open_prerequisites"])))
         else:
             lines.append(_("Startable: /start {story}", story=data["id"]))
@@ -292,6 +319,19 @@ def story_text(data: dict) -> str:
         lines.append(f"🚨 {esc(incident)}")
     if data["state"] == "todo" and data.get("preparer"):
         lines.append(being_prepared(data))
+    if data["history"]:
+        lines.append(_("History:"))
+        for h in data["history"][-15:]:
+            extra = (f" → {who(h['person'])}" if h.get("person") else "") + "".join(
+                f" — {esc(h[k])}" for k in ("evidence", "reason") if h.get(k))
+            lines.append("  " + history_line(h) + extra)
+    return "\n".join(lines)
+
+
+def removed_story_text(data: dict) -> str:
+    """/board ID of a story a re-import dropped: where it stood, that it is kept, and its history."""
+    lines = [_("{story} was removed from the plan; its state and history are kept.",
+               story=removed_word(data))]
     if data["history"]:
         lines.append(_("History:"))
         for h in data["history"][-15:]:
@@ -336,10 +376,15 @@ def _your_lanes(s: Suggestion) -> str:
     return _("nothing in your lane to start or prepare")
 
 
-def why_next(s: Suggestion, changes: Event | None = None) -> str:
+def why_next(s: Suggestion, changes: Event | None = None, cycle: list[str] | None = None) -> str:
     """Why /next suggests this story, as mrkdwn: "next in your lane (Dev A)". `changes`: the
-    latest request for changes on the story they hold, when that is what sent it back to them."""
+    latest request for changes on the story they hold, when that is what sent it back to them.
+    `cycle`: the dependency cycle that keeps a story to prepare from ever starting (`planner.cycles`),
+    so /next does not promise a wait that never ends."""
     sid = esc(s.story_id)
+    if cycle and s.kind in ("prepare", "preparing"):
+        return _("nothing in your lane can start; {story} {never} (a lead fixes the plan, or starts it with "
+                 "/start {story} force <reason>)", story=sid, never=never_starts(cycle))
     if s.kind == "continue":
         if changes is not None and changes.reason:
             return _("you hold {story}; {who} asked for changes: {reason} — make them and send it back to review",
@@ -377,7 +422,7 @@ def why_next(s: Suggestion, changes: Event | None = None) -> str:
     return _("nothing is free to start right now")
 
 
-def next_text(s: Suggestion, label: str | None, changes: Event | None = None) -> str:
+def next_text(s: Suggestion, label: str | None, changes: Event | None = None, cycle: list[str] | None = None) -> str:
     """/next: the story, why it is theirs, and the command that moves it."""
     if s.story_id is None or label is None:
         return _("Nothing for you right now: {why}.", why=why_next(s))
@@ -386,8 +431,9 @@ def next_text(s: Suggestion, label: str | None, changes: Event | None = None) ->
               "review": _("/done {story} <evidence link> or /review {story} changes <what>", story=story),
               "prepare": f"/prepare {story}",
               "preparing": _("/board {story} shows what it waits for; /prepare {story} off gives it up", story=story)}
-    todo = esc(action.get(s.kind, f"/start {story}"))
-    return _("Next for you: *{label}* — {why}.", label=esc(label), why=why_next(s, changes)) + f"\n{todo}"
+    todo = esc(f"/board {story}" if cycle and s.kind in ("prepare", "preparing")
+               else action.get(s.kind, f"/start {story}"))
+    return _("Next for you: *{label}* — {why}.", label=esc(label), why=why_next(s, changes, cycle)) + f"\n{todo}"
 
 
 def internal_error_text(ref: str) -> str:

@@ -47,6 +47,8 @@ class Context:
     # From the plan's audit log (bot.service.milestones): incidents by number, checkpoint proofs by name.
     incidents: dict[int, Incident] = field(default_factory=dict)
     attachments: dict[str, tuple[Attachment, ...]] = field(default_factory=dict)
+    # Stories a re-import dropped that had work (`planner.board.removed_with_work`): kept, and shown.
+    removed: list[dict] = field(default_factory=list)
     # Languages (docs/i18n.md): the channel's and the digest's, and what a person chose for
     # themselves (their /lang, else their Slack locale; None: they read the plan's).
     lang: str = SOURCE

@@ -32,6 +32,7 @@ from bot.service.replies import Reply, refusal
 from bot.settings import Settings
 from planner import checkpoints as checkpoint_log
 from planner import incidents as incident_log
+from planner.board import removed_with_work
 from planner.graph import PlanGraph
 from planner.model import Plan
 from planner.people import person_key
@@ -220,6 +221,7 @@ class DeliveryService:
             memo={},
             incidents=incident_log.fold(audit),
             attachments=checkpoint_log.fold(audit),
+            removed=removed_with_work(parsed_plan.story_ids, stored),
             lang=self.settings.forced_lang or settings.lang or parsed_plan.language,
             personal=self.personal_language,
         )

@@ -14,9 +14,10 @@ from bot.render.incidents import severity_word
 from bot.render.plain import plain
 from bot.service import milestones
 from bot.service.context import Call, Context
-from bot.service.parsing import InputError, keyword
+from bot.service.parsing import InputError, keyword, story_id
 from bot.service.replies import Reply
 from planner.board import board, story_card, story_file, unblocked
+from planner.cycles import held_by_cycles
 from planner.staffing import Suggestion
 from planner.state import Action, Event
 from storage.store import Store
@@ -39,8 +40,17 @@ def unblocked_command(call: Call) -> Reply:
 def board_command(call: Call) -> Reply:
     ctx = call.ctx
     if not call.args:
-        data = call.memo("board", lambda: {**board(ctx.staffing, ctx.statuses), **milestones.board_part(ctx)})
+        data = call.memo("board", lambda: {**board(ctx.staffing, ctx.statuses), **milestones.board_part(ctx),
+                                           "removed": ctx.removed})
         return Reply(True, T.board_text(ctx.slug, data), kind="board", data={"plan": ctx.slug, **data})
+    wanted = story_id(call.args[0], call.usage)
+    gone = next((r for r in ctx.removed if r["story"] == wanted), None)
+    if gone is not None:  # dropped by a re-import, its work kept: say so, with its history
+        history = [{"action": str(e.action), "actor": e.actor, "from": str(e.from_state), "to": str(e.to_state),
+                    "at": e.at.isoformat(), "evidence": e.evidence, "reason": e.reason, "person": e.person}
+                   for e in call.store.events(ctx.slug, gone["story"])]
+        data = {**gone, "removed": True, "history": history}
+        return Reply(True, T.removed_story_text(data), kind="story", data={"plan": ctx.slug, **data})
     sid = call.known_story(call.args[0])
     data = story_file(sid, ctx.staffing, ctx.statuses, call.store.events(ctx.slug, sid))
     data["incidents"] = [_("{key} {severity} open since {day}: {what}", key=i.key, severity=severity_word(i.severity),
@@ -60,13 +70,15 @@ def next_command(call: Call) -> Reply:
     ctx = call.ctx
     suggestion = ctx.staffing.next_for(call.actor, ctx.statuses)
     changes = changes_asked(call.store, ctx.slug, suggestion)
-    data = {"plan": ctx.slug, "story": suggestion.story_id, "suggestion": suggestion.kind,
-            "why": plain(T.why_next(suggestion, changes)), "reason": suggestion.kind, "owner": suggestion.owner,
+    held = held_by_cycles(ctx.graph, ctx.statuses) if suggestion.kind in ("prepare", "preparing") else {}
+    cycle = list(held[suggestion.story_id]) if suggestion.story_id in held else None
+    data = {"plan": ctx.slug, "story": suggestion.story_id, "suggestion": suggestion.kind, "cycle": cycle,
+            "why": plain(T.why_next(suggestion, changes, cycle)), "reason": suggestion.kind, "owner": suggestion.owner,
             "lane": suggestion.lane, "waits_for": list(suggestion.waits_for),
             "lane_finished": suggestion.lane_finished, "later": list(suggestion.later),
             "changes": {"by": changes.actor, "reason": changes.reason} if changes else None}
     label = ctx.story(suggestion.story_id).label if suggestion.story_id else None
-    return Reply(True, T.next_text(suggestion, label, changes), kind="next", data=data)
+    return Reply(True, T.next_text(suggestion, label, changes, cycle), kind="next", data=data)
 
 
 def changes_asked(store: Store | None, slug: str, suggestion: Suggestion) -> Event | None:

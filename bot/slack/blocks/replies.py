@@ -291,8 +291,10 @@ def _unblocked_all(d: dict) -> list[Block]:
                                    more=_(FULL_LIST))))
     if blocked:
         lines = [
-            _("{story} — waits for {ids}; 🧰 {note}", story=label_of(c), ids=id_list(c.get("waiting_for") or [], 5),
-              note=T.prepared_note(c))
+            _("{story} — {never}", story=label_of(c), never=T.never_starts(c["cycle"]))  # a wait that never ends
+            if c.get("cycle")
+            else _("{story} — waits for {ids}; 🧰 {note}", story=label_of(c),
+                   ids=id_list(c.get("waiting_for") or [], 5), note=T.prepared_note(c))
             if c.get("preparer")
             else _("{story} — waits for {ids}", story=label_of(c), ids=id_list(c.get("waiting_for") or [], 5))
             for c in blocked

@@ -112,6 +112,16 @@ def test_unblocked_all_lists_blocked_with_what_they_wait_for():
     assert f"1.2 {NASTY_ESCAPED} — waits for 1.1" in blocked
 
 
+def test_unblocked_all_says_a_story_held_by_a_cycle_can_never_start():
+    plan = Plan(title="P", stories=tuple(Story(s, None) for s in ("1.1", "2.2", "3.2", "4.1")),
+                edges=(("1.1", "2.2"), ("2.2", "3.2"), ("3.2", "2.2"), ("1.1", "4.1")))
+    staffing = Staffing(PlanGraph(plan), None, {})
+    blocks = slack_accepts(reply_blocks(unblocked_reply(staffing, scope="all")))
+    blocked = next(t for t in mrkdwn_texts(blocks) if t.startswith("*Blocked*"))
+    assert "2.2 — can never start: cycle 2.2 → 3.2 → 2.2" in blocked and "3.2 — can never start" in blocked
+    assert "4.1 — waits for 1.1" in blocked
+
+
 def test_unblocked_nothing_startable():
     staffing = make_plan(4, entry_gate=True)
     statuses = {"1.1": StoryStatus("1.1", State.IN_PROGRESS, assignee="U0ALICE")}
