@@ -14,18 +14,26 @@ structure and this stays one linear pass, whatever the plan's size.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from planner.graph import PlanGraph
 from planner.model import story_sort_key
 from planner.state import State, StoryStatus
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 def held_by_cycles(graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> dict[str, tuple[str, ...]]:
     """Every story to do that can never start because of a cycle, mapped to that cycle as ids in
     the order of its edges, first id repeated at the end (("2.2", "3.2", "2.2")). Empty for a
-    sound plan. O(stories + edges): one condensation of the stories not done yet."""
+    sound plan. O(stories + edges): one condensation of the stories not done yet, and only for a
+    plan with a cycle — a sound one is told by the graph's cached component pass, without networkx
+    (this runs on every /board ID and /unblocked all)."""
+    if not graph.has_cycle():
+        return {}
+    import networkx as nx
+
     def done(sid: str) -> bool:
         status = statuses.get(sid)
         return status is not None and status.state == State.DONE
@@ -58,6 +66,8 @@ def _is_cycle(g: nx.DiGraph, members: set[str]) -> bool:
 
 def _one_cycle(g: nx.DiGraph, members: set[str]) -> tuple[str, ...]:
     """One cycle through the component, starting at its smallest id, as people read ids."""
+    import networkx as nx
+
     start = min(members, key=story_sort_key)
     edges = nx.find_cycle(g.subgraph(members), source=start)
     ids = [a for a, _ in edges]

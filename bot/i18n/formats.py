@@ -43,13 +43,6 @@ def day_and_time(when: datetime) -> str:
     return format_datetime(when, _pattern("d MMM HH:mm", "d MMM 'à' HH:mm"), locale=_locale())
 
 
-def weekday(when: date | datetime) -> str:
-    """"Monday" / "lundi"."""
-    from babel.dates import format_date
-
-    return format_date(when, "EEEE", locale=_locale())
-
-
 def weekday_day(when: date | datetime) -> str:
     """"Mon 07 Dec" / "lun. 07 déc."."""
     from babel.dates import format_date
@@ -70,10 +63,3 @@ def number(value: float | int, digits: int = 1) -> str:
 
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=_locale())
-
-
-def percent(ratio: float) -> str:
-    """"42%" / "42 %"."""
-    from babel.numbers import format_percent
-
-    return format_percent(ratio, locale=_locale())

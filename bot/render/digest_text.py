@@ -32,8 +32,7 @@ LABEL_MAX = 120
 # -- small pieces ------------------------------------------------------------------------------
 
 
-def word(state: str | None) -> str:
-    return _(T.STATE_WORDS_BY_VALUE.get(str(state), str(state)))
+word = T.state_word  # a state as the reader says it
 
 
 def num(n: int) -> str:

@@ -67,7 +67,7 @@ def being_prepared(card: dict) -> str:
 
 def state_word(state: object) -> str:
     """A state as the current language says it ("in review" / "en review")."""
-    return _(STATE_WORDS_BY_VALUE[str(state)])
+    return _(STATE_WORDS_BY_VALUE.get(str(state), str(state)))
 
 
 def capped(lines: list[str], limit: int = MAX_LINES) -> list[str]:

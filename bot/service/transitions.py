@@ -127,7 +127,7 @@ def lost_race(ctx: Context, req: Request, result: TransitionResult) -> Reply:
     if decision.allowed:  # e.g. moved and moved back: still say it raced rather than retrying blindly
         decision = wrong_state(req, result.status)
     state = str(result.status.state)
-    text = moves.lost_race(story=req.story_id, state_word=_(T.STATE_WORDS_BY_VALUE[state]),
+    text = moves.lost_race(story=req.story_id, state_word=T.STATE_WORDS_BY_VALUE[state],
                            by=latest.actor if latest else None, action=req.action.value,
                            why=refusal_text(decision, with_hint=False))
     return refusal(text, "conflict", story=req.story_id, state=state, by=latest.actor if latest else None)
