@@ -109,7 +109,9 @@ def classify(text: str, *, in_mode: bool, heading: bool) -> Label | None:
     fhead = fold(head).strip()
     if not fhead:
         return None
-    for mode_re in MODE_RES:
+    # A head that starts with a digit ("1.5, 1.6", "3 devs plan") can only be a staffing mode:
+    # every other pattern starts with a word. Most lines of a big plan stop here.
+    for mode_re in MODE_RES[1:] if fhead[0].isdigit() else MODE_RES:
         match = mode_re.match(fhead)
         if match:
             parts = [p.strip() for a, b in top_groups(head) for p in re.split(r"[,;]", head[a + 1 : b - 1])]
@@ -120,6 +122,8 @@ def classify(text: str, *, in_mode: bool, heading: bool) -> Label | None:
                 {"devs": int(match.group(1)), "recommended": bool(RECOMMENDED_RE.search(fhead)),
                  "name": ", ".join(names) or None},
             )  # fmt: skip
+    if fhead[0].isdigit():
+        return None
     if STAFFING_RE.match(fhead) and inline:
         staffing = _staffing_line(inline)
         if staffing:

@@ -23,6 +23,11 @@ from planner.reader.tokens import (
 
 _PART_SEP_RE = re.compile(r"[,;]")  # between the parts of a parenthesis; compiled once (one per title)
 LEAD_RE = re.compile(r"^(?:[\s\-–—>→=:*#]|story\b|stories\b|us\b|user stor(?:y|ies)\b)*")
+# "1.5, 1.6, 1.7" or "1.1 -> 1.4 -> 1.7": a line of ids and separators only, most lines of a big
+# plan. Such a line has no title, estimate, clause or residue, so `scan_line` skips the general
+# analysis for it (tests/planner/reader/test_scan.py checks both ways agree on such lines).
+_ID = r"(?<![\w.])\d{1,9}\.\d{1,9}(?!\w|\.\d)"
+ID_LIST_RE = re.compile(rf"\s*{_ID}(?:\s*(?:[,;+]|-{{1,2}}>|=>|[→⟶➜➔➝])\s*{_ID})*\s*[.,;]?\s*")
 
 
 @dataclass
@@ -77,6 +82,37 @@ def _paren(content: str) -> tuple[str | None, float | None, bool, list[str]]:
 
 
 def scan_line(text: str) -> LineScan:
+    """What `text` holds; a line of ids and separators only takes the short way."""
+    if ID_LIST_RE.fullmatch(text):
+        masked = fold(text)
+        ids = [(m.start(), m.end(), m.group()) for m in ID_RE.finditer(masked)]
+        return LineScan(
+            items=[LineItem(sid, a, b) for a, b, sid in ids],
+            all_ids=[sid for _, _, sid in ids],
+            deps=[],
+            chain=_chain(masked, ids),
+            arrows=bool(ARROW_RE.search(masked)),
+            residue=[],
+            leading=True,
+            masked=masked,
+        )
+    return scan_any_line(text)
+
+
+def _chain(masked: str, subjects: list[tuple[int, int, str]]) -> list[list[str]]:
+    """The subject ids grouped by arrows: [[1.3, 1.4], [1.2]] for "1.3 + 1.4 -> 1.2"."""
+    chain: list[list[str]] = []
+    previous_end: int | None = None
+    for a, b, sid in subjects:
+        if previous_end is None or ARROW_RE.search(masked[previous_end:a]):
+            chain.append([])
+        chain[-1].append(sid)
+        previous_end = b
+    return chain
+
+
+def scan_any_line(text: str) -> LineScan:
+    """The general analysis, for any line."""
     folded = fold(text)
     groups = top_groups(text)
     masked = blank_out(folded, groups)
@@ -129,13 +165,7 @@ def scan_line(text: str) -> LineScan:
         if words and words_in(words) and not ARROW_RE.search(words) and fold(words) not in CONNECTORS:
             item.text_title = words
         items.append(item)
-    chain: list[list[str]] = []
-    previous_end: int | None = None
-    for a, b, sid in subjects:
-        if previous_end is None or ARROW_RE.search(masked[previous_end:a]):
-            chain.append([])
-        chain[-1].append(sid)
-        previous_end = b
+    chain = _chain(masked, subjects)
     rest = blank_out(masked, [(a, b) for a, b, _ in ids])
     residue = [w for w in words_in(ARROW_RE.sub(" ", rest)) if w not in CONNECTORS]
     lead = LEAD_RE.match(masked)  # always matches, possibly empty

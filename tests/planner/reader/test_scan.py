@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.reader import read_plan
-from planner.reader.scan import scan_line
+from planner.reader.scan import ID_LIST_RE, scan_any_line, scan_line
 
 
 @pytest.mark.parametrize(
@@ -49,3 +51,41 @@ def test_prose_leaves_words_and_does_not_lead_with_an_id():
     scan = scan_line("meilleur throughput apres gate 2.2")
     assert not scan.leading
     assert "throughput" in scan.residue
+
+
+ID_LINES = [
+    "1.5, 1.6, 1.7",
+    "1.1 -> 1.4 -> 1.7",
+    "1.1 → 1.2 ⟶ 1.3 => 1.4 --> 1.5",
+    "1.3 + 1.4 -> 1.2",
+    "  2.1; 2.2.",
+    "10.11,12.13 ,",
+    "9.9",
+]
+NOT_ID_LINES = ["1.1.2, 1.3", "v1.2, 1.3", "1.1 Baseline", "1.1 (2d)", "1.1 - 1.2", "10.02.2026", "1.1 and 1.2"]
+
+
+@pytest.mark.parametrize("text", ID_LINES + NOT_ID_LINES)
+def test_a_line_of_ids_reads_as_the_general_scan_reads_it(text):
+    """The short way for "1.1 -> 1.2, 1.3" lines must say exactly what the general analysis says."""
+    assert scan_line(text) == scan_any_line(text)
+
+
+@pytest.mark.parametrize("text", ID_LINES)
+def test_a_line_of_ids_takes_the_short_way(text):
+    assert ID_LIST_RE.fullmatch(text)
+
+
+@pytest.mark.parametrize("text", NOT_ID_LINES)
+def test_a_line_with_words_or_odd_ids_takes_the_general_way(text):
+    assert not ID_LIST_RE.fullmatch(text)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 999), st.integers(0, 999)), min_size=1, max_size=12),
+    st.lists(st.sampled_from([",", ", ", " -> ", "->", " → ", " + ", ";", " , ", "  "]), min_size=11, max_size=11),
+    st.sampled_from(["", ".", ",", " ", "  ;"]),
+)
+def test_any_line_of_ids_reads_the_same_both_ways(ids, separators, end):
+    text = "".join(f"{a}.{b}" + (separators[i] if i < len(ids) - 1 else end) for i, (a, b) in enumerate(ids))
+    assert scan_line(text) == scan_any_line(text)
