@@ -131,16 +131,20 @@ def board(staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> dict:
 
 def preparations(staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> list[dict]:
     """Stories to do that someone prepares (branch, variables, secrets) until they can start, in
-    the order people take them: what each still waits for, and whether it can start now."""
+    the order people take them: what each still waits for, and whether it can start now (or, held
+    by a dependency cycle, never: `cycle`)."""
     graph = staffing.graph
     out = []
+    held: dict[str, tuple[str, ...]] | None = None
     for sid in staffing.plan.story_ids:
         status = _status(statuses, sid)
         if status.state == State.TODO and status.preparer:
             story = staffing.plan.story(sid)
             waiting = graph.open_prerequisites(sid, statuses)
+            held = held_by_cycles(graph, statuses) if held is None else held  # once, and only when someone prepares
+            cycle = {"cycle": list(held[sid])} if sid in held else {}  # a wait no finished story will end
             out.append({"story": sid, "label": story.label if story else sid, **preparation(status),
-                        "waiting_for": waiting, "startable": not waiting})
+                        "waiting_for": waiting, "startable": not waiting, **cycle})
     return sorted(out, key=lambda p: graph.priority_key(p["story"]))
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from planner.cycles import held_by_cycles
 from planner.graph import PlanGraph
 from planner.links import LinkProblem, evidence_problem
 from planner.state import Action, State, StoryStatus
@@ -86,6 +87,7 @@ class Decision:
     holder: str | None = None  # who holds the story (in progress) or sent it to review
     approver: str | None = None  # who approved a done story
     waiting: tuple[Waiting, ...] = ()  # not-startable: open prerequisites
+    cycle: tuple[str, ...] = ()  # not-startable: the dependency cycle that holds it for good (planner.cycles)
     unfinished: tuple[str, ...] = field(default=())  # finalisation: the other stories not done
     link: LinkProblem | None = None  # bad-link: what is wrong with the evidence
     since: datetime | None = None  # prepared-by-other: since when
@@ -113,9 +115,10 @@ def decide(req: Request, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) 
 def _refuse(req: Request, code: str, *, state: State | None = None, holder: str | None = None,
             approver: str | None = None, waiting: tuple[Waiting, ...] = (), unfinished: tuple[str, ...] = (),
             link: LinkProblem | None = None, since: datetime | None = None,
-            reviewer: str | None = None) -> Decision:
+            reviewer: str | None = None, cycle: tuple[str, ...] = ()) -> Decision:
     return Decision(False, req.action, req.story_id, code, state=state, holder=holder, approver=approver,
-                    waiting=waiting, unfinished=unfinished, link=link, since=since, reviewer=reviewer)
+                    waiting=waiting, unfinished=unfinished, link=link, since=since, reviewer=reviewer,
+                    cycle=cycle)
 
 
 def _ok(req: Request) -> Decision:
@@ -144,7 +147,8 @@ def _start(req: Request, status: StoryStatus, graph: PlanGraph, statuses: Mappin
         return wrong_state(req, status)
     open_prereqs = graph.open_prerequisites(req.story_id, statuses)
     if open_prereqs:
-        return _refuse(req, "not-startable", waiting=_waitings(open_prereqs, statuses))
+        cycle = held_by_cycles(graph, statuses).get(req.story_id, ())  # () at once for a sound plan
+        return _refuse(req, "not-startable", waiting=_waitings(open_prereqs, statuses), cycle=cycle)
     if status.preparer and status.preparer != req.actor and not (req.is_lead and (req.reason or "").strip()):
         return _refuse(req, "prepared-by-other", holder=status.preparer, since=status.prepared_since)
     return _ok(req)

@@ -549,6 +549,8 @@ def _reopened_line(r: dict) -> str:
 def _preparation_line(p: dict) -> str:
     age = f", {workdays(p['age_workdays'])}" if p.get("age_workdays") is not None else ""
     values = {"story": label(p), "note": T.prepared_note(p), "age": age}
+    if p.get("cycle"):
+        return _("{story} — {note}{age}; {never}", **values, never=T.never_starts(p["cycle"]))
     if p["waiting_for"]:
         return _("{story} — {note}{age}; waits for {stories}", **values, stories=ids(p["waiting_for"]))
     return _("{story} — {note}{age}; can start now", **values)

@@ -115,6 +115,15 @@ def reason_and_hint(d: Decision) -> tuple[str, str]:
         if d.state:
             return _("{story} is {state}, not done; nothing to reopen.", story=sid, state=_(STATE_WORDS[d.state])), ""
         return _("{story} is not started, not done; nothing to reopen.", story=sid), ""
+    if code == "not-startable" and d.cycle:
+        cycle = " → ".join(d.cycle)
+        why = (_("{story} can never start: it is part of the dependency cycle {cycle}, which no finished story "
+                 "will open.", story=sid, cycle=cycle) if sid in d.cycle else
+               _("{story} can never start: it waits on the dependency cycle {cycle}, which no finished story "
+                 "will open.", story=sid, cycle=cycle))
+        return (why,
+                _("Fix the plan and import it again, or a lead starts it with /start {story} force <reason>.",
+                  story=sid))
     if code == "not-startable":
         waiting = ", ".join(_waiting(w) for w in d.waiting)
         return (_("{story} can't start yet: it waits for {waiting}.", story=sid, waiting=waiting),

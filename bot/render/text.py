@@ -261,7 +261,8 @@ def preparation_lines(preparations: list[dict]) -> list[str]:
         return []
     rows = []
     for p in preparations:
-        status = _("waits for {ids}", ids=", ".join(p["waiting_for"])) if p["waiting_for"] else _("can start now")
+        status = (never_starts(p["cycle"]) if p.get("cycle")
+                  else _("waits for {ids}", ids=", ".join(p["waiting_for"])) if p["waiting_for"] else _("can start now"))
         rows.append(f"  • {esc(p['story'])} — {prepared_note(p)} ({status})")
     return [_("*Being prepared*: {n}", n=len(preparations)), *capped(rows, 15)]
 

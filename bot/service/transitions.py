@@ -115,8 +115,9 @@ def named_person(ctx: Context, req: Request) -> str | None:
 
 
 def refused(req: Request, decision: Decision) -> Reply:
+    extra = {"cycle": list(decision.cycle)} if decision.cycle else {}
     return refusal(refusal_text(decision), decision.code, story=req.story_id,
-                   open_prerequisites=list(decision.open_prerequisites))
+                   open_prerequisites=list(decision.open_prerequisites), **extra)
 
 
 def lost_race(ctx: Context, req: Request, result: TransitionResult) -> Reply:

@@ -118,6 +118,28 @@ def test_a_plan_with_a_cycle_is_refused_then_forced_and_its_stories_can_never_st
     cycles = {c["id"]: c["cycle"] for c in data["blocked"]}
     assert cycles == {"2.2": ["2.2", "3.2", "2.2"], "3.2": ["2.2", "3.2", "2.2"], "4.2": ["2.2", "3.2", "2.2"]}
 
+    # /start names the cycle rather than an ordinary wait, and changes nothing.
+    code, out, _err = cmd(capsys, "ann", "/start 2.2")
+    assert code == 1 and out == ("2.2 can never start: it is part of the dependency cycle 2.2 → 3.2 → 2.2, which no "
+                                 "finished story will open.\nFix the plan and import it again, or a lead starts it "
+                                 "with /start 2.2 force <reason>.\n")
+    code, out, _err = cmd(capsys, "ann", "/start 4.2", "--json")
+    reply = json.loads(out)
+    assert code == 1 and reply["data"]["cycle"] == ["2.2", "3.2", "2.2"]
+    assert reply["text"].startswith("4.2 can never start: it waits on the dependency cycle 2.2 → 3.2 → 2.2")
+    assert "• 2.2 API — can never start" in ok(capsys, "ann", "/unblocked all")  # still to do
+
+    # Someone preparing a story the cycle holds reads, on the board and in the digest, that it never opens.
+    ok(capsys, "bob", "/prepare 4.2")
+    assert "  • 4.2 — prepared by @bob since" in (board := ok(capsys, "ann", "/board"))
+    assert "(can never start: cycle 2.2 → 3.2 → 2.2)" in board and "waits for 3.2" not in board
+    blocks = json.dumps(json.loads(ok(capsys, "ann", "/board", "--json"))["blocks"], ensure_ascii=False)
+    assert "; can never start: cycle 2.2 → 3.2 → 2.2" in blocks  # the Block Kit line Slack shows
+    code, out, err = run_cli(capsys, "digest", "--plan", "boutique")
+    assert code == 0, err
+    assert "🧰 Being prepared: 1" in out and "4.2 — prepared by @bob since" in out
+    assert "; can never start: cycle 2.2 → 3.2 → 2.2" in out and "waits for 3.2" not in out
+
 
 def test_a_forced_import_of_a_file_without_stories_is_refused_and_says_why(db, capsys):
     empty = db / "notes.md"

@@ -417,6 +417,8 @@ def sprint_text(sprint: dict | None) -> str:
 def preparation_line(p: dict) -> str:
     """"1.4 — prepared by @bob since 3 Dec; waits for 1.1"."""
     story, note = T.esc(p["story"]), T.prepared_note(p)
+    if p.get("cycle"):
+        return _("{story} — {note}; {never}", story=story, note=note, never=T.never_starts(p["cycle"]))
     if p.get("waiting_for"):
         return _("{story} — {note}; waits for {ids}", story=story, note=note, ids=id_list(p["waiting_for"], 6))
     return _("{story} — {note}; ✅ can start now", story=story, note=note)

@@ -10,6 +10,7 @@ import pytest
 
 from planner.model import Plan
 from planner.reader import read_plan
+from tests.helpers.bot import run_cli
 from tests.helpers.plans import TEST_PLANS, findings, read_seed
 
 STYLES = TEST_PLANS / "styles"
@@ -191,9 +192,52 @@ def test_a_messy_draft_gives_each_problem_on_its_line_and_no_undefined_story():
     ]  # fmt: skip
 
 
-def test_the_messy_draft_is_written_with_crlf_tabs_and_trailing_spaces():
-    raw = (STYLES / "messy.md").read_bytes()
+@pytest.mark.parametrize("name", ["messy.md", "messy_fr.md"])
+def test_the_messy_drafts_are_written_with_crlf_tabs_and_trailing_spaces(name):
+    raw = (STYLES / name).read_bytes()
     assert raw.count(b"\r\n") == raw.count(b"\n") and b"\t" in raw and b"   \r\n" in raw
+
+
+def test_a_french_messy_draft_gives_each_problem_on_its_line():
+    """The same kinds of mistakes, written in French with accents ("Après 3.1 : 2.2 et 3.2",
+    "Dév A :", "Jalon A :", "preuves :"), plus an unknown id at the end of the critical path."""
+    plan = styled("messy_fr.md")
+    assert plan.language == "fr" and plan.title == "Brouillon de plan — facturation"
+    assert [(s.id, s.title, s.estimate) for s in plan.stories] == [
+        ("1.1", "Socle du cluster", None), ("1.2", "Export comptable", None), ("2.1", "Factures", 3.0),
+        ("2.2", "Paiements", None), ("3.1", "Rapports", None), ("3.2", "Archivage", None),
+    ]  # fmt: skip
+    assert not plan.has("9.9") and not plan.has("7.7") and not plan.has("8.8")
+    assert plan.edges == (("1.1", "1.2"), ("1.1", "2.1"), ("2.1", "2.2"), ("2.2", "3.1"), ("3.1", "2.2"), ("3.1", "3.2"))
+    assert plan.critical_path == ("1.1", "2.1", "2.2")
+    assert [(m.devs, m.recommended, [(lane.key, lane.stories) for lane in m.lanes]) for m in plan.modes] == [
+        (2, True, [("A", ("1.1", "2.2", "2.1")), ("B", ("1.2", "3.1", "3.2"))])
+    ]
+    assert [(c.name, c.stories, c.proofs) for c in plan.checkpoints] == [
+        ("A", ("1.1", "1.2"), ("preuves : export vérifié par la compta",))
+    ]
+    assert [(f.severity, f.code, f.line) for f in plan.findings] == [
+        ("warning", "duplicate-story", 9), ("error", "cycle", 21), ("error", "undefined-id", 22),
+        ("error", "undefined-id", 24), ("warning", "lane-order", 29), ("error", "undefined-id", 37),
+    ]  # fmt: skip
+
+
+@pytest.mark.languages
+def test_plan_check_says_the_french_drafts_findings_in_french(capsys):
+    code, out, err = run_cli(capsys, "plan", "check", str(STYLES / "messy_fr.md"))
+    assert code == 1, out + err
+    text = out + err
+    for line in (
+        "ligne 9 : 1.2 est défini deux fois : ligne 6 (« Export comptable ») et ligne 9 (« Export des écritures ») ; "
+        "le premier est gardé",
+        "ligne 21 : cycle de dépendances : 2.2 -> 3.1 -> 2.2, fermé par « 2.2 après 3.1 » (ligne 21) : aucune de ces "
+        "stories ne pourra jamais démarrer, ni ce qui vient après elles : 3.2",
+        "ligne 24 : 8.8 est nommé dans le chemin critique (ligne 24) mais la liste des stories du plan ne le définit "
+        "pas ; il est laissé hors du plan",
+        "ligne 29 : la lane A du plan à 2 devs place 2.2 avant son prérequis 2.1",
+    ):
+        assert line in text
+    assert "line " not in text and "defined twice" not in text
 
 
 # -- the forms, one at a time -------------------------------------------------------------------
