@@ -23,6 +23,7 @@ from planner.people import person_key
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PLAN = REPO_ROOT / "plans" / "k3s-mono-pgsql.md"
 MAX_PLAN_BYTES = 2_000_000
+MAX_PENDING = 64
 
 
 class Settings(BaseSettings):
@@ -42,6 +43,10 @@ class Settings(BaseSettings):
     # The largest plan file imported (bytes): every command re-reads the plan it acts on, and a
     # 52 MB plan made each take 34 s. 2 MB is over 30,000 stories written in the seed's style.
     max_plan_bytes: int = Field(default=MAX_PLAN_BYTES, ge=1, alias="DELIVERYBOT_MAX_PLAN_BYTES")
+    # The most Slack requests whose service work may wait or run at once (the gateway's queue):
+    # one more is answered "busy, try again" at once and never reaches the service, so under any
+    # load the wait and the memory stay bounded. Two worker threads serve the queue.
+    max_pending: int = Field(default=MAX_PENDING, ge=1, alias="DELIVERYBOT_MAX_PENDING")
     # Names or Slack user ids, comma-separated in the environment, made leads at start.
     leads: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="DELIVERYBOT_LEADS")
     digest_time: time = Field(default=time(9, 0), alias="DELIVERYBOT_DIGEST_TIME")

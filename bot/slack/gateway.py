@@ -3,17 +3,22 @@
 Listeners stay thin: they acknowledge, then hand the user's words to `Gateway.run`, which calls
 the (synchronous, database-bound) service in a worker thread so the event loop keeps
 acknowledging other requests within Slack's 3 seconds, then deliver the notifications.
+
+Service work is bounded (DELIVERYBOT_MAX_PENDING calls admitted and not finished): beyond it a
+request is not handed to the service at all and `run` answers at once that deliverybot is busy,
+so under any load the queue, the memory and the wait stay bounded.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -22,24 +27,31 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.digest.job import DigestJob
-from bot.i18n import SOURCE, _, speaking
+from bot.i18n import SOURCE, _, language_or_none, speaking
 from bot.logs import carry_context, get_logger, new_ref
 from bot.render.digest_text import digest_outcome_text
 from bot.render.mrkdwn import is_slack_id
 from bot.render.text import digest_not_posted_text, graph_not_posted_text
 from bot.service.delivery import DeliveryService
 from bot.service.replies import Reply
+from bot.settings import MAX_PENDING
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.replies import reply_blocks
 from bot.slack.digest_post import SlackDigest, plan_png, upload_png
 from bot.slack.identity import Actor
-from bot.slack.metrics import LATENCY, REQUESTS
+from bot.slack.locales import SlackLocales
+from bot.slack.metrics import LATENCY, PENDING, REQUESTS
 from bot.slack.notify import Notifier
 from bot.slack.retries import SeenEvents
 from storage.errors import DatabaseUnavailable
 
 SERVICE_THREADS = 2
 log = get_logger("slack.gateway")
+T = TypeVar("T")
+
+
+class Busy(Exception):
+    """The bound on service work is reached: the call was not made (nothing of it ran)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,7 @@ def slack_response_url(url: str, hosts: Iterable[str]) -> bool:
 
 class Gateway:
     def __init__(self, service: DeliveryService, client: AsyncWebClient,
-                 response_hosts: Iterable[str] | None = None) -> None:
+                 response_hosts: Iterable[str] | None = None, max_pending: int | None = None) -> None:
         self.service = service
         self.client = client
         hosts = service.settings.slack_response_url_hosts if response_hosts is None else response_hosts
@@ -80,6 +92,12 @@ class Gateway:
         self._session: aiohttp.ClientSession | None = None
         self._blocks: dict[int, tuple[Reply, list[dict]]] = {}  # blocks of memoised replies
         self.workers = ThreadPoolExecutor(max_workers=SERVICE_THREADS, thread_name_prefix="service")
+        # The bound on work handed to `workers` and not finished (queued or running): admitted on
+        # the event loop, released by the worker thread that finishes it, hence the lock.
+        bound = getattr(service.settings, "max_pending", MAX_PENDING) if max_pending is None else max_pending
+        self.max_pending = max(1, bound)
+        self.pending = 0
+        self._pending_lock = threading.Lock()
         self.seen_events = SeenEvents()  # Events API deliveries already handled (Slack retries)
         self.digest_job = DigestJob(service, SlackDigest(client, service))  # the scheduler's, /digest post's
 
@@ -87,14 +105,63 @@ class Gateway:
         self, actor: Actor, text: str, *, channel: str | None = None, plan: str | None = None,
         request_id: str | None = None, kind: str = "command",
     ) -> Answer:
+        """The service's answer to `text`, or at once, without calling it, that deliverybot is busy
+        (kind "busy") when DELIVERYBOT_MAX_PENDING calls are already waiting or running."""
         started = time.perf_counter()
         call = partial(self._answer, actor.user, text, channel=channel, plan=plan, request_id=request_id,
                        guest=actor.guest)
-        answer = await asyncio.get_running_loop().run_in_executor(self.workers, carry_context(call))
+        try:
+            answer = await self.offload(call)
+        except Busy:
+            REQUESTS.labels(kind=kind, outcome="busy").inc()
+            log.warning("busy: a %s of %s refused, %d service calls pending (DELIVERYBOT_MAX_PENDING=%d)",
+                        kind, actor.user[:20], self.pending, self.max_pending)
+            return self.busy_answer(actor.user)
         LATENCY.observe(time.perf_counter() - started)
         reply = answer.reply
         REQUESTS.labels(kind=kind, outcome="ok" if reply.ok else "error" if reply.kind == "error" else "refused").inc()
         return answer
+
+    async def offload(self, call: Callable[[], T], *, over_bound: bool = False) -> T:
+        """`call()` in a worker thread, in the caller's context, counted against the bound: Busy,
+        and `call` never runs, when max_pending calls are already admitted and not finished.
+        `over_bound` admits it anyway (work that follows an admitted request, not a new one)."""
+        with self._pending_lock:
+            if self.pending >= self.max_pending and not over_bound:
+                raise Busy(self.pending)
+            self.pending += 1
+        PENDING.inc()
+        try:
+            future = self.workers.submit(carry_context(call))
+        except BaseException:
+            self._finished()
+            raise
+        future.add_done_callback(self._finished)  # also when cancelled before it ran
+        return await asyncio.wrap_future(future)
+
+    def _finished(self, _future: object = None) -> None:
+        with self._pending_lock:
+            self.pending -= 1
+        PENDING.dec()
+
+    @property
+    def full(self) -> bool:
+        return self.pending >= self.max_pending
+
+    def busy_answer(self, user: str | None) -> Answer:
+        """What a request refused by the bound hears: nothing was done, try again. Worded without
+        the database (the work waiting for it is what is full), in `quiet_language`."""
+        with speaking(self.quiet_language(user)):
+            reply = Reply(ok=False, text=_("deliverybot is busy right now: nothing was done. "
+                                          "Try again in a few seconds."), kind="busy", data={"error": "busy"})
+            return Answer(reply, reply_blocks(reply))
+
+    def quiet_language(self, user: str | None) -> str:
+        """A language for `user` without the database (it may be down, or its queue full): the
+        installation's one language, else the person's Slack language if it was heard, else English."""
+        locales = self.service.locales
+        heard = locales.known(user or "") if isinstance(locales, SlackLocales) else None
+        return self.service.settings.forced_lang or language_or_none(heard) or SOURCE
 
     def _answer(self, user: str, text: str, **where: Any) -> Answer:
         """In a worker thread: the service's reply and its blocks, so no CPU work lands on the loop."""
@@ -163,7 +230,7 @@ class Gateway:
             if not is_slack_id(person):
                 continue
             try:
-                data = await self.home(person, plan)
+                data = await self.home(person, plan, over_bound=True)  # the change was admitted: its Homes too
                 if data is not None:
                     with speaking(data.get("lang")):  # in the language the person reads
                         view = home_view(data)
@@ -198,10 +265,13 @@ class Gateway:
 
     async def language_of(self, user: str, channel: str | None = None, plan: str | None = None) -> str:
         """The language `user` reads, asked off the event loop (the database, maybe Slack's users.info):
-        what a modal opened for them is worded in. When it can't be known, the installation's default."""
+        what a modal opened for them is worded in. When it can't be known, the installation's default;
+        when service work is at its bound, the language known without the database (no wait: the
+        modal's trigger_id expires in 3 s)."""
         try:
-            return await asyncio.get_running_loop().run_in_executor(
-                self.workers, carry_context(partial(self.service.language_of, user, plan, channel)))
+            return await self.offload(partial(self.service.language_of, user, plan, channel))
+        except Busy:
+            return self.quiet_language(user)
         except Exception as err:  # the database is down, no plan yet: the modal still opens
             log.warning("language of %s unknown: %s", user[:20], type(err).__name__)
             return self.service.settings.forced_lang or SOURCE
@@ -213,12 +283,11 @@ class Gateway:
             return False
         if not delivery_id:
             return True
-        return await asyncio.get_running_loop().run_in_executor(
-            self.workers, partial(self.service.store.first_delivery, delivery_id))
+        return await self.offload(partial(self.service.store.first_delivery, delivery_id))
 
-    async def home(self, user: str, plan: str | None = None) -> dict | None:
+    async def home(self, user: str, plan: str | None = None, *, over_bound: bool = False) -> dict | None:
+        """The App Home data of `user`; Busy at the bound unless `over_bound`."""
         try:
-            return await asyncio.get_running_loop().run_in_executor(
-                self.workers, carry_context(partial(self.service.home, user, plan=plan)))
+            return await self.offload(partial(self.service.home, user, plan=plan), over_bound=over_bound)
         except LookupError:
             return None

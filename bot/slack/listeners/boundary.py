@@ -15,13 +15,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.i18n import SOURCE, language_or_none, speaking
+from bot.i18n import speaking
 from bot.logs import get_logger, new_ref
 from bot.render.findings import database_fault_text
 from bot.render.text import database_unavailable_text, internal_error_text
 from bot.slack.gateway import Gateway
 from bot.slack.identity import Actor, actor_of
-from bot.slack.locales import SlackLocales
 from storage.errors import DatabaseUnavailable
 
 log = get_logger("slack.listeners")
@@ -70,9 +69,7 @@ def guarded(listener: Listener, gateway: Gateway) -> BoltListener:
 def fallback_language(gateway: Gateway, body: dict[str, Any]) -> str:
     """What to say a failure in, without the database (it may be the failure): the installation's
     one language, else the person's Slack language if it was heard, else English."""
-    locales = gateway.service.locales
-    heard = locales.known(user_of(body) or "") if isinstance(locales, SlackLocales) else None
-    return gateway.service.settings.forced_lang or language_or_none(heard) or SOURCE
+    return gateway.quiet_language(user_of(body))
 
 
 async def tell(gateway: Gateway, body: dict[str, Any], text: str) -> None:
