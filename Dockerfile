@@ -41,6 +41,7 @@ ENV PATH=/opt/deliverybot/bin:$PATH \
     DATABASE_URL=sqlite:////data/deliverybot.db \
     DELIVERYBOT_DEFAULT_PLAN=/app/plans/k3s-mono-pgsql.md \
     PORT=3000 \
+    MALLOC_ARENA_MAX=2 \
     MPLCONFIGDIR=/app/.matplotlib
 RUN groupadd --system --gid 10001 deliverybot \
  && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin deliverybot \

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.i18n import _, n_, speaking
 from bot.settings import MAX_PLAN_BYTES, Settings
+from planner.model import Plan
 from storage.store import Store
 
 
@@ -94,18 +95,23 @@ def plan_slug(path: Path, slug: str | None) -> str:
 
 
 def import_plan(store: Store, path: Path, *, slug: str | None = None, channel: str | None = None,
-                max_bytes: int = MAX_PLAN_BYTES):
-    """Read a plan file and store it. Returns (record, plan) — findings are the caller's to show.
-    Raises PlanRefused, before reading it, for a file over `max_bytes` or without a usable slug."""
+                max_bytes: int = MAX_PLAN_BYTES, read: tuple[str, Plan] | None = None):
+    """Read a plan file and store it, with the plan as read (so no process reads it again).
+    Returns (record, plan) — findings are the caller's to show. `read`: the file's text and the
+    plan the caller already read from it. Raises PlanRefused, before reading it, for a file over
+    `max_bytes` or without a usable slug."""
     from planner.reader import read_plan
 
     problem = plan_file_problem(path, max_bytes)
     if problem:
         raise PlanRefused(problem)
     name = plan_slug(path, slug)
-    source = path.read_text(encoding="utf-8")
-    plan = read_plan(source)
+    if read is None:
+        source = path.read_text(encoding="utf-8")
+        read = (source, read_plan(source))
+    source, plan = read
     record = store.save_plan(name, plan.title, source, plan.story_ids, channel=channel)
+    store.keep_plan(record.slug, record.source_sha, plan)
     return record, plan
 
 

@@ -287,16 +287,24 @@ def _plan(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _read(path: Path):
+    """The plan in the file at `path`; None (said on stderr) when it can't be read."""
+    read = _read_text(path)
+    return read[1] if read else None
+
+
+def _read_text(path: Path):
+    """(text, plan) of the file at `path`; None (said on stderr) when it can't be read."""
     from planner.reader import read_plan
 
     if not path.is_file():
         print(_("deliverybot: no such file: {path}", path=path), file=sys.stderr)
         return None
     try:
-        return read_plan(path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         print(_("deliverybot: {path} is not UTF-8 text", path=path), file=sys.stderr)
         return None
+    return source, read_plan(source)
 
 
 def _plan_check(args: argparse.Namespace) -> int:
@@ -338,7 +346,8 @@ def _plan_import(args, store, settings: Settings) -> int:
     except PlanRefused as err:
         print(_("Not imported: {reason}", reason=err), file=sys.stderr)
         return EXIT_REFUSED
-    plan = _read(args.file)
+    read = _read_text(args.file)  # read once: the same plan is checked, stored and kept as read
+    plan = read[1] if read else None
     if plan is not None:
         _speak_plan(args, plan.language)
     leads = [_who(name) for name in args.lead]
@@ -359,12 +368,13 @@ def _plan_import(args, store, settings: Settings) -> int:
                  len(errors), path=args.file), file=sys.stderr)
         return EXIT_REFUSED
     before = store.get_plan(slug)
+    old = (store.stored_plan(slug, before.source_sha) or before.source) if before is not None else None
     record, plan = import_plan(store, args.file, slug=args.slug, channel=args.channel,
-                               max_bytes=settings.max_plan_bytes)
+                               max_bytes=settings.max_plan_bytes, read=read)
     for lead in filter(None, leads):
         store.add_lead(lead, "install")
-    if before is not None:
-        _print_changes(store, before.source, plan, record.slug)
+    if old is not None:
+        _print_changes(store, old, plan, record.slug)
         return EXIT_OK
     if record.channel:
         print(n_("Imported '{slug}': {n} stories, channel {channel}", "Imported '{slug}': {n} stories, channel {channel}",
@@ -375,16 +385,17 @@ def _plan_import(args, store, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _print_changes(store, old_source: str, plan, slug: str) -> None:
+def _print_changes(store, old, plan, slug: str) -> None:
     """After a re-import: what the edit changed (`planner.changes`), and the removed stories that
-    had work, whose state and events the store keeps (storage/plans.py)."""
+    had work, whose state and events the store keeps (storage/plans.py). `old`: the plan before,
+    as stored, or its text when no copy was."""
     from bot.render.changes import changes_lines
     from bot.render.plain import plain
     from planner.board import removed_with_work
     from planner.changes import plan_changes
     from planner.reader import read_plan
 
-    changes = plan_changes(read_plan(old_source), plan)
+    changes = plan_changes(read_plan(old) if isinstance(old, str) else old, plan)
     gone = set(changes.stories_removed)
     removed = [r for r in removed_with_work(plan.story_ids, store.statuses(slug)) if r["story"] in gone]
     print(n_("Re-imported '{slug}': {n} stories; every state and event is kept.",

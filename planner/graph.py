@@ -289,8 +289,23 @@ class PlanGraph:
 
     def startable(self, statuses: Mapping[str, StoryStatus]) -> list[str]:
         """Stories in todo whose every prerequisite is done, ordered as people should take them:
-        critical path first, then gates, then those that unblock the most, then by id."""
-        ids = [s for s in self.plan.story_ids if self.is_startable(s, statuses)]
+        critical path first, then gates, then those that unblock the most, then by id.
+
+        What `is_startable` says of each story, without ordering each one's prerequisites (the
+        order only matters to say what a story waits for): one pass over the edges."""
+        entry = self.plan.entry_gate
+        entry_open = entry is not None and _state(statuses, entry) != State.DONE
+
+        def done(sid: str) -> bool:
+            status = statuses.get(sid)
+            return status is not None and status.state == State.DONE
+
+        ids = [
+            s for s in self.plan.story_ids
+            if _state(statuses, s) == State.TODO
+            and not (entry_open and s != entry)
+            and all(done(p) for p in self._pred[s])
+        ]  # fmt: skip
         return sorted(ids, key=self.priority_key)
 
     def priority_key(self, story_id: str) -> tuple:

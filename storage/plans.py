@@ -12,14 +12,29 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, update
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from planner.model import slug_problem
 from planner.state import State
 from storage.sql import insert_on_conflict
-from storage.tables import PLANS, STORY_STATES, EventRow, PlanRow
+from storage.tables import PLANS, STORY_STATES, PlanRow
 
 _ROWS_PER_INSERT = 500  # keeps a 2,000-story import under SQLite's bound-parameter limit
+
+
+@dataclass(frozen=True)
+class PlanHead:
+    """What a request reads of a plan before anything else (`heads`)."""
+
+    slug: str
+    channel: str | None
+    source_sha: str
+    changes: int  # the plan's change counter (storage/triggers.py)
+
+    @property
+    def version(self) -> tuple[str, str | None, int]:
+        return self.source_sha, self.channel, self.changes
 
 
 @dataclass(frozen=True)
@@ -73,17 +88,24 @@ def save(
     return _record(plan_row(session, slug))
 
 
+def _rows():  # noqa: ANN202
+    """A select of plan rows with what a PlanRecord holds: not the read copy (often larger than the
+    text), nor the counter (which a database still at 0.1.0's schema, being upgraded, lacks)."""
+    kept = (PlanRow.slug, PlanRow.title, PlanRow.channel, PlanRow.source, PlanRow.source_sha, PlanRow.imported_at)
+    return select(PlanRow).options(load_only(*kept))  # type: ignore[arg-type]
+
+
 def get(session: Session, slug: str) -> PlanRecord | None:
-    row = session.exec(select(PlanRow).where(PlanRow.slug == slug)).first()
+    row = session.exec(_rows().where(PlanRow.slug == slug)).first()
     return _record(row) if row else None
 
 
 def list_all(session: Session) -> list[PlanRecord]:
-    return [_record(row) for row in session.exec(select(PlanRow).order_by(col(PlanRow.slug)))]
+    return [_record(row) for row in session.exec(_rows().order_by(col(PlanRow.slug)))]
 
 
 def for_channel(session: Session, channel: str) -> PlanRecord | None:
-    row = session.exec(select(PlanRow).where(PlanRow.channel == channel)).first()
+    row = session.exec(_rows().where(PlanRow.channel == channel)).first()
     return _record(row) if row else None
 
 
@@ -97,20 +119,40 @@ def set_channel(session: Session, slug: str, channel: str | None) -> PlanRecord:
     return _record(row)
 
 
-def version(session: Session, slug: str) -> tuple[str, str | None, int, int]:
-    """(source sha, channel, newest event id, number of events), in one small query."""
-    event_id = col(EventRow.id)
+def version(session: Session, slug: str) -> tuple[str, str | None, int]:
+    """(source sha, channel, change counter): one row by its unique slug, whatever the log's size."""
     row = session.exec(
-        select(PlanRow.source_sha, PlanRow.channel, func.max(event_id), func.count(event_id))
-        .select_from(PlanRow)
-        .join(EventRow, col(EventRow.plan_id) == col(PlanRow.id), isouter=True)
-        .where(PlanRow.slug == slug)
-        .group_by(col(PlanRow.id), col(PlanRow.source_sha), col(PlanRow.channel))
+        select(PlanRow.source_sha, PlanRow.channel, PlanRow.changes).where(PlanRow.slug == slug)
     ).first()
     if row is None:
         raise KeyError(f"no plan {slug!r}")
-    sha, channel, newest, count = row
-    return sha, channel, newest or 0, count
+    return tuple(row)  # type: ignore[return-value]
+
+
+def heads(session: Session) -> list[PlanHead]:
+    """Every plan's slug, channel, sha and change counter, without its text: what a request needs
+    to find its plan and tell whether a cached copy is current (a handful of rows)."""
+    rows = session.exec(
+        select(PlanRow.slug, PlanRow.channel, PlanRow.source_sha, PlanRow.changes).order_by(col(PlanRow.slug))
+    ).all()
+    return [PlanHead(*row) for row in rows]
+
+
+def parsed_copy(session: Session, slug: str) -> tuple[str | None, str | None]:
+    """(key, text) of the plan as read, as `keep_parsed` stored it; (None, None) when none is."""
+    row = session.exec(select(PlanRow.parsed_key, PlanRow.parsed).where(PlanRow.slug == slug)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def keep_parsed(session: Session, slug: str, source_sha: str, key: str, parsed: str) -> bool:
+    """Store the plan as read under `key`, only if its text is still the one with `source_sha`
+    (a re-import in between wins). Says whether it was stored."""
+    done = session.exec(
+        update(PLANS)
+        .where(PLANS.c.slug == slug, PLANS.c.source_sha == source_sha)
+        .values(parsed=parsed, parsed_key=key)
+    )
+    return bool(done.rowcount)
 
 
 def plan_id(session: Session, slug: str) -> int:
@@ -122,7 +164,7 @@ def plan_id(session: Session, slug: str) -> int:
 
 
 def plan_row(session: Session, slug: str) -> PlanRow:
-    row = session.exec(select(PlanRow).where(PlanRow.slug == slug)).first()
+    row = session.exec(_rows().where(PlanRow.slug == slug)).first()
     if row is None:
         raise KeyError(f"unknown plan {slug!r}")
     return row

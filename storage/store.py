@@ -26,7 +26,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
+from planner.model import Plan
 from planner.state import Event, StoryStatus
+from planner.stored import from_stored, reader_key, to_stored
 from storage import (
     backup,
     deliveries,
@@ -44,13 +46,13 @@ from storage.digest_runs import DigestRun
 from storage.errors import DatabaseUnavailable, classify_server, classify_sqlite, sqlite_fault
 from storage.events import AuditEntry
 from storage.plan_settings import PlanSettings, PlanSettingsChanges
-from storage.plans import PlanRecord
+from storage.plans import PlanHead, PlanRecord
 from storage.sql import require_aware
 from storage.team import LeadRecord
 from storage.transitions import TransitionResult
 
 # Records callers may import from here, as they always could.
-__all__ = ["AuditEntry", "DigestRun", "LeadRecord", "PlanRecord", "PlanSettings", "Store", "TransitionResult"]
+__all__ = ["AuditEntry", "DigestRun", "LeadRecord", "PlanHead", "PlanRecord", "PlanSettings", "Store", "TransitionResult"]
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
@@ -318,21 +320,46 @@ class Store:
         with self._write() as session:
             return plans.set_channel(session, slug, channel)
 
-    def plan_version(self, slug: str) -> tuple[str, str | None, int, int]:
-        """(source sha, channel, newest event id, number of events): changes whenever the plan
-        text, its channel, a story or a team setting changes (team changes always write an audit
-        event). The count matters on PostgreSQL, where ids are taken at insert: an event may
-        commit after a higher-numbered one, leaving the newest id as it was. One small query, so
-        callers may cache what they derive from a plan on it."""
+    def plan_version(self, slug: str) -> tuple[str, str | None, int]:
+        """(source sha, channel, change counter): changes whenever the plan text, its channel, a
+        story or a team setting changes (team changes always write an audit event, and every
+        event adds one to the counter, storage/triggers.py). One row read by its key, whatever
+        the size of the log, so callers may cache what they derive from a plan on it."""
         with self._read() as session:
             return plans.version(session, slug)
 
+    def plan_heads(self) -> list[PlanHead]:
+        """Every plan's slug, channel, sha and change counter (no text): one small query."""
+        with self._read() as session:
+            return plans.heads(session)
+
+    def stored_plan(self, slug: str, source_sha: str) -> Plan | None:
+        """The plan as read from the text with `source_sha` by this release's reader (planner.stored),
+        if a process stored it; None otherwise (or if the copy does not load: the text is read again)."""
+        with self._read() as session:
+            key, text = plans.parsed_copy(session, slug)
+        if key != reader_key(source_sha) or not text:
+            return None
+        try:
+            return from_stored(text)
+        except ValueError:
+            return None
+
+    def keep_plan(self, slug: str, source_sha: str, plan: Plan) -> bool:
+        """Store the plan as read beside its text, if the text is still `source_sha`'s (a re-import
+        in between wins); says whether it was stored."""
+        text = to_stored(plan)
+        with self._write() as session:
+            return plans.keep_parsed(session, slug, source_sha, reader_key(source_sha), text)
+
     # -- story states and transitions ---------------------------------------------------------
 
-    def statuses(self, slug: str) -> dict[str, StoryStatus]:
-        """Every story row of the plan, in story order (including stories a re-import dropped)."""
+    def statuses(self, slug: str, *, moved_only: bool = False) -> dict[str, StoryStatus]:
+        """Every story row of the plan, in story order (including stories a re-import dropped).
+        `moved_only`: only the rows a transition ever wrote (the others are to do, untouched, as
+        `StoryStatus(story_id)` says): what a context needs, a few rows of a 10,000-story plan."""
         with self._read() as session:
-            return transitions.statuses(session, slug)
+            return transitions.statuses(session, slug, moved_only=moved_only)
 
     def status(self, slug: str, story_id: str) -> StoryStatus:
         """Raises KeyError when the plan has no such story."""

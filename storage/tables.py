@@ -13,13 +13,17 @@ from sqlalchemy import (
     DateTime,
     ForeignKeyConstraint,
     Index,
+    Integer,
     Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     inspect,
 )
 from sqlmodel import Field, SQLModel
+
+from storage import triggers
 
 
 class UTCDateTime(TypeDecorator):
@@ -66,6 +70,14 @@ class PlanRow(SQLModel, table=True):
     source: str = Field(sa_type=Text)
     source_sha: str
     imported_at: datetime = _utc()
+    # How many events the plan has had: kept by a trigger (storage/triggers.py), read by every
+    # request to tell whether a cached plan is still current.
+    # (The database's default, not the model's: an INSERT that does not name it stays valid.)
+    changes: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # The plan as read (planner.stored JSON), so no process reads the same text twice, and the
+    # key it was read under: the source's sha and the reader's own fingerprint.
+    parsed: str | None = Field(default=None, sa_type=Text)
+    parsed_key: str | None = None
 
 
 class StoryStateRow(SQLModel, table=True):
@@ -207,10 +219,18 @@ def core_table(model: type[SQLModel]) -> Table:
     return mapper.local_table
 
 
+def _count_changes(target: Table, connection, **_kw) -> None:
+    """After `events` is created (create_all): the trigger that keeps `plans.changes`."""
+    if connection.dialect.name in ("sqlite", "postgresql"):
+        for statement in triggers.statements(connection.dialect.name):
+            connection.exec_driver_sql(statement)
+
+
 PLANS = core_table(PlanRow)
 STORY_STATES = core_table(StoryStateRow)
 PEOPLE = core_table(PersonRow)
 EVENTS = core_table(EventRow)
+event.listen(EVENTS, "after_create", _count_changes)
 LEADS = core_table(LeadRow)
 LANE_BINDINGS = core_table(LaneBindingRow)
 SETTINGS = core_table(SettingRow)

@@ -22,7 +22,7 @@ from planner.incidents import Incident
 from planner.model import Plan, Story
 from planner.staffing import Staffing
 from planner.state import StoryStatus
-from storage.store import Store
+from storage.store import Store, TransitionResult
 
 T_ = TypeVar("T_")
 
@@ -83,6 +83,8 @@ class Call:
     settings: Settings
     clock: Callable[[], datetime]
     context: Context | None = None  # None only for commands the table marks plan-free (/help)
+    # Told of each move this call commits (the service keeps its cached context current with it).
+    moved: Callable[[Context, TransitionResult], None] = field(default=lambda ctx, result: None, repr=False)
 
     @property
     def ctx(self) -> Context:

@@ -39,7 +39,7 @@ from planner.people import person_key
 from planner.reader import read_plan
 from planner.staffing import Staffing
 from storage.errors import DatabaseUnavailable
-from storage.store import Store
+from storage.store import PlanHead, Store, TransitionResult
 
 log = get_logger("service")
 
@@ -127,7 +127,7 @@ class DeliveryService:
             run, usage, args = sub.run, sub.usage, args[1:]
         call = Call(actor=actor, args=args, usage=usage, request_id=request_id,
                     store=self.store, settings=self.settings, clock=self.clock,
-                    context=self.context(plan, channel) if command.needs_plan else None)
+                    context=self.context(plan, channel) if command.needs_plan else None, moved=self.moved)
         speak(own or (call.context.lang if call.context is not None else self._plan_language(plan, channel)))
         if call.context is not None:
             bind(plan=call.context.slug)
@@ -166,49 +166,78 @@ class DeliveryService:
 
     # -- plan loading --------------------------------------------------------------------------
 
-    def parsed(self, source: str, sha: str, title: str | None = None) -> tuple[Plan, PlanGraph]:
+    def parsed(self, slug: str, source: str, sha: str, title: str | None = None) -> tuple[Plan, PlanGraph]:
+        """The plan as read, once per process and text: from this process's memory, else the copy
+        stored beside the text (`planner.stored`, written by `plan import`), else read from the
+        text and then stored for the next process (when the database takes writes)."""
         if sha not in self._parsed:
-            plan = read_plan(source, title=title)
+            plan = self.store.stored_plan(slug, sha)
+            if plan is None:
+                plan = read_plan(source, title=title)
+                try:
+                    self.store.keep_plan(slug, sha, plan)
+                except DatabaseUnavailable as err:  # read-only or full: it still answers, and reads again next time
+                    log.info("plan %s read but its copy not stored: %s", slug, err.sentence)
             self._parsed[sha] = (plan, PlanGraph(plan))
         return self._parsed[sha]
 
     def resolve_slug(self, plan: str | None, channel: str | None) -> str:
+        return self._head(plan, channel).slug
+
+    def _head(self, plan: str | None, channel: str | None) -> PlanHead:
+        """The plan a command acts on (named, else the channel's, else the only one), with its
+        version: one small query over the plans' heads, none of their text."""
+        heads = self.store.plan_heads()
         if plan:
-            if not self.store.get_plan(plan):
+            named = next((h for h in heads if h.slug == plan), None)
+            if named is None:
                 raise PlanNotFound(_("No plan named '{plan}'. `deliverybot plan list` shows them.", plan=plan))
-            return plan
+            return named
         if channel:
-            record = self.store.plan_for_channel(channel)
-            if record:
-                return record.slug
-        plans = self.store.list_plans()
-        if len(plans) == 1:
-            return plans[0].slug
-        if not plans:
+            bound = next((h for h in heads if h.channel == channel), None)
+            if bound is not None:
+                return bound
+        if len(heads) == 1:
+            return heads[0]
+        if not heads:
             raise PlanNotFound(_("No plan is imported yet: `deliverybot plan import FILE` (a lead does it once)."))
-        names = ", ".join(p.slug for p in plans)
+        names = ", ".join(h.slug for h in heads)
         raise PlanNotFound(_("Several plans ({names}) and none is bound to this channel: name one with --plan.",
                               names=names))
 
     def context(self, plan: str | None = None, channel: str | None = None) -> Context:
         """The plan as of now. Rebuilt only when its version changed (text, channel, any event):
         the version is read first, so a context is never cached under a newer version than its data."""
-        slug = self.resolve_slug(plan, channel)
-        version = self.store.plan_version(slug)
-        cached = self._contexts.get(slug)
-        if cached is None or cached[0] != version:
-            cached = (version, self._load_context(slug))
-            self._contexts[slug] = cached
+        head = self._head(plan, channel)
+        cached = self._contexts.get(head.slug)
+        if cached is None or cached[0] != head.version:
+            cached = (head.version, self._load_context(head.slug))
+            self._contexts[head.slug] = cached
         return replace(cached[1], here=channel)
+
+    def moved(self, ctx: Context, result: TransitionResult) -> None:
+        """This process's own committed move: applied to the cached context (the story's status;
+        answers derived from the old states dropped) when the store says it was the plan's only
+        change since that context's version, so the next command does not reload the plan. Any
+        other write in between leaves the cache as it was, and the next command reloads it."""
+        cached = self._contexts.get(ctx.slug)
+        if cached is None or result.changes is None or result.event is None or result.duplicate:
+            return
+        (sha, channel, changes), current = cached
+        sid = result.event.story_id
+        if result.changes != changes + 1 or not current.plan.has(sid):
+            return
+        statuses = {**current.statuses, sid: result.status}
+        self._contexts[ctx.slug] = ((sha, channel, result.changes), replace(current, statuses=statuses, memo={}))
 
     def _load_context(self, slug: str) -> Context:
         record = self.store.get_plan(slug)
         if record is None:  # deleted between resolve_slug and here
             raise PlanNotFound(_("No plan named '{plan}'. `deliverybot plan list` shows them.", plan=slug))
-        parsed_plan, graph = self.parsed(record.source, record.source_sha, record.title)
+        parsed_plan, graph = self.parsed(slug, record.source, record.source_sha, record.title)
         settings = self.store.plan_settings(slug)
         staffing = Staffing(graph, settings.mode, self.store.lane_bindings(slug))
-        stored = self.store.statuses(slug)
+        stored = self.store.statuses(slug, moved_only=True)  # a story never moved is to do: no row needed
         audit = self.store.audit(slug)  # incidents and checkpoint proofs live in the audit log
         return Context(
             slug=slug,

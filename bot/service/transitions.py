@@ -89,6 +89,7 @@ def transition(call: Call, req: Request) -> Reply:
     if result.duplicate:
         return Reply(True, moves.already_recorded(req.story_id, str(stored.action)), kind="duplicate",
                      data={"story": req.story_id, "duplicate": True})
+    call.moved(ctx, result)  # the service's cached context takes the move (not this call's ctx)
     after = {**before, req.story_id: result.status}
     try:
         return milestones.announced(call, stored, after, moved(ctx, req, stored, ctx.staffing.newly_open(before, after)))
@@ -154,7 +155,7 @@ def moved(ctx: Context, req: Request, event: Event, newly: list[str]) -> Reply:
                               for g in held)
 
     takers = {sid: ctx.staffing.taker_of(sid, after) for sid in newly}
-    prepared = {sid for sid in newly if after[sid].preparer}
+    prepared = {sid for sid in newly if (status := after.get(sid)) is not None and status.preparer}
     notes = [to_channel(ctx, lambda: headline() + (moves.now_startable_for_channel(takers) if newly else ""), {
         "plan": ctx.slug, "story": req.story_id, "label": story.label, "action": req.action.value,
         "gate": announced_gate if req.action == Action.DONE else None, "newly_startable": newly,
@@ -205,8 +206,9 @@ def _gates_held_by(ctx: Context, story_id: str, reopened_at: datetime, after: di
     """Gates done while `story_id` was reopened, whose announcement was held back: now that it is
     done again (and nothing else they rest on is reopened), they are announced."""
     rests_on = set(ctx.graph.unblocks_all(story_id))
-    return [g for g in ctx.plan.gates if g.story in rests_on and after[g.story].state == State.DONE
-            and (after[g.story].since or reopened_at) >= reopened_at
+    return [g for g in ctx.plan.gates if g.story in rests_on
+            and (done := after.get(g.story)) is not None and done.state == State.DONE  # a story never moved has no row
+            and (done.since or reopened_at) >= reopened_at
             and not ctx.graph.waits_on_reopened(g.story, after)]
 
 

@@ -85,18 +85,28 @@ def test_processes_racing_to_finish_a_story_get_exactly_one_winner(new_db_url, o
     _check_one_winner(store, outcomes)
 
 
-@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite gives ids in commit order
-def test_plan_version_sees_a_write_that_commits_after_a_later_numbered_one(backend, plan_store):
-    """Replicas cache a plan's context by plan_version. On PostgreSQL an event id is taken at
-    insert, not at commit: a /start numbered 7 may commit after an audit numbered 8, and a replica
-    that read in between must still see the version move, or it answers from the old states."""
-    with (
-        Session(plan_store.engine) as session,
-        session.begin(),
-    ):  # one replica's /start 1.1, not committed yet
-        assert transitions.apply(session, SLUG, make_event("1.1", Action.START, "ann")).ok
-        plan_store.record_audit(SLUG, "lea", "team-lane", "lane A -> bob")  # another replica's, committed
-        seen = plan_store.plan_version(SLUG)
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite has one writer at a time anyway
+def test_writes_to_one_plan_are_counted_in_commit_order(backend, plan_store):
+    """Replicas cache a plan's context on plan_version's change counter (storage/triggers.py). On
+    PostgreSQL two transactions may write one plan at once: the counter makes the second wait for
+    the first's commit, so each commit moves the version by one, a reader in between sees the
+    version of what is committed, and a writer reading the counter back knows it was alone."""
+    before = plan_store.plan_version(SLUG)
+    audited = threading.Event()
+
+    def another_replica() -> None:
+        plan_store.record_audit(SLUG, "lea", "team-lane", "lane A -> bob")
+        audited.set()
+
+    with Session(plan_store.engine) as session, session.begin():  # one replica's /start 1.1, not committed yet
+        result = transitions.apply(session, SLUG, make_event("1.1", Action.START, "ann"))
+        assert result.ok and result.changes == before[2] + 1
+        other = threading.Thread(target=another_replica)
+        other.start()
+        assert not audited.wait(0.5)  # it waits for our commit
+        assert plan_store.plan_version(SLUG) == before  # a reader sees only what is committed
         assert plan_store.status(SLUG, "1.1").state == State.TODO
+    other.join(10)
+    assert audited.is_set()
     assert plan_store.status(SLUG, "1.1").state == State.IN_PROGRESS
-    assert plan_store.plan_version(SLUG) != seen
+    assert plan_store.plan_version(SLUG) == (before[0], before[1], before[2] + 2)

@@ -1,0 +1,129 @@
+"""The service keeps its plan warm (issue 13): its own moves are applied to the cached context, a
+write by anyone else (another replica, another process) is learned from the plan's change
+counter, and a plan is read from its text at most once (after that, from the copy stored beside
+it). Two services on one real SQLite file stand for two replicas."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.bootstrap import import_plan
+from bot.service.delivery import DeliveryService
+from planner.stored import reader_key
+from storage.store import Store
+from tests.helpers.bot import LINK, SEED, SLUG
+
+
+@pytest.fixture
+def replicas(tmp_path):
+    """Two services, each with its own store and cache, on one database file."""
+    url = f"sqlite:///{tmp_path}/shared.db"
+    first = Store(url)
+    import_plan(first, SEED)
+    first.add_lead("lea", "test")
+    return DeliveryService(first), DeliveryService(Store(url))
+
+
+def counting_reloads(service: DeliveryService, monkeypatch) -> list[str]:
+    """Each time `service` reads a plan's states from the database (a whole-context reload)."""
+    reads: list[str] = []
+    statuses = service.store.statuses
+
+    def counted(slug, **kw):
+        reads.append(slug)
+        return statuses(slug, **kw)
+
+    monkeypatch.setattr(service.store, "statuses", counted)
+    return reads
+
+
+def state_of(service: DeliveryService, story: str) -> str:
+    return service.context().status(story).state.value
+
+
+def test_own_moves_are_applied_without_reloading_the_plan(replicas, monkeypatch):
+    ann, _other = replicas
+    assert ann.handle("ann", "/unblocked").ok
+    reloads = counting_reloads(ann, monkeypatch)
+    for text, actor in (("/start 1.1", "ann"), (f"/review 1.1 {LINK} @bob", "ann"), (f"/done 1.1 {LINK}", "bob")):
+        reply = ann.handle(actor, text)
+        assert reply.ok, reply.text
+        after = ann.handle("carol", "/unblocked")
+        assert after.ok
+    assert reloads == []  # three moves, three answers after them: the plan's states never read again
+    assert state_of(ann, "1.1") == "done"
+    assert "1.2" in ann.handle("carol", "/unblocked all").text  # what 1.1's done opened is startable
+    assert ann.context().statuses == ann.store.statuses(SLUG, moved_only=True)  # the cache is the database
+
+
+def test_a_write_by_another_replica_is_seen_by_the_next_read(replicas, monkeypatch):
+    ann, other = replicas
+    assert state_of(ann, "1.1") == "todo" and state_of(other, "1.1") == "todo"  # both caches warm
+    assert other.handle("bob", "/start 1.1").ok
+    assert state_of(ann, "1.1") == "in_progress"  # learned from the change counter, not waited for
+    # ann's own move now is not the only change since her cached version: it is not applied blindly
+    reloads = counting_reloads(ann, monkeypatch)
+    assert other.handle("lea", "/team lane A @carol").ok  # an audit event by the other replica
+    reply = ann.handle("bob", f"/review 1.1 {LINK} @ann")
+    assert reply.ok, reply.text
+    assert ann.handle("ann", "/board 1.1").ok
+    assert reloads  # the other replica's change made this one read the plan again
+    ctx = ann.context()
+    assert ctx.status("1.1").state.value == "review" and ctx.staffing.owner_of("1.3") == "carol"
+    assert other.context().status("1.1").state.value == "review"
+
+
+def test_a_write_landing_between_a_read_and_an_own_move_is_not_lost(replicas, monkeypatch):
+    """The race the change counter settles: another replica writes after this one read its plan
+    and before its move commits. The move's counter is then two ahead: this replica must not take
+    its cache (plus its own move) for the database, or it would miss the other write for good."""
+    ann, other = replicas
+    assert state_of(ann, "1.1") == "todo"
+    transition = ann.store.transition
+
+    def after_another_replica(slug, event):
+        assert other.handle("lea", "/team lane A @carol", request_id="another-replica").ok
+        return transition(slug, event)
+
+    monkeypatch.setattr(ann.store, "transition", after_another_replica)
+    assert ann.handle("ann", "/start 1.1").ok
+    monkeypatch.undo()
+    ctx = ann.context()
+    assert ctx.status("1.1").state.value == "in_progress" and ctx.staffing.owner_of("1.3") == "carol"
+
+
+def test_a_refused_move_and_a_retried_one_leave_the_cache_equal_to_the_database(replicas):
+    ann, _other = replicas
+    assert ann.handle("ann", "/start 1.1", request_id="r1").ok
+    assert ann.handle("ann", "/start 1.1", request_id="r1").ok  # Slack's retry: recorded once
+    assert not ann.handle("bob", "/start 1.1").ok  # held by ann: refused, nothing written
+    assert ann.context().statuses == ann.store.statuses(SLUG, moved_only=True)
+    assert len([e for e in ann.store.events(SLUG, "1.1")]) == 1
+
+
+def test_a_plan_is_read_from_its_text_once_then_from_its_stored_copy(replicas, monkeypatch):
+    ann, other = replicas
+    record = ann.store.get_plan(SLUG)
+    assert record is not None
+    import bot.service.delivery as delivery
+
+    read: list[str] = []
+    real = delivery.read_plan
+    monkeypatch.setattr(delivery, "read_plan", lambda source, **kw: read.append("read") or real(source, **kw))
+    # `import_plan` stored the copy under this release's reader key: neither replica reads the text
+    assert ann.handle("ann", "/unblocked").ok and other.handle("bob", "/unblocked").ok
+    assert read == []
+    copy = ann.store.stored_plan(SLUG, record.source_sha)
+    assert copy is not None and copy == ann.context().plan
+    # a copy is only kept for the text it was read from (a re-import in between wins)
+    assert not ann.store.keep_plan(SLUG, "sha-of-another-text", copy)
+    # a copy another reader made (an older release) is not trusted: the text is read, once, and
+    # this release's copy stored for the next process
+    with ann.store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE plans SET parsed_key = 'an-older-reader'")
+    assert ann.store.stored_plan(SLUG, record.source_sha) is None
+    assert DeliveryService(Store(ann.store.engine)).handle("carol", "/unblocked").ok
+    assert DeliveryService(Store(ann.store.engine)).handle("dave", "/unblocked").ok
+    assert read == ["read"]
+    with ann.store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT parsed_key FROM plans").scalar_one() == reader_key(record.source_sha)
