@@ -8,6 +8,7 @@ a retried Slack delivery is answered with the entry the first delivery wrote.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -148,13 +149,13 @@ def lock_log(session: Session, slug: str) -> None:
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOG_LOCK}, {int(plan)})")
 
 
-def audit_entries(session: Session, slug: str) -> list[AuditEntry]:
-    rows = session.exec(
-        select(EventRow)
-        .where(EventRow.plan_id == plan_id(session, slug), col(EventRow.story_id).is_(None))
-        .order_by(col(EventRow.id))
-    )
-    return [_audit(row) for row in rows]
+def audit_entries(session: Session, slug: str, actions: Collection[str] | None = None) -> list[AuditEntry]:
+    """The plan's audit entries, oldest first; `actions`: only those (filtered by the database,
+    so a long log of other entries costs a scan, not an object each)."""
+    query = select(EventRow).where(EventRow.plan_id == plan_id(session, slug), col(EventRow.story_id).is_(None))
+    if actions is not None:
+        query = query.where(col(EventRow.action).in_(sorted(actions)))
+    return [_audit(row) for row in session.exec(query.order_by(col(EventRow.id)))]
 
 
 def audit_by_request(session: Session, request_id: str) -> AuditEntry | None:

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -448,10 +448,11 @@ class Store:
             raise RuntimeError("lock_log() holds a lock for a transaction: call it inside atomic()")
         events.lock_log(session, slug)
 
-    def audit(self, slug: str) -> list[AuditEntry]:
-        """Team and settings changes, incidents and checkpoint proofs of the plan, oldest first."""
+    def audit(self, slug: str, actions: Collection[str] | None = None) -> list[AuditEntry]:
+        """Team and settings changes, incidents and checkpoint proofs of the plan, oldest first;
+        `actions`: only entries of these actions."""
         with self._read() as session:
-            return events.audit_entries(session, slug)
+            return events.audit_entries(session, slug, actions)
 
     # -- leads (workspace-wide) ---------------------------------------------------------------
 

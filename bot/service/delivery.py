@@ -238,7 +238,8 @@ class DeliveryService:
         settings = self.store.plan_settings(slug)
         staffing = Staffing(graph, settings.mode, self.store.lane_bindings(slug))
         stored = self.store.statuses(slug, moved_only=True)  # a story never moved is to do: no row needed
-        audit = self.store.audit(slug)  # incidents and checkpoint proofs live in the audit log
+        # Incidents and checkpoint proofs live in the audit log: only their entries are read.
+        audit = self.store.audit(slug, (incident_log.OPEN_ACTION, incident_log.CLOSE_ACTION, checkpoint_log.PROOFS_ACTION))
         return Context(
             slug=slug,
             channel=record.channel,
