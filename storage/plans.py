@@ -20,8 +20,6 @@ from planner.state import State
 from storage.sql import insert_on_conflict
 from storage.tables import PLANS, STORY_STATES, PlanRow
 
-_ROWS_PER_INSERT = 500  # keeps a 2,000-story import under SQLite's bound-parameter limit
-
 
 @dataclass(frozen=True)
 class PlanHead:
@@ -82,9 +80,8 @@ def save(
         | {"evidence": None, "forced": False, "since": None, "version": 0}
         for sid in dict.fromkeys(story_ids)
     ]
-    for start in range(0, len(new_rows), _ROWS_PER_INSERT):
-        chunk = new_rows[start : start + _ROWS_PER_INSERT]
-        session.exec(insert_on_conflict(session, STORY_STATES).values(chunk).on_conflict_do_nothing())
+    if new_rows:  # one statement, many rows (executemany): compiled once, however many stories
+        session.execute(insert_on_conflict(session, STORY_STATES).on_conflict_do_nothing(), new_rows)
     return _record(plan_row(session, slug))
 
 
