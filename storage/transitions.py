@@ -103,6 +103,10 @@ def apply(session: Session, slug: str, event: Event) -> TransitionResult:
     plan = plan_id(session, slug)
     if event.request_id and (replayed := replay(session, event.request_id)):
         return replayed
+    if session.get_bind().dialect.name == "postgresql":
+        # The plan row first, as every other writer of the plan takes it (a re-import's upsert,
+        # the change counter's trigger): one lock order, so a move and a re-import never deadlock.
+        session.exec(select(PLANS.c.id).where(PLANS.c.id == plan).with_for_update())
     current = current_status(session, plan, event.story_id)
     try:
         new = apply_event(current, event)
