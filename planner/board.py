@@ -13,14 +13,14 @@ from planner.graph import PlanGraph
 from planner.model import story_sort_key
 from planner.sprints import sprint_progress
 from planner.staffing import Staffing
-from planner.state import Event, State, StoryStatus
+from planner.state import Event, State, StoryStatus, status_of
 
 
 def story_card(sid: str, staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> dict:
     """Everything a person needs to pick a story up, in one small dict."""
     graph, plan = staffing.graph, staffing.plan
     story = plan.story(sid)
-    status = statuses.get(sid) or StoryStatus(story_id=sid)
+    status = status_of(statuses, sid)
     gate = plan.gate_of(sid)
     lane = staffing.lane_of(sid)
     return {
@@ -88,9 +88,12 @@ def unblocked(
 def board(staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> dict:
     """The compact board: counts per state, gates, checkpoints, the critical path's position."""
     plan, graph = staffing.plan, staffing.graph
+    # Only a story with a status can be anything but to do: the rest are counted, not looked at.
+    moved = [sid for sid in plan.story_ids if sid in statuses]
     counts = {str(state): 0 for state in State}
-    for sid in plan.story_ids:
+    for sid in moved:
         counts[str(_state(statuses, sid))] += 1
+    counts[str(State.TODO)] += len(plan.story_ids) - len(moved)
     critical = graph.critical_path()
     current = next((s for s in critical if _state(statuses, s) != State.DONE), None)
     return {
@@ -104,7 +107,7 @@ def board(staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> dict:
                 "state": str(_state(statuses, g.story)),
                 "assignee": _status(statuses, g.story).assignee,
                 "waiting_behind": sum(
-                    1 for s in graph.unblocks_all(g.story) if _state(statuses, s) != State.DONE
+                    1 for s in graph.unblocks_all(g.story) if (st := statuses.get(s)) is None or st.state != State.DONE
                 ),
             }
             for g in plan.gates
@@ -120,8 +123,8 @@ def board(staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> dict:
         ],
         "critical_path": {"path": list(critical), "current": current,
                           "state": str(_state(statuses, current)) if current else None},
-        "in_progress": [s for s in plan.story_ids if _state(statuses, s) == State.IN_PROGRESS],
-        "review": [s for s in plan.story_ids if _state(statuses, s) == State.REVIEW],
+        "in_progress": [s for s in moved if _state(statuses, s) == State.IN_PROGRESS],
+        "review": [s for s in moved if _state(statuses, s) == State.REVIEW],
         "forced_open": forced_open(graph, statuses),
         "preparations": preparations(staffing, statuses),
         "reopened": reopened_flags(graph, statuses),
@@ -137,8 +140,8 @@ def preparations(staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> lis
     out = []
     held: dict[str, tuple[str, ...]] | None = None
     for sid in staffing.plan.story_ids:
-        status = _status(statuses, sid)
-        if status.state == State.TODO and status.preparer:
+        status = statuses.get(sid)  # a story never moved has nobody preparing it
+        if status is not None and status.state == State.TODO and status.preparer:
             story = staffing.plan.story(sid)
             waiting = graph.open_prerequisites(sid, statuses)
             held = held_by_cycles(graph, statuses) if held is None else held  # once, and only when someone prepares
@@ -172,8 +175,8 @@ def forced_open(graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> list[d
     """Stories started by a lead's bypass whose prerequisites are still not done ("no lasting bypass")."""
     out = []
     for sid in graph.plan.story_ids:
-        status = _status(statuses, sid)
-        if status.forced and status.state != State.DONE:
+        status = statuses.get(sid)  # a story never moved was never forced
+        if status is not None and status.forced and status.state != State.DONE:
             open_prereqs = graph.open_prerequisites(sid, statuses)
             if open_prereqs:
                 out.append({"story": sid, "assignee": status.assignee, "open": open_prereqs})
@@ -224,7 +227,7 @@ def removed_with_work(plan_ids: Sequence[str], stored: Mapping[str, StoryStatus]
 
 
 def _status(statuses: Mapping[str, StoryStatus], sid: str) -> StoryStatus:
-    return statuses.get(sid) or StoryStatus(story_id=sid)
+    return status_of(statuses, sid)
 
 
 def _state(statuses: Mapping[str, StoryStatus], sid: str) -> State:

@@ -26,6 +26,7 @@ from planner.incidents import Incident, LogEntry, holding
 from planner.links import LinkProblem, evidence_problem, links_of
 from planner.model import Checkpoint, Plan
 from planner.state import State, StoryStatus
+from planner.state import status_of as story_status
 
 PROOFS_ACTION = "checkpoint-proofs"
 _PROOF_WORD = re.compile(r"^(?:preuves?|proofs?)\s*:?\s+", re.IGNORECASE)
@@ -114,7 +115,7 @@ class CheckpointStatus:
 def status_of(checkpoint: Checkpoint, statuses: Mapping[str, StoryStatus],
               attachments: Mapping[str, tuple[Attachment, ...]], incidents: Mapping[int, Incident]) -> CheckpointStatus:
     stories = checkpoint.stories
-    found = [statuses.get(s) or StoryStatus(story_id=s) for s in stories]
+    found = [story_status(statuses, s) for s in stories]
     missing = tuple(st.story_id for st in found if st.state != State.DONE)
     reached = bool(stories) and not missing
     times = [st.since for st in found if st.since is not None]

@@ -24,7 +24,7 @@ from planner.board import board, story_card
 from planner.calendar import WorkCalendar
 from planner.model import Finding
 from planner.staffing import Staffing
-from planner.state import STATE_WORDS, Action, Event, State, StoryStatus
+from planner.state import STATE_WORDS, Action, Event, State, StoryStatus, status_of
 
 Words = NullTranslations  # a gettext catalog (GNUTranslations is one): what `headline` says its words with
 
@@ -402,7 +402,7 @@ def _jsonable(value):
 
 
 def _status(statuses: Mapping[str, StoryStatus], sid: str) -> StoryStatus:
-    return statuses.get(sid) or StoryStatus(story_id=sid)
+    return status_of(statuses, sid)
 
 
 def _label(plan, sid: str) -> str:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from planner.calendar import WorkCalendar
 from planner.incidents import Incident
 from planner.model import Plan
-from planner.state import Action, Event, State, StoryStatus
+from planner.state import Action, Event, State, StoryStatus, status_of
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Figures:
 def delivered(plan: Plan, statuses: Mapping[str, StoryStatus]) -> bool:
     """Every story of the plan is done (a plan with no story never is)."""
     return bool(plan.story_ids) and all(
-        (statuses.get(s) or StoryStatus(story_id=s)).state == State.DONE for s in plan.story_ids)
+        status_of(statuses, s).state == State.DONE for s in plan.story_ids)
 
 
 def figures(plan: Plan, events: Iterable[Event], incidents: Mapping[int, Incident], *, tz: ZoneInfo,

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from planner.graph import PlanGraph
 from planner.model import Lane, Mode
-from planner.state import State, StoryStatus
+from planner.state import State, StoryStatus, status_of
 
 
 @dataclass(frozen=True)
@@ -116,9 +116,23 @@ class Staffing:
         return all(_status(statuses, s).state != State.TODO for s in self.plan.story_ids
                    if s != story_id and s not in self.plan.finalisation)
 
-    def newly_open(self, before: Mapping[str, StoryStatus], after: Mapping[str, StoryStatus]) -> list[str]:
+    def newly_open(self, before: Mapping[str, StoryStatus], after: Mapping[str, StoryStatus],
+                   moved: str | None = None) -> list[str]:
         """Stories that a move made takeable: startable and due in `after`, not in `before` — who to
-        tell. A finalisation story opens when the last other story leaves to-do, as /next sees it."""
+        tell. A finalisation story opens when the last other story leaves to-do, as /next sees it.
+
+        `moved`: the one story whose status differs between `before` and `after`. Only it, the
+        stories waiting on it (every story, for the entry gate) and the finalisation stories can
+        then change, so only those are looked at (tests/planner/test_newly_open.py checks both ways
+        agree), instead of the whole plan twice per move."""
+        if moved is not None and moved != self.plan.entry_gate and self.plan.has(moved):
+            def takeable_now(sid: str, statuses: Mapping[str, StoryStatus]) -> bool:
+                return self.graph.is_startable(sid, statuses) and self.finalisation_due(sid, statuses)
+
+            candidates = {moved, *self.graph.successors(moved), *self.plan.finalisation}
+            opened = [s for s in candidates if takeable_now(s, after) and not takeable_now(s, before)]
+            return sorted(opened, key=self.graph.priority_key)
+
         def takeable(statuses: Mapping[str, StoryStatus]) -> list[str]:
             return [s for s in self.graph.startable(statuses) if self.finalisation_due(s, statuses)]
 
@@ -159,16 +173,18 @@ class Staffing:
         def first_review(sids: list[str]) -> str:
             return min(sids, key=lambda s: (not (self.plan.gate_of(s) or graph.is_critical(s)), key(s)))
 
-        reviews = [s for s in ids if due_review(s) and st(s).reviewer == person]
+        # A story in review, in progress or prepared has a status: only those are looked through.
+        moved = [s for s in ids if s in statuses]
+        reviews = [s for s in moved if due_review(s) and st(s).reviewer == person]
         # A review nobody was named for waits on anyone who did not work on it: first thing for
         # someone without a lane (a lead), else once their own lane has nothing to start or prepare.
-        open_reviews = [s for s in ids if due_review(s) and not st(s).reviewer
+        open_reviews = [s for s in moved if due_review(s) and not st(s).reviewer
                         and person not in (*st(s).authors, st(s).assignee)]
         if not self.lanes_of(person):
             reviews += open_reviews
         if reviews:
             return suggest(first_review(reviews), "review")
-        held = [s for s in ids if st(s).state == State.IN_PROGRESS and st(s).assignee == person]
+        held = [s for s in moved if st(s).state == State.IN_PROGRESS and st(s).assignee == person]
         if held:
             sid = min(held, key=key)
             return suggest(sid, "continue")
@@ -186,7 +202,7 @@ class Staffing:
         floating = [s for s in free if self.is_floating(s) and self.may_take(person, s)]
         if floating:
             return replace(suggest(floating[0], "lane"), lane=None)
-        preparing = [s for s in ids if st(s).state == State.TODO and st(s).preparer == person
+        preparing = [s for s in moved if st(s).state == State.TODO and st(s).preparer == person
                      and graph.open_prerequisites(s, statuses)]
         if preparing:
             sid = min(preparing, key=key)
@@ -250,4 +266,4 @@ def _busy_since(statuses: Mapping[str, StoryStatus]) -> dict[str, datetime | Non
 
 
 def _status(statuses: Mapping[str, StoryStatus], story_id: str) -> StoryStatus:
-    return statuses.get(story_id) or StoryStatus(story_id=story_id)
+    return status_of(statuses, story_id)

@@ -16,7 +16,7 @@ from datetime import datetime
 from planner.cycles import held_by_cycles
 from planner.graph import PlanGraph
 from planner.links import LinkProblem, evidence_problem
-from planner.state import Action, State, StoryStatus
+from planner.state import Action, State, StoryStatus, status_of
 
 # (from, to) of every action that moves a story: the only moves the workflow knows.
 MOVES: dict[Action, tuple[State, State]] = {
@@ -108,7 +108,7 @@ Decider = Callable[[Request, StoryStatus, PlanGraph, Mapping[str, StoryStatus]],
 
 def decide(req: Request, graph: PlanGraph, statuses: Mapping[str, StoryStatus]) -> Decision:
     """Allowed transition, or refusal with its facts. Never changes anything."""
-    status = statuses.get(req.story_id) or StoryStatus(story_id=req.story_id)
+    status = status_of(statuses, req.story_id)
     return _DECIDERS[req.action](req, status, graph, statuses)
 
 
@@ -268,7 +268,7 @@ def _waitings(story_ids: list[str], statuses: Mapping[str, StoryStatus]) -> tupl
 
 
 def _waiting(story_id: str, statuses: Mapping[str, StoryStatus]) -> Waiting:
-    status = statuses.get(story_id) or StoryStatus(story_id=story_id)
+    status = status_of(statuses, story_id)
     return Waiting(story_id, status.state, status.assignee if status.state != State.TODO else None)
 
 

@@ -21,7 +21,7 @@ from planner.graph import PlanGraph
 from planner.incidents import Incident
 from planner.model import Plan, Story
 from planner.staffing import Staffing
-from planner.state import StoryStatus
+from planner.state import StoryStatus, status_of
 from storage.store import Store, TransitionResult
 
 T_ = TypeVar("T_")
@@ -60,7 +60,7 @@ class Context:
 
     def status(self, story_id: str) -> StoryStatus:
         """Where a story stands now (a story nobody touched is to do)."""
-        return self.statuses.get(story_id) or StoryStatus(story_id=story_id)
+        return status_of(self.statuses, story_id)
 
     def story(self, story_id: str) -> Story:
         """A story the caller knows is in the plan (ids come from the plan or `Call.known_story`)."""

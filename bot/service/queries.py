@@ -19,7 +19,7 @@ from bot.service.replies import Reply
 from planner.board import board, story_card, story_file, unblocked
 from planner.cycles import held_by_cycles
 from planner.staffing import Suggestion
-from planner.state import Action, Event
+from planner.state import Action, Event, State
 from storage.store import Store
 
 
@@ -93,16 +93,22 @@ def changes_asked(store: Store | None, slug: str, suggestion: Suggestion) -> Eve
 def home_data(ctx: Context, actor: str, store: Store | None = None) -> dict[str, Any]:
     """What App Home shows one person: their stories, their next one, reviews waiting, the gates.
     With the `store`, "Your next story" says what changes were asked on the story they hold."""
-    cards = {sid: story_card(sid, ctx.staffing, ctx.statuses) for sid in ctx.plan.story_ids}
+    # Only a story that ever moved can be in progress or in review: cards for those alone, in the
+    # plan's order (after a move, every Home it concerns is rebuilt: this runs often).
+    cards = {sid: story_card(sid, ctx.staffing, ctx.statuses) for sid in ctx.plan.story_ids
+             if (st := ctx.statuses.get(sid)) is not None and st.state in (State.IN_PROGRESS, State.REVIEW)}
     suggestion = ctx.staffing.next_for(actor, ctx.statuses)
     changes = changes_asked(store, ctx.slug, suggestion)
-    overview = board(ctx.staffing, ctx.statuses)
+    overview = ctx.memo.get("board")  # the same for every Home of this plan version: computed once
+    if overview is None:
+        overview = ctx.memo["board"] = board(ctx.staffing, ctx.statuses)
+    next_story = ctx.plan.story(suggestion.story_id) if suggestion.story_id else None
     return {
         "plan": ctx.slug,
         "me": actor,
-        "mine": [c for c in cards.values() if c["assignee"] == actor and c["state"] in ("in_progress", "review")],
+        "mine": [c for c in cards.values() if c["assignee"] == actor],
         "next": {"story": suggestion.story_id, "why": T.why_next(suggestion, changes), "kind": suggestion.kind,
-                 "label": cards[suggestion.story_id]["label"] if suggestion.story_id else None},
+                 "label": next_story.label if next_story else suggestion.story_id},
         "reviews": [c for c in cards.values() if c["state"] == "review" and c["reviewer"] == actor],
         "gates": overview["gates"],
         "counts": overview["counts"],

@@ -92,7 +92,7 @@ def transition(call: Call, req: Request) -> Reply:
     call.moved(ctx, result)  # the service's cached context takes the move (not this call's ctx)
     after = {**before, req.story_id: result.status}
     try:
-        return milestones.announced(call, stored, after, moved(ctx, req, stored, ctx.staffing.newly_open(before, after)))
+        return milestones.announced(call, stored, after, moved(ctx, req, stored, ctx.staffing.newly_open(before, after, req.story_id)))
     except Exception:  # the move is committed: say so, even though its announcements could not be made
         ref = new_ref()
         log.exception("%s %s recorded, but its reply failed (ref %s)", req.action.value, req.story_id, ref)

@@ -99,6 +99,8 @@ class Gateway:
         self.pending = 0
         self._pending_lock = threading.Lock()
         self.seen_events = SeenEvents()  # Events API deliveries already handled (Slack retries)
+        # People whose App Home is being built, each with (changed again since?, the plan to show).
+        self._homes_building: dict[str, tuple[bool, str | None]] = {}
         self.digest_job = DigestJob(service, SlackDigest(client, service))  # the scheduler's, /digest post's
 
     async def run(
@@ -225,22 +227,41 @@ class Gateway:
     async def refresh_homes(self, people: Iterable[str], plan: str | None = None) -> None:
         """Re-publish the App Home of each person a change concerns, so it never shows yesterday's
         state. A Home that can't be published is only logged: the change itself is done, and the
-        person who made it must not hear that it failed."""
+        person who made it must not hear that it failed.
+
+        Refreshes of one person coalesce: while theirs is being built, later changes only mark it
+        to be built once more when it is done (with the state as of then), so twenty moves in a
+        burst cost each person two builds, not twenty, and the Home still ends current."""
         for person in people:
             if not is_slack_id(person):
                 continue
+            if person in self._homes_building:
+                self._homes_building[person] = (True, plan)  # the build under way goes again when done
+                continue
+            self._homes_building[person] = (False, plan)
             try:
-                data = await self.home(person, plan, over_bound=True)  # the change was admitted: its Homes too
-                if data is not None:
-                    with speaking(data.get("lang")):  # in the language the person reads
-                        view = home_view(data)
-                    await self.client.views_publish(user_id=person, view=view)
-            except SlackApiError as err:
-                log.warning("App Home of %s not refreshed: %s", person, err.response.get("error"))
-            except DatabaseUnavailable as err:  # said once, without a traceback: not a bug of ours
-                log.warning("App Home of %s not refreshed: %s", person, err.sentence)
-            except Exception:
-                log.exception("App Home of %s not refreshed (ref %s)", person, new_ref())
+                again = True
+                while again:
+                    await self._refresh_home(person, plan)
+                    again, plan = self._homes_building[person]
+                    self._homes_building[person] = (False, plan)
+            finally:
+                del self._homes_building[person]
+
+    async def _refresh_home(self, person: str, plan: str | None) -> None:
+        """One person's App Home, built off the loop and published; failures only logged."""
+        try:
+            data = await self.home(person, plan, over_bound=True)  # the change was admitted: its Homes too
+            if data is not None:
+                with speaking(data.get("lang")):  # in the language the person reads
+                    view = home_view(data)
+                await self.client.views_publish(user_id=person, view=view)
+        except SlackApiError as err:
+            log.warning("App Home of %s not refreshed: %s", person, err.response.get("error"))
+        except DatabaseUnavailable as err:  # said once, without a traceback: not a bug of ours
+            log.warning("App Home of %s not refreshed: %s", person, err.sentence)
+        except Exception:
+            log.exception("App Home of %s not refreshed (ref %s)", person, new_ref())
 
     async def post_digest(self, slug: str, channel: str | None, data: dict) -> str | None:
         """Today's digest of `slug` through the digest job (claimed, resumable, once a day)."""

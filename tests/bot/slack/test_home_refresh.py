@@ -1,0 +1,66 @@
+"""App Home refreshes coalesce per person (issue 13): every move re-publishes the Home of the people
+it concerns, and on a busy plan those builds were most of a move's cost. While one person's Home
+is being built, later changes only ask for one more build, made with the state as of then: a
+burst costs two builds, and the Home the person ends up with is current. Against the fake Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+
+import pytest
+
+from bot.bootstrap import import_plan
+from bot.service.delivery import DeliveryService
+from bot.settings import Settings
+from bot.slack.app import build_app
+from storage.store import Store
+from tests.helpers.bot import SEED
+from tests.helpers.slack import CHANNEL, SECRET
+
+ANN = "U0ANN"
+
+
+@pytest.fixture
+async def gateway_on_seed(fake_slack, tmp_path):
+    settings = Settings(SLACK_BOT_TOKEN="xoxb-test-token", SLACK_SIGNING_SECRET=SECRET,
+                        SLACK_API_URL=fake_slack.api_url, SLACK_RESPONSE_URL_HOSTS="127.0.0.1")
+    store = Store(f"sqlite:///{tmp_path}/bot.db")
+    import_plan(store, SEED, channel=CHANNEL)
+    service = DeliveryService(store, settings=settings)
+    _bolt, gateway = build_app(settings, service)
+    try:
+        yield gateway, service
+    finally:
+        await gateway.close()
+
+
+async def test_a_burst_of_changes_builds_a_home_twice_and_it_ends_current(gateway_on_seed, fake_slack):
+    gateway, service = gateway_on_seed
+    gate, builds = threading.Event(), []
+    home = service.home
+
+    def held_home(user, **kw):  # the first build waits for the test: the burst lands meanwhile
+        builds.append(user)
+        assert gate.wait(10), "the test never released the build"
+        return home(user, **kw)
+
+    service.home = held_home  # type: ignore[method-assign]
+    first = asyncio.create_task(gateway.refresh_homes([ANN]))
+    while not builds:
+        await asyncio.sleep(0.005)
+    assert service.handle(ANN, "/start 1.1").ok  # the state changes while the first build is held
+    burst = [asyncio.create_task(gateway.refresh_homes([ANN])) for _ in range(5)]
+    await asyncio.gather(*burst)  # they return at once: the build under way will go again
+    assert len(builds) == 1
+    gate.set()
+    await asyncio.wait_for(first, 10)
+    assert builds == [ANN, ANN]  # one build for the burst of five
+    published = fake_slack.calls_to("views.publish")
+    assert len(published) == 2
+    last = json.dumps(published[-1].args, ensure_ascii=False)
+    assert "1.1" in last and "in progress" in last  # the Home shows the story ann started
+    assert ANN not in gateway._homes_building  # nothing left marked: the next change builds at once
+    await gateway.refresh_homes([ANN])
+    assert len(fake_slack.calls_to("views.publish")) == 3
