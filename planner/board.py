@@ -75,7 +75,7 @@ def unblocked(
         result["blocked"] = [
             {**story_card(s, staffing, statuses), "waiting_for": graph.open_prerequisites(s, statuses),
              "cycle": list(cycles[s]) if s in cycles else None}
-            for s in sorted(blocked, key=graph.priority_key)
+            for s in sorted(blocked, key=graph.priority_rank)
         ]
         result["active"] = [
             story_card(s, staffing, statuses)

@@ -155,7 +155,7 @@ class Staffing:
         of another person's lane only once they have moved on: they started other work after it
         opened (`_free_for`). So the DM that tells its taker a story opened (`taker_of`) and `/next`
         never send two people to the same story. A finalisation story waits for `finalisation_due`."""
-        graph, key, ids = self.graph, self.graph.priority_key, self.plan.story_ids
+        graph, key, ids = self.graph, self.graph.priority_rank, self.plan.story_ids
 
         def st(sid: str) -> StoryStatus:
             return _status(statuses, sid)
