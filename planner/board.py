@@ -85,8 +85,9 @@ def unblocked(
     return result
 
 
-def board(staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> dict:
-    """The compact board: counts per state, gates, checkpoints, the critical path's position."""
+def board(staffing: Staffing, statuses: Mapping[str, StoryStatus], startable: Sequence[str] | None = None) -> dict:
+    """The compact board: counts per state, gates, checkpoints, the critical path's position.
+    `startable`: `graph.startable(statuses)` when the caller already has it."""
     plan, graph = staffing.plan, staffing.graph
     # Only a story with a status can be anything but to do: the rest are counted, not looked at.
     moved = [sid for sid in plan.story_ids if sid in statuses]
@@ -99,7 +100,7 @@ def board(staffing: Staffing, statuses: Mapping[str, StoryStatus]) -> dict:
     return {
         "total": len(plan.story_ids),
         "counts": counts,
-        "startable": len(graph.startable(statuses)),
+        "startable": len(graph.startable(statuses) if startable is None else startable),
         "gates": [
             {
                 "story": g.story,

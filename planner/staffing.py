@@ -139,7 +139,8 @@ class Staffing:
         was = set(takeable(before))
         return [s for s in takeable(after) if s not in was]
 
-    def next_for(self, person: str, statuses: Mapping[str, StoryStatus]) -> Suggestion:
+    def next_for(self, person: str, statuses: Mapping[str, StoryStatus],
+                 startable: Sequence[str] | None = None) -> Suggestion:
         """What `person` should do next, in this order (`NEXT_ORDER`):
 
         1. a review waiting on them (gates and the critical path first; a finalisation story only
@@ -154,7 +155,10 @@ class Staffing:
         Lanes mean something: a story someone prepares is never proposed to anyone else, and a story
         of another person's lane only once they have moved on: they started other work after it
         opened (`_free_for`). So the DM that tells its taker a story opened (`taker_of`) and `/next`
-        never send two people to the same story. A finalisation story waits for `finalisation_due`."""
+        never send two people to the same story. A finalisation story waits for `finalisation_due`.
+
+        `startable`: `graph.startable(statuses)` when the caller already has it (the same for every
+        person's Home of one plan version)."""
         graph, key, ids = self.graph, self.graph.priority_rank, self.plan.story_ids
 
         def st(sid: str) -> StoryStatus:
@@ -188,7 +192,8 @@ class Staffing:
         if held:
             sid = min(held, key=key)
             return suggest(sid, "continue")
-        startable = graph.startable(statuses)  # critical path, gates, what unblocks most, first
+        if startable is None:
+            startable = graph.startable(statuses)  # critical path, gates, what unblocks most, first
         prepared = [s for s in startable if st(s).preparer == person and self.finalisation_due(s, statuses)]
         if prepared:
             return suggest(prepared[0], "prepared")

@@ -68,7 +68,7 @@ def next_command(call: Call) -> Reply:
     """/next: `Staffing.next_for` in words. `data` carries the story and the kind of suggestion
     ("suggestion"; "reason" is the same, for older readers), and the facts behind it."""
     ctx = call.ctx
-    suggestion = ctx.staffing.next_for(call.actor, ctx.statuses)
+    suggestion = ctx.staffing.next_for(call.actor, ctx.statuses, startable_now(ctx))
     changes = changes_asked(call.store, ctx.slug, suggestion)
     held = held_by_cycles(ctx.graph, ctx.statuses) if suggestion.kind in ("prepare", "preparing") else {}
     cycle = list(held[suggestion.story_id]) if suggestion.story_id in held else None
@@ -90,6 +90,15 @@ def changes_asked(store: Store | None, slug: str, suggestion: Suggestion) -> Eve
     return moves[-1] if moves and moves[-1].action == Action.CHANGES else None
 
 
+def startable_now(ctx: Context) -> list[str]:
+    """The startable stories of this plan version, in priority order: computed once for every
+    /next and App Home that asks (a 2,000-story plan: a pass over every story)."""
+    startable = ctx.memo.get("startable")
+    if startable is None:
+        startable = ctx.memo["startable"] = ctx.graph.startable(ctx.statuses)
+    return startable
+
+
 def home_data(ctx: Context, actor: str, store: Store | None = None) -> dict[str, Any]:
     """What App Home shows one person: their stories, their next one, reviews waiting, the gates.
     With the `store`, "Your next story" says what changes were asked on the story they hold."""
@@ -97,11 +106,12 @@ def home_data(ctx: Context, actor: str, store: Store | None = None) -> dict[str,
     # plan's order (after a move, every Home it concerns is rebuilt: this runs often).
     cards = {sid: story_card(sid, ctx.staffing, ctx.statuses) for sid in ctx.plan.story_ids
              if (st := ctx.statuses.get(sid)) is not None and st.state in (State.IN_PROGRESS, State.REVIEW)}
-    suggestion = ctx.staffing.next_for(actor, ctx.statuses)
+    startable = startable_now(ctx)
+    suggestion = ctx.staffing.next_for(actor, ctx.statuses, startable)
     changes = changes_asked(store, ctx.slug, suggestion)
     overview = ctx.memo.get("board")  # the same for every Home of this plan version: computed once
     if overview is None:
-        overview = ctx.memo["board"] = board(ctx.staffing, ctx.statuses)
+        overview = ctx.memo["board"] = board(ctx.staffing, ctx.statuses, startable)
     next_story = ctx.plan.story(suggestion.story_id) if suggestion.story_id else None
     return {
         "plan": ctx.slug,
