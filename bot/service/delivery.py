@@ -264,7 +264,10 @@ class DeliveryService:
         lang = ctx.language_of(person_key(actor))
         with speaking(lang):  # the few sentences the data already holds, in the person's language
             data = queries.home_data(ctx, person_key(actor), self.store)
-            return {**data, **milestones.home_part(ctx, self.digest_config(ctx.slug), self.clock()), "lang": lang}
+            config = ctx.memo.get("digest-config")  # the plan's settings: they change only with its version
+            if config is None:
+                config = ctx.memo["digest-config"] = self.digest_config(ctx.slug)
+            return {**data, **milestones.home_part(ctx, config, self.clock()), "lang": lang}
 
     def digest(self, plan: str | None = None, channel: str | None = None, *,
                now: datetime | None = None) -> dict[str, Any]:
