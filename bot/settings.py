@@ -23,7 +23,7 @@ from planner.people import person_key
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PLAN = REPO_ROOT / "plans" / "k3s-mono-pgsql.md"
 MAX_PLAN_BYTES = 2_000_000
-MAX_PENDING = 64
+MAX_PENDING = 64  # the default of DELIVERYBOT_MAX_PENDING
 
 
 class Settings(BaseSettings):

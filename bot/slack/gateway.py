@@ -34,7 +34,6 @@ from bot.render.mrkdwn import is_slack_id
 from bot.render.text import digest_not_posted_text, graph_not_posted_text
 from bot.service.delivery import DeliveryService
 from bot.service.replies import Reply
-from bot.settings import MAX_PENDING
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.replies import reply_blocks
 from bot.slack.digest_post import SlackDigest, plan_png, upload_png
@@ -94,8 +93,7 @@ class Gateway:
         self.workers = ThreadPoolExecutor(max_workers=SERVICE_THREADS, thread_name_prefix="service")
         # The bound on work handed to `workers` and not finished (queued or running): admitted on
         # the event loop, released by the worker thread that finishes it, hence the lock.
-        bound = getattr(service.settings, "max_pending", MAX_PENDING) if max_pending is None else max_pending
-        self.max_pending = max(1, bound)
+        self.max_pending = max(1, service.settings.max_pending if max_pending is None else max_pending)
         self.pending = 0
         self._pending_lock = threading.Lock()
         self.seen_events = SeenEvents()  # Events API deliveries already handled (Slack retries)
