@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # one more is answered "busy, try again" at once and never reaches the service, so under any
     # load the wait and the memory stay bounded. Two worker threads serve the queue.
     max_pending: int = Field(default=MAX_PENDING, ge=1, alias="DELIVERYBOT_MAX_PENDING")
+    # HTTP mode: processes serving PORT together (one listening socket, each its own event loop,
+    # service threads and plan cache, kept right by the plans' change counter). Python runs one
+    # thread at a time per process, so a second core needs a second process.
+    web_workers: int = Field(default=1, ge=1, le=16, alias="DELIVERYBOT_WEB_WORKERS")
     # Names or Slack user ids, comma-separated in the environment, made leads at start.
     leads: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="DELIVERYBOT_LEADS")
     digest_time: time = Field(default=time(9, 0), alias="DELIVERYBOT_DIGEST_TIME")

@@ -244,6 +244,60 @@ def test_bot_token_and_signing_secret_serve_http(tmp_path, fake_slack_thread):
     assert_no_secret(proc)
 
 
+def test_http_mode_on_two_worker_processes_serves_from_both_and_stops_whole(tmp_path, fake_slack_thread):
+    """DELIVERYBOT_WEB_WORKERS=2: one port, two real worker processes answering signed commands
+    (each with its own cache, right by the change counter: a move made through one is seen by
+    the next read whichever answers), SIGTERM stops them all; a worker that dies takes the rest
+    down, so the pod restarts whole."""
+    slack = fake_slack_thread
+    port = free_port()
+    env = base_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                   SLACK_API_URL=slack.api_url, SLACK_RESPONSE_URL_HOSTS="127.0.0.1", PORT=str(port),
+                   DELIVERYBOT_WEB_WORKERS="2")
+    proc = Proc(env, cwd=tmp_path)
+    try:
+        proc.wait_stderr("HTTP mode on 2 worker processes")
+        line = next(ln for ln in proc.stderr.splitlines() if "worker processes (" in ln)
+        workers = [int(pid) for pid in line.split("(")[-1].rstrip(")").split(", ")]
+        assert len(workers) == 2 and all(Path(f"/proc/{pid}").exists() for pid in workers)
+        events = f"http://127.0.0.1:{port}/slack/events"
+        wait_until(lambda: _status(f"http://127.0.0.1:{port}/readyz") == 200, "ready")
+
+        def command(text: str, user: str = "U0ANN") -> str:
+            payload = slack.slash_command("/" + text.split()[0], " ".join(text.split()[1:]), user_id=user,
+                                          channel_id="C0PLAN")
+            assert post_signed(events, payload, SIGNING_SECRET) == 200
+            posts = slack.sync(slack.wait_for_responses(payload["response_url"], timeout=WAIT), timeout=WAIT + 5)
+            return posts[0].body["text"]
+
+        assert "started 1.1" in command("start 1.1")
+        for _ in range(8):  # whichever worker answers, it knows 1.1 is taken
+            assert "1.1" in command("board 1.1") and "in progress" in command("board 1.1")
+        code = proc.stop(signal.SIGTERM)
+    finally:
+        proc.kill()
+    assert code == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+                   for pid in workers)
+
+
+def test_a_worker_that_dies_stops_the_others(tmp_path, fake_slack_thread):
+    port = free_port()
+    env = base_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                   SLACK_API_URL=fake_slack_thread.api_url, PORT=str(port), DELIVERYBOT_WEB_WORKERS="2")
+    proc = Proc(env, cwd=tmp_path)
+    try:
+        proc.wait_stderr("HTTP mode on 2 worker processes")
+        line = next(ln for ln in proc.stderr.splitlines() if "worker processes (" in ln)
+        first = int(line.split("(")[-1].split(",")[0])
+        os.kill(first, signal.SIGKILL)
+        code = proc.finish()
+    finally:
+        proc.kill()
+    assert code == 1  # not a clean stop: the orchestrator restarts it
+
+
 def test_bot_and_app_tokens_connect_in_socket_mode(tmp_path, fake_slack_thread):
     slack = fake_slack_thread
     port = free_port()
