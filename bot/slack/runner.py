@@ -122,6 +122,7 @@ def run_workers(settings: Settings, service: DeliveryService) -> int:
         if pid == 0:
             code = 1
             try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops us
                 with contextlib.suppress(KeyboardInterrupt):
                     asyncio.run(serve(settings, service, sock=sock, schedule=n == 0))
                 code = 0
@@ -133,7 +134,14 @@ def run_workers(settings: Settings, service: DeliveryService) -> int:
     sock.close()
     log.info("HTTP mode on %d worker processes (%s)", len(workers), ", ".join(map(str, workers)))
 
+    stopping: list[bool] = []
+
     def stop_all(_signum: int = signal.SIGTERM, _frame: object = None) -> None:
+        """SIGTERM to every worker, once: a second one could land after a worker put its handler
+        away to clean up, and kill it mid-way."""
+        if stopping:
+            return
+        stopping.append(True)
         for pid in workers:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
