@@ -675,6 +675,17 @@ def _stats_header(profile) -> str:
     return stream.getvalue()
 
 
+async def read_marked(child, timeout: float) -> dict:
+    """The next message the load process (`--worker`) printed after MARK."""
+    while True:
+        line = await asyncio.wait_for(child.stdout.readline(), timeout)
+        if not line:
+            raise SystemExit("the load process ended early (see its stderr above)")
+        text = line.decode()
+        if text.startswith(MARK):
+            return json.loads(text[len(MARK) :])
+
+
 async def _serve(args) -> int:
     if args.log:  # what `deliverybot run` does (access log at INFO), written nowhere
         logging.basicConfig(level=logging.INFO, stream=open(args.log_file or os.devnull, "w"),  # noqa: SIM115
@@ -696,13 +707,7 @@ async def _serve(args) -> int:
     )  # fmt: skip
 
     async def read_message(timeout: float) -> dict:
-        while True:
-            line = await asyncio.wait_for(child.stdout.readline(), timeout)
-            if not line:
-                raise SystemExit("the load process ended early (see its stderr above)")
-            text = line.decode()
-            if text.startswith(MARK):
-                return json.loads(text[len(MARK) :])
+        return await read_marked(child, timeout)
 
     runners, stores, gateways, extra = [], [], [], {}
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:

@@ -80,13 +80,7 @@ async def _run(args) -> int:
     )  # fmt: skip
 
     async def read_message(timeout: float) -> dict:
-        while True:
-            line = await asyncio.wait_for(child.stdout.readline(), timeout)
-            if not line:
-                raise SystemExit("the load process ended early (see its stderr above)")
-            text = line.decode()
-            if text.startswith(H.MARK):
-                return json.loads(text[len(H.MARK) :])
+        return await H.read_marked(child, timeout)
 
     servers: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory(prefix="bench-workers-") as tmp_name:
