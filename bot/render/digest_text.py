@@ -186,7 +186,7 @@ def _gates_inline(gates: list[dict]) -> str:
 
 
 def _gate_inline(g: dict) -> str:
-    head = f"{T.esc(g['story'])} ({T.esc(g['kind'])})"
+    head = f"{T.esc(g['story'])} ({T.esc(T.gate_word(g['kind']))})"
     if g["state"] == "done":
         return f"{head} ✓"
     holder = f", {who(g['holder'])}" if g.get("holder") else ""
@@ -310,7 +310,7 @@ def detail_sections(data: dict) -> list[tuple[str, str, list[str]]]:
 
 
 def _gate_line(g: dict) -> str:
-    values = {"gate": f"{label(g)} ({T.esc(g['kind'])})", "state": word(g["state"])}
+    values = {"gate": f"{label(g)} ({T.esc(T.gate_word(g['kind']))})", "state": word(g["state"])}
     if g["state"] == "done":
         at = when(g["since"]) if g.get("since") else None
         if g.get("done_by"):
@@ -362,7 +362,7 @@ def _change_lines(changes: dict) -> list[str]:
     for c in changes["done"]:
         values = {"when": when(c["at"]), "story": label(c), "who": who(c["actor"]), "link": link(c["evidence"])}
         rows.append(
-            _("{when} ✅ {story} done, approved by {who} 🚦 gate {gate} passed{link}", **values, gate=T.esc(c["gate"]))
+            _("{when} ✅ {story} done, approved by {who} 🚦 gate {gate} passed{link}", **values, gate=T.esc(T.gate_word(c["gate"])))
             if c.get("gate") else _("{when} ✅ {story} done, approved by {who}{link}", **values)
         )
     for c in changes["review"]:

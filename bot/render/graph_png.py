@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from bot.i18n import _, n_
 from bot.i18n.formats import number
+from bot.render.moves import gate_word
 from bot.render.mrkdwn import is_slack_id
 from planner.board import forced_open
 from planner.graph import PlanGraph
@@ -394,7 +395,7 @@ def _draw_boxes(ax, graph: PlanGraph, geo: Geometry, statuses, blocked: set[str]
             ax.text(
                 cx - w / 2 + 0.04,
                 cy - h / 2 - 0.035,
-                _("{kind} gate", kind=_short(gate.kind, 14)),
+                _("{kind} gate", kind=_short(gate_word(gate.kind), 14)),
                 ha="left",
                 va="bottom",
                 fontsize=geo.tag_pt,

@@ -49,7 +49,7 @@ def headline(action: Action, *, actor: str, label: str, evidence: str | None, re
             text = _("✅ {story} is done, approved by {who}.", story=shown, who=who)
         text += note
         if gate:
-            text = _("🚦 Gate passed ({gate}): {headline}", gate=esc(gate), headline=text)
+            text = _("🚦 Gate passed ({gate}): {headline}", gate=esc(gate_word(gate)), headline=text)
         return text
     if action == Action.REOPEN:
         return _("⟲ {who} reopened {story}.", who=who, story=shown) + why
@@ -126,10 +126,23 @@ def preparer_dm(done: str, stories: Sequence[str], labels: Sequence[str]) -> str
               len(stories), done=done, stories=shown, first=stories[0])
 
 
+def gate_word(kind: str) -> str:
+    """A gate's kind as people read it: a word of the plans' vocabulary (planner/reader/labels.py
+    GATE_KINDS: entry, data, …) in the reader's language, a kind the plan wrote its own way as written."""
+    words = {
+        "entry": p_("gate kind", "entry"), "acceleration": p_("gate kind", "acceleration"),
+        "data": p_("gate kind", "data"), "recovery": p_("gate kind", "recovery"),
+        "security": p_("gate kind", "security"), "exit": p_("gate kind", "exit"),
+        "release": p_("gate kind", "release"), "quality": p_("gate kind", "quality"),
+        "critical": p_("gate kind", "critical"), "production": p_("gate kind", "production"),
+    }  # fmt: skip
+    return words.get(kind, kind)
+
+
 def gate_released(kind: str, label: str, reopened: str) -> str:
     """A gate whose done was not announced while something it rests on was reopened."""
     return _("🚦 Gate passed ({gate}): {story} — held back while {reopened} was reopened.",
-             gate=esc(kind), story=esc(label), reopened=reopened)
+             gate=esc(gate_word(kind)), story=esc(label), reopened=reopened)
 
 
 def also_in_lane(labels: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ from bot.i18n import _, n_
 from bot.i18n.formats import short_day
 from bot.render.incidents import board_lines as incident_board_lines
 from bot.render.milestones import line as milestone_line
-from bot.render.moves import action_word
+from bot.render.moves import action_word, gate_word
 from bot.render.mrkdwn import esc, mention, who
 from planner.staffing import Suggestion
 from planner.state import STATE_WORDS, Event
@@ -25,7 +25,7 @@ LATE_SHOWN = 10  # stories late against their sprint named on the board
 def marks(card: dict) -> str:
     tags = []
     if card.get("gate"):
-        tags.append(_("gate: {gate}", gate=card["gate"]))
+        tags.append(_("gate: {gate}", gate=gate_word(card["gate"])))
     if card.get("critical"):
         tags.append(_("critical path"))
     if card.get("unblocks_all"):
@@ -168,7 +168,7 @@ def board_text(plan: str, data: dict) -> str:
         for g in data["gates"]:
             holder = f", {who(g['assignee'])}" if g["assignee"] and g["state"] != "done" else ""
             behind = (" — " + _("{n} waiting behind it", n=g["waiting_behind"])) if g["state"] != "done" else ""
-            said = _("{story} ({kind}): {state}", story=g["story"], kind=esc(g["kind"]), state=state_word(g["state"]))
+            said = _("{story} ({kind}): {state}", story=g["story"], kind=esc(gate_word(g["kind"])), state=state_word(g["state"]))
             lines.append(f"  • {said}{holder}{behind}")
     if data["checkpoints"]:
         lines.append(_("*Checkpoints*"))
@@ -288,7 +288,7 @@ def story_text(data: dict) -> str:
     lines.append(_("Lane: {lane}, bound to {who}", lane=lane_words(data), who=who(data["owner"]))
                  if data["owner"] else _("Lane: {lane}", lane=lane_words(data)))
     if data["gate"]:
-        lines.append(_("Gate: {gate}", gate=esc(data["gate"])))
+        lines.append(_("Gate: {gate}", gate=esc(gate_word(data["gate"]))))
     if data["critical"]:
         lines.append(_("On the critical path."))
     if data["prerequisites"]:
@@ -361,7 +361,7 @@ def _ids(ids: tuple[str, ...] | list[str], cap: int = 8) -> str:
 
 def _weight(s: Suggestion) -> str:
     """" (data gate, critical path)" for a story that holds others back, else nothing."""
-    tags = ([_("{gate} gate", gate=esc(s.gate))] if s.gate else []) + ([_("critical path")] if s.critical else [])
+    tags = ([_("{gate} gate", gate=esc(gate_word(s.gate)))] if s.gate else []) + ([_("critical path")] if s.critical else [])
     return f" ({', '.join(tags)})" if tags else ""
 
 

@@ -131,7 +131,7 @@ def card_marks(card: dict) -> str:
     """The marks a person scans for: gate kind, critical path, how many stories wait on it."""
     tags = []
     if card.get("gate"):
-        tags.append(_("🚦 {kind} gate", kind=T.esc(card["gate"])))
+        tags.append(_("🚦 {kind} gate", kind=T.esc(T.gate_word(card["gate"]))))
     if card.get("critical"):
         tags.append(_("🔥 critical path"))
     if card.get("unblocks_all"):
@@ -436,7 +436,7 @@ def gate_line(g: dict) -> str:
     """One gate of board["gates"]: its state, who holds it, how many wait behind it."""
     done = g["state"] == "done"
     holder = f", {who(g['assignee'])}" if g.get("assignee") and not done else ""
-    story, kind, state = T.esc(g["story"]), T.esc(g["kind"]), state_word(g["state"])
+    story, kind, state = T.esc(g["story"]), T.esc(T.gate_word(g["kind"])), state_word(g["state"])
     if done:
         return _("🚦 {story} ({kind}): {state} ✓", story=story, kind=kind, state=state)
     return _("🚦 {story} ({kind}): {state}{holder} — {count} waiting behind it", story=story, kind=kind,
@@ -466,7 +466,7 @@ def _story(reply: Reply) -> list[Block]:
     facts.append(_("*Lane*\n{lane}, bound to {owner}", lane=lane, owner=who(d["owner"])) if d.get("owner")
                  else _("*Lane*\n{lane}", lane=lane))
     if d.get("gate"):
-        facts.append(_("*Gate*\n🚦 {kind}", kind=T.esc(d["gate"])))
+        facts.append(_("*Gate*\n🚦 {kind}", kind=T.esc(T.gate_word(d["gate"]))))
     if d.get("critical"):
         facts.append(_("*Critical path*\n🔥 yes"))
     if state == "review" and d.get("reviewer"):

@@ -45,6 +45,17 @@ def test_a_fresh_database_answers_in_the_plan_s_french_with_no_setting(db, capsy
     assert code == 0 and "0/18 done" in out, out
 
 
+def test_a_gate_kind_of_the_vocabulary_is_said_in_the_reader_s_language(db, capsys):
+    """The plan writes "gate d'entree"; the reader keeps the vocabulary's kind, "entry", which
+    each reader reads in their own language, in the story's tags and its file."""
+    code, out, _err = run_cli(capsys, "cmd", "--as", "ann", "/unblocked")
+    assert code == 0 and "[gate : entrée, chemin critique" in out and "entry" not in out, out
+    code, out, _err = run_cli(capsys, "cmd", "--as", "ann", "/board 1.1")
+    assert code == 0 and "Gate : entrée" in out, out
+    code, out, _err = run_cli(capsys, "cmd", "--as", "ann", "--lang", "en", "/unblocked")
+    assert code == 0 and "[gate: entry, critical path" in out, out
+
+
 def test_delivery_lang_speaks_one_language_for_everything(db, capsys, monkeypatch):
     monkeypatch.setenv("DELIVERYBOT_LANG", "en")
     code, out, _err = run_cli(capsys, "cmd", "--as", "ann", "--json", "/start 1.1")
