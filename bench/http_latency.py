@@ -591,18 +591,24 @@ def _sqlite_floor(path: str, synchronous: int, seconds: float, runs: int = 3) ->
                        f"synchronous = {synchronous}"):  # fmt: skip
             con.execute(f"PRAGMA {pragma}")
         con.execute("CREATE TABLE IF NOT EXISTS floor (id INTEGER PRIMARY KEY, at REAL NOT NULL, note TEXT)")
-        rates = []
-        for _ in range(runs):
-            n, started = 0, time.perf_counter()
-            while time.perf_counter() - started < seconds:
-                con.execute("BEGIN IMMEDIATE")
-                con.execute("INSERT INTO floor (at, note) VALUES (?, ?)", (time.time(), "bench"))
-                con.execute("COMMIT")
-                n += 1
-            rates.append(n / (time.perf_counter() - started))
-        return rates
+        return _commit_loop(con.execute, "BEGIN IMMEDIATE", "INSERT INTO floor (at, note) VALUES (?, ?)",
+                            seconds, runs)  # fmt: skip
     finally:
         con.close()
+
+
+def _commit_loop(execute, begin: str, insert: str, seconds: float, runs: int) -> list[float]:
+    """Commits per second of `begin`; one-row `insert`; COMMIT, for `seconds`, `runs` times."""
+    rates = []
+    for _ in range(runs):
+        n, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            execute(begin)
+            execute(insert, (time.time(), "bench"))
+            execute("COMMIT")
+            n += 1
+        rates.append(n / (time.perf_counter() - started))
+    return rates
 
 
 def _postgres_floor(url: str, seconds: float, runs: int = 3) -> list[float]:
@@ -613,16 +619,7 @@ def _postgres_floor(url: str, seconds: float, runs: int = 3) -> list[float]:
     conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as con:
         con.execute("CREATE TABLE IF NOT EXISTS floor (id BIGSERIAL PRIMARY KEY, at DOUBLE PRECISION NOT NULL, note TEXT)")
-        rates = []
-        for _ in range(runs):
-            n, started = 0, time.perf_counter()
-            while time.perf_counter() - started < seconds:
-                con.execute("BEGIN")
-                con.execute("INSERT INTO floor (at, note) VALUES (%s, %s)", (time.time(), "bench"))
-                con.execute("COMMIT")
-                n += 1
-            rates.append(n / (time.perf_counter() - started))
-        return rates
+        return _commit_loop(con.execute, "BEGIN", "INSERT INTO floor (at, note) VALUES (%s, %s)", seconds, runs)
 
 
 def _profile_unblocked(service, channel: str, top: int) -> str:

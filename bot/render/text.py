@@ -320,12 +320,7 @@ def story_text(data: dict) -> str:
         lines.append(f"🚨 {esc(incident)}")
     if data["state"] == "todo" and data.get("preparer"):
         lines.append(being_prepared(data))
-    if data["history"]:
-        lines.append(_("History:"))
-        for h in data["history"][-15:]:
-            extra = (f" → {who(h['person'])}" if h.get("person") else "") + "".join(
-                f" — {esc(h[k])}" for k in ("evidence", "reason") if h.get(k))
-            lines.append("  " + history_line(h) + extra)
+    lines += history_lines(data["history"])
     return "\n".join(lines)
 
 
@@ -333,13 +328,20 @@ def removed_story_text(data: dict) -> str:
     """/board ID of a story a re-import dropped: where it stood, that it is kept, and its history."""
     lines = [_("{story} was removed from the plan; its state and history are kept.",
                story=removed_word(data))]
-    if data["history"]:
-        lines.append(_("History:"))
-        for h in data["history"][-15:]:
-            extra = (f" → {who(h['person'])}" if h.get("person") else "") + "".join(
-                f" — {esc(h[k])}" for k in ("evidence", "reason") if h.get(k))
-            lines.append("  " + history_line(h) + extra)
+    lines += history_lines(data["history"])
     return "\n".join(lines)
+
+
+def history_lines(history: list[dict]) -> list[str]:
+    """A story's last 15 moves under "History:", each with whom it named and its evidence or reason."""
+    if not history:
+        return []
+    lines = [_("History:")]
+    for h in history[-15:]:
+        extra = (f" → {who(h['person'])}" if h.get("person") else "") + "".join(
+            f" — {esc(h[k])}" for k in ("evidence", "reason") if h.get(k))
+        lines.append("  " + history_line(h) + extra)
+    return lines
 
 
 def history_line(h: dict) -> str:
