@@ -361,6 +361,18 @@ class Store:
         with self._read() as session:
             return transitions.statuses(session, slug, moved_only=moved_only)
 
+    def plan_states(self, slug: str) -> transitions.PlanStates:
+        """The plan's moved stories with its change counter and newest event, in one snapshot:
+        what a cached context is built from and later catches up from (`changes_after`)."""
+        with self._read(snapshot=True) as session:
+            return transitions.plan_states(session, slug)
+
+    def changes_after(self, slug: str, after_event: int) -> transitions.PlanChanges:
+        """The plan's events after `after_event` and the current rows of the stories they moved,
+        in one snapshot."""
+        with self._read(snapshot=True) as session:
+            return transitions.changes_after(session, slug, after_event)
+
     def status(self, slug: str, story_id: str) -> StoryStatus:
         """Raises KeyError when the plan has no such story."""
         with self._read() as session:

@@ -8,9 +8,10 @@ written together, so states always equal the fold of the event log.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Row, update
+from sqlalchemy import Row, func, update
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, select
 
@@ -18,7 +19,7 @@ from planner.model import story_sort_key
 from planner.state import Event, State, StoryStatus, apply_event
 from storage import events
 from storage.plans import plan_id
-from storage.tables import PLANS, STORY_STATES, StoryStateRow
+from storage.tables import EVENTS, PLANS, STORY_STATES, StoryStateRow
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,57 @@ def statuses(session: Session, slug: str, *, moved_only: bool = False) -> dict[s
         query = query.where(STORY_STATES.c.version > 0)
     found = [_status(row) for row in session.connection().execute(query)]
     return {s.story_id: s for s in sorted(found, key=lambda s: (story_sort_key(s.story_id), s.story_id))}
+
+
+@dataclass(frozen=True)
+class PlanStates:
+    """A plan's moved stories as of one snapshot, with where its log stood then: the change
+    counter (storage/triggers.py) and the newest event's id, from which a cache catches up."""
+
+    statuses: dict[str, StoryStatus]
+    changes: int
+    last_event: int  # 0: no event yet
+
+
+@dataclass(frozen=True)
+class PlanChanges:
+    """What happened to a plan after one of its events, as of one snapshot (`changes_after`).
+
+    events: how many events it had since; statuses: the current rows of the stories they moved,
+    or None when one of them was not a move (an audit entry: team, settings, incident, proof),
+    which only a whole reload reflects."""
+
+    changes: int
+    last_event: int
+    events: int
+    statuses: dict[str, StoryStatus] | None
+
+
+def plan_states(session: Session, slug: str) -> PlanStates:
+    """The plan's moved stories, its change counter and its newest event id, read together (the
+    caller gives a snapshot): what a cached context starts from."""
+    plan = plan_id(session, slug)
+    row = session.connection().execute(
+        sql_select(PLANS.c.changes, sql_select(func.max(EVENTS.c.id)).where(EVENTS.c.plan_id == plan).scalar_subquery())
+        .where(PLANS.c.id == plan)).one()
+    return PlanStates(statuses(session, slug, moved_only=True), int(row[0]), int(row[1] or 0))
+
+
+def changes_after(session: Session, slug: str, after: int) -> PlanChanges:
+    """The plan's events after event `after` and the stories they moved (the caller gives a
+    snapshot). A few rows when a cache is a few moves behind, instead of every moved story."""
+    plan = plan_id(session, slug)
+    conn = session.connection()
+    changes: int = conn.execute(sql_select(PLANS.c.changes).where(PLANS.c.id == plan)).scalar_one()
+    rows = conn.execute(sql_select(EVENTS.c.id, EVENTS.c.story_id)
+                        .where(EVENTS.c.plan_id == plan, EVENTS.c.id > after).order_by(EVENTS.c.id)).all()
+    last = rows[-1].id if rows else after
+    if any(row.story_id is None for row in rows):
+        return PlanChanges(changes, last, len(rows), None)
+    moved = {row.story_id for row in rows}
+    found: Iterable[Row] = conn.execute(sql_select(STORY_STATES)
+                         .where(STORY_STATES.c.plan_id == plan, STORY_STATES.c.story_id.in_(moved))) if moved else []
+    return PlanChanges(changes, last, len(rows), {row.story_id: _status(row) for row in found})
 
 
 def current_status(session: Session, plan: int, story_id: str) -> StoryStatus:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +44,16 @@ from storage.store import PlanHead, Store, TransitionResult
 log = get_logger("service")
 
 
+@dataclass(frozen=True)
+class CachedContext:
+    """A plan's context as this process holds it, with what it reflects: the plan's version (text
+    sha, channel, change counter) and the id of its newest event, from which it catches up."""
+
+    version: tuple[str, str | None, int]
+    context: Context
+    last_event: int
+
+
 
 def something_went_wrong(ref: str) -> Reply:
     """What a person sees when the fault is ours: the reference finds the traceback in the log."""
@@ -66,7 +76,7 @@ class DeliveryService:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.settings = settings or Settings.defaults()
         self._parsed: dict[str, tuple[Plan, PlanGraph]] = {}  # by source sha: plans are immutable
-        self._contexts: dict[str, tuple[tuple[Any, ...], Context]] = {}  # by slug, with the version they reflect
+        self._contexts: dict[str, CachedContext] = {}  # by slug
         # A person's Slack locale ("fr-FR"), when a transport can ask Slack (bot.slack.locales); None: no Slack.
         self.locales: Callable[[str], str | None] | None = None
 
@@ -206,41 +216,66 @@ class DeliveryService:
                               names=names))
 
     def context(self, plan: str | None = None, channel: str | None = None) -> Context:
-        """The plan as of now. Rebuilt only when its version changed (text, channel, any event):
-        the version is read first, so a context is never cached under a newer version than its data."""
+        """The plan as of now, from this process's cache while its version (text, channel, change
+        counter) is the database's. A few changes behind (another worker's or replica's moves),
+        it catches up from those events alone; anything else (a new text, another channel, an
+        audit entry, a count that does not add up) rebuilds it whole. The version cached is the
+        one read with the data, so a context is never cached under a newer version than its data."""
         head = self._head(plan, channel)
         cached = self._contexts.get(head.slug)
-        if cached is None or cached[0] != head.version:
-            cached = (head.version, self._load_context(head.slug))
+        if cached is not None and cached.version != head.version:
+            cached = self._caught_up(cached, head)
+        if cached is None:
+            cached = self._load_context(head.slug)
             self._contexts[head.slug] = cached
-        return replace(cached[1], here=channel)
+        return replace(cached.context, here=channel)
+
+    def _caught_up(self, cached: CachedContext, head: PlanHead) -> CachedContext | None:
+        """`cached` brought to the database's present from the events after its newest one, or
+        None when only a reload can (a new text or channel, an audit entry, a story outside the
+        plan, or fewer events than the counter moved: one committed out of id order)."""
+        sha, channel, changes = cached.version
+        if (head.source_sha, head.channel) != (sha, channel) or head.changes < changes:
+            return None
+        news = self.store.changes_after(cached.context.slug, cached.last_event)
+        current = cached.context
+        if news.statuses is None or news.events != news.changes - changes or not all(map(current.plan.has, news.statuses)):
+            return None
+        caught = CachedContext((sha, channel, news.changes), replace(
+            current, statuses={**current.statuses, **news.statuses}, memo={}), news.last_event)
+        self._contexts[current.slug] = caught
+        return caught
 
     def moved(self, ctx: Context, result: TransitionResult) -> None:
         """This process's own committed move: applied to the cached context (the story's status;
         answers derived from the old states dropped) when the store says it was the plan's only
         change since that context's version, so the next command does not reload the plan. Any
-        other write in between leaves the cache as it was, and the next command reloads it."""
+        other write in between leaves the cache as it was, and the next command catches up."""
         cached = self._contexts.get(ctx.slug)
         if cached is None or result.changes is None or result.event is None or result.duplicate:
             return
-        (sha, channel, changes), current = cached
-        sid = result.event.story_id
-        if result.changes != changes + 1 or not current.plan.has(sid):
+        sha, channel, changes = cached.version
+        event, current = result.event, cached.context
+        if result.changes != changes + 1 or event.id is None or not current.plan.has(event.story_id):
             return
-        statuses = {**current.statuses, sid: result.status}
-        self._contexts[ctx.slug] = ((sha, channel, result.changes), replace(current, statuses=statuses, memo={}))
+        statuses = {**current.statuses, event.story_id: result.status}
+        self._contexts[ctx.slug] = CachedContext((sha, channel, result.changes),
+                                                 replace(current, statuses=statuses, memo={}), event.id)
 
-    def _load_context(self, slug: str) -> Context:
+    def _load_context(self, slug: str) -> CachedContext:
         record = self.store.get_plan(slug)
         if record is None:  # deleted between resolve_slug and here
             raise PlanNotFound(_("No plan named '{plan}'. `deliverybot plan list` shows them.", plan=slug))
         parsed_plan, graph = self.parsed(slug, record.source, record.source_sha, record.title)
         settings = self.store.plan_settings(slug)
         staffing = Staffing(graph, settings.mode, self.store.lane_bindings(slug))
-        stored = self.store.statuses(slug, moved_only=True)  # a story never moved is to do: no row needed
+        # A story never moved is to do: no row needed. Read with the counter and newest event
+        # they are current as of, so the cache is versioned by what it holds and can catch up.
+        states = self.store.plan_states(slug)
+        stored = states.statuses
         # Incidents and checkpoint proofs live in the audit log: only their entries are read.
         audit = self.store.audit(slug, (incident_log.OPEN_ACTION, incident_log.CLOSE_ACTION, checkpoint_log.PROOFS_ACTION))
-        return Context(
+        context = Context(
             slug=slug,
             channel=record.channel,
             plan=parsed_plan,
@@ -255,6 +290,7 @@ class DeliveryService:
             lang=self.settings.forced_lang or settings.lang or parsed_plan.language,
             personal=self.personal_language,
         )
+        return CachedContext((record.source_sha, record.channel, states.changes), context, states.last_event)
 
     # -- answers for transports that are not commands -------------------------------------------
 

@@ -40,9 +40,10 @@ def build_app(settings: Settings, service: DeliveryService) -> tuple[AsyncApp, G
         logger=get_logger("slack"),
     )
     gateway = Gateway(service, client, settings.slack_response_url_hosts)
-    # Each person's Slack language, asked on this loop from the service's threads (outside an event
-    # loop: a test that only reads what is registered).
+    # Each person's Slack language, asked on this loop from the service's threads, and one HTTP
+    # session for every call to Slack (outside an event loop: a test that only reads what is registered).
     with contextlib.suppress(RuntimeError):
         service.locales = SlackLocales(client, asyncio.get_running_loop())
+        gateway.http_session()  # on this loop: the Web API calls share it from the first one
     register_all(app, gateway)
     return app, gateway

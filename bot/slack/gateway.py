@@ -45,6 +45,7 @@ from bot.slack.retries import SeenEvents
 from storage.errors import DatabaseUnavailable
 
 SERVICE_THREADS = 2
+HOME_INTERVAL_S = 1.0  # one person's App Home is built at most once a second (`Gateway.refresh_homes`)
 log = get_logger("slack.gateway")
 T = TypeVar("T")
 
@@ -97,8 +98,11 @@ class Gateway:
         self.pending = 0
         self._pending_lock = threading.Lock()
         self.seen_events = SeenEvents()  # Events API deliveries already handled (Slack retries)
-        # People whose App Home is being built, each with (changed again since?, the plan to show).
+        # People whose App Home is being built or due, each with (changed again since?, the plan
+        # to show), and when each one's was last built (`refresh_homes`).
         self._homes_building: dict[str, tuple[bool, str | None]] = {}
+        self._home_built: dict[str, float] = {}
+        self.home_interval = HOME_INTERVAL_S
         self.digest_job = DigestJob(service, SlackDigest(client, service))  # the scheduler's, /digest post's
 
     async def run(
@@ -191,9 +195,17 @@ class Gateway:
         if not slack_response_url(response_url, self.response_hosts):
             log.warning("not answering through a response_url outside Slack's hosts: %r", str(response_url)[:80])
             return
+        await AsyncWebhookClient(response_url, session=self.http_session()).send_dict(payload)
+
+    def http_session(self) -> aiohttp.ClientSession:
+        """The one HTTP session (its pooled, kept-alive connections) of this loop's calls to Slack:
+        the Web API client's and the response_urls'. Without it slack_sdk opens a session and a
+        connection per call, which costs the event loop more than the call on every move (a reply,
+        a channel post, DMs, two App Homes). Made on the running loop, at the first call."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession()
-        await AsyncWebhookClient(response_url, session=self._session).send_dict(payload)
+            self.client.session = self._session
+        return self._session
 
     async def close(self) -> None:
         if self._session is not None:
@@ -227,24 +239,41 @@ class Gateway:
         state. A Home that can't be published is only logged: the change itself is done, and the
         person who made it must not hear that it failed.
 
-        Refreshes of one person coalesce: while theirs is being built, later changes only mark it
-        to be built once more when it is done (with the state as of then), so twenty moves in a
-        burst cost each person two builds, not twenty, and the Home still ends current."""
+        One person's Home is built at most once every `home_interval` seconds, and refreshes
+        coalesce: a change while theirs is being built, or within the interval after the last
+        build, only marks it to be built once more, when the interval is over, with the state as
+        of then. So a burst of moves costs each person a build a second, not one per move (Slack
+        counts views.publish per workspace and per minute; on a busy plan these builds were most
+        of a move's cost), the first change after a quiet spell shows at once, and the Home the
+        person ends up with is current."""
         for person in people:
             if not is_slack_id(person):
                 continue
             if person in self._homes_building:
-                self._homes_building[person] = (True, plan)  # the build under way goes again when done
+                self._homes_building[person] = (True, plan)  # the build under way or due goes again
                 continue
             self._homes_building[person] = (False, plan)
             try:
                 again = True
                 while again:
+                    wait = self._home_built.get(person, -self.home_interval) + self.home_interval - time.monotonic()
+                    if wait > 0:  # built a moment ago: once more when the interval is over
+                        await asyncio.sleep(wait)
+                        _again, plan = self._homes_building[person]
+                    self._homes_building[person] = (False, plan)
+                    self._home_built[person] = time.monotonic()
                     await self._refresh_home(person, plan)
                     again, plan = self._homes_building[person]
-                    self._homes_building[person] = (False, plan)
             finally:
                 del self._homes_building[person]
+                self._forget_old_builds()
+
+    def _forget_old_builds(self) -> None:
+        """Drop the build times older than the interval (they no longer delay anything)."""
+        if len(self._home_built) > 256:
+            old = time.monotonic() - self.home_interval
+            for person in [p for p, at in self._home_built.items() if at < old]:
+                del self._home_built[person]
 
     async def _refresh_home(self, person: str, plan: str | None) -> None:
         """One person's App Home, built off the loop and published; failures only logged."""

@@ -25,16 +25,30 @@ def replicas(tmp_path):
 
 
 def counting_reloads(service: DeliveryService, monkeypatch) -> list[str]:
-    """Each time `service` reads a plan's states from the database (a whole-context reload)."""
+    """Each time `service` reads all of a plan's moved stories (a whole-context reload)."""
     reads: list[str] = []
-    statuses = service.store.statuses
+    states = service.store.plan_states
 
-    def counted(slug, **kw):
+    def counted(slug):
         reads.append(slug)
-        return statuses(slug, **kw)
+        return states(slug)
 
-    monkeypatch.setattr(service.store, "statuses", counted)
+    monkeypatch.setattr(service.store, "plan_states", counted)
     return reads
+
+
+def counting_catch_ups(service: DeliveryService, monkeypatch) -> list[int]:
+    """How many events each catch-up of `service` read (the moves since its cached version)."""
+    read: list[int] = []
+    changes_after = service.store.changes_after
+
+    def counted(slug, after_event):
+        news = changes_after(slug, after_event)
+        read.append(news.events)
+        return news
+
+    monkeypatch.setattr(service.store, "changes_after", counted)
+    return read
 
 
 def state_of(service: DeliveryService, story: str) -> str:
@@ -71,6 +85,38 @@ def test_a_write_by_another_replica_is_seen_by_the_next_read(replicas, monkeypat
     ctx = ann.context()
     assert ctx.status("1.1").state.value == "review" and ctx.staffing.owner_of("1.3") == "carol"
     assert other.context().status("1.1").state.value == "review"
+
+
+def test_moves_by_another_replica_are_caught_up_from_their_events_alone(replicas, monkeypatch):
+    """Two workers or replicas on one database: each one's moves reach the other's next read as
+    those few events, not as a reload of every moved story."""
+    ann, other = replicas
+    assert state_of(ann, "1.1") == "todo" and state_of(other, "1.1") == "todo"
+    reloads, catch_ups = counting_reloads(ann, monkeypatch), counting_catch_ups(ann, monkeypatch)
+    assert other.handle("bob", "/start 1.1").ok
+    assert other.handle("bob", f"/review 1.1 {LINK} @ann").ok
+    assert "1.1" in ann.handle("ann", "/board").text
+    assert state_of(ann, "1.1") == "review"
+    assert ann.handle("ann", f"/done 1.1 {LINK}").ok  # her own move, after the catch-up: applied
+    assert other.handle("carol", "/start 1.3").ok  # one 1.1's done opened
+    assert state_of(ann, "1.3") == "in_progress"
+    assert reloads == [] and catch_ups == [2, 1]  # bob's two moves, then carol's one
+    assert ann.context().statuses == ann.store.statuses(SLUG, moved_only=True)  # the cache is the database
+    assert "1.3" not in ann.handle("dave", "/unblocked").text  # taken by carol: not offered any more
+
+
+def test_a_change_the_events_do_not_account_for_makes_a_whole_reload(replicas, monkeypatch):
+    """The counter moved by more than the events after the cached one (on PostgreSQL an event can
+    commit after one with a higher id): the catch-up cannot be trusted, the plan is read again."""
+    ann, other = replicas
+    assert state_of(ann, "1.1") == "todo"
+    reloads = counting_reloads(ann, monkeypatch)
+    assert other.handle("bob", "/start 1.1").ok
+    with ann.store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE plans SET changes = changes + 1")  # a change with no later event
+    assert state_of(ann, "1.1") == "in_progress"
+    assert reloads == [SLUG]
+    assert state_of(ann, "1.1") == "in_progress" and reloads == [SLUG]  # then warm again
 
 
 def test_a_write_landing_between_a_read_and_an_own_move_is_not_lost(replicas, monkeypatch):

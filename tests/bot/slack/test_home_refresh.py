@@ -1,13 +1,16 @@
 """App Home refreshes coalesce per person (issue 13): every move re-publishes the Home of the people
 it concerns, and on a busy plan those builds were most of a move's cost. While one person's Home
-is being built, later changes only ask for one more build, made with the state as of then: a
-burst costs two builds, and the Home the person ends up with is current. Against the fake Slack."""
+is being built, or within a second of the last build, later changes only ask for one more build,
+made when that second is over with the state as of then: a burst costs two builds, the first
+change after a quiet spell shows at once, and the Home the person ends up with is current.
+Against the fake Slack."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import threading
+import time
 
 import pytest
 
@@ -16,7 +19,7 @@ from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 from bot.slack.app import build_app
 from storage.store import Store
-from tests.helpers.bot import SEED
+from tests.helpers.bot import LINK, SEED
 from tests.helpers.slack import CHANNEL, SECRET
 
 ANN = "U0ANN"
@@ -60,7 +63,27 @@ async def test_a_burst_of_changes_builds_a_home_twice_and_it_ends_current(gatewa
     published = fake_slack.calls_to("views.publish")
     assert len(published) == 2
     last = json.dumps(published[-1].args, ensure_ascii=False)
-    assert "1.1" in last and "in progress" in last  # the Home shows the story ann started
+    assert "*1.1 baseline hardening* — in progress" in last  # the Home shows the story ann started
     assert ANN not in gateway._homes_building  # nothing left marked: the next change builds at once
     await gateway.refresh_homes([ANN])
     assert len(fake_slack.calls_to("views.publish")) == 3
+
+
+async def test_a_home_is_built_at_most_once_per_interval_and_the_last_change_is_shown(gateway_on_seed, fake_slack):
+    gateway, service = gateway_on_seed
+    gateway.home_interval = 0.5
+    started = time.monotonic()
+    await gateway.refresh_homes([ANN])  # after a quiet spell: at once
+    assert len(fake_slack.calls_to("views.publish")) == 1
+    assert service.handle(ANN, "/start 1.1").ok
+    due = asyncio.create_task(gateway.refresh_homes([ANN]))  # within the interval: built when it is over
+    await asyncio.sleep(0.05)
+    assert service.handle(ANN, f"/review 1.1 {LINK} @U0BOB").ok  # a later change, before that build
+    await asyncio.gather(*(gateway.refresh_homes([ANN]) for _ in range(5)))  # they return at once
+    assert len(fake_slack.calls_to("views.publish")) == 1  # nothing published within the interval
+    await asyncio.wait_for(due, 10)
+    assert time.monotonic() - started >= 0.5
+    published = fake_slack.calls_to("views.publish")
+    assert len(published) == 2  # one build for the seven refreshes
+    last = json.dumps(published[-1].args, ensure_ascii=False)
+    assert "*1.1 baseline hardening* — in review, waiting for <@U0BOB>" in last  # as of the build, not of the first refresh
