@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlalchemy import Connection, bindparam, delete
+from sqlalchemy import select as sql_select
+from sqlmodel import Session
 
 from storage.sql import insert_on_conflict
-from storage.tables import PEOPLE, PersonRow
+from storage.tables import PEOPLE
+
+_LANGUAGE = sql_select(PEOPLE.c.lang).where(PEOPLE.c.name == bindparam("name"))
 
 
-def language(session: Session, name: str) -> str | None:
-    return session.exec(select(PersonRow.lang).where(PersonRow.name == name)).first()
+def language(conn: Connection, name: str) -> str | None:
+    """What `name` chose (every request asks: one Core statement)."""
+    lang: str | None = conn.execute(_LANGUAGE, {"name": name}).scalar()
+    return lang
 
 
 def set_language(session: Session, name: str, lang: str | None, at: datetime) -> None:

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import Connection, func, update
+from sqlalchemy import select as sql_select
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
@@ -126,13 +127,13 @@ def version(session: Session, slug: str) -> tuple[str, str | None, int]:
     return tuple(row)  # type: ignore[return-value]
 
 
-def heads(session: Session) -> list[PlanHead]:
+_HEADS = sql_select(PLANS.c.slug, PLANS.c.channel, PLANS.c.source_sha, PLANS.c.changes).order_by(PLANS.c.slug)
+
+
+def heads(conn: Connection) -> list[PlanHead]:
     """Every plan's slug, channel, sha and change counter, without its text: what a request needs
-    to find its plan and tell whether a cached copy is current (a handful of rows)."""
-    rows = session.exec(
-        select(PlanRow.slug, PlanRow.channel, PlanRow.source_sha, PlanRow.changes).order_by(col(PlanRow.slug))
-    ).all()
-    return [PlanHead(*row) for row in rows]
+    to find its plan and tell whether a cached copy is current (a handful of rows, on Core)."""
+    return [PlanHead(row.slug, row.channel, row.source_sha, row.changes) for row in conn.execute(_HEADS)]
 
 
 def parsed_copy(session: Session, slug: str) -> tuple[str | None, str | None]:

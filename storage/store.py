@@ -21,7 +21,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Unpack
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
@@ -287,6 +287,19 @@ class Store:
             with Session(engine, expire_on_commit=False) as session, session.begin():
                 yield session
 
+    @contextmanager
+    def _read_rows(self) -> Iterator[Connection]:
+        """A read on SQLAlchemy Core, for the few reads every request makes (the plans' heads, the
+        person's language, whether they lead): a third of what an ORM session costs."""
+        current = self._atomic_session()
+        if current is not None:  # inside atomic(): read what this transaction wrote
+            yield current.connection()
+            return
+        with self._faults(writing=False):
+            self._check_file()
+            with self._read_engine.connect() as conn, conn.begin():
+                yield conn
+
     # -- plans --------------------------------------------------------------------------------
 
     def save_plan(
@@ -330,8 +343,8 @@ class Store:
 
     def plan_heads(self) -> list[PlanHead]:
         """Every plan's slug, channel, sha and change counter (no text): one small query."""
-        with self._read() as session:
-            return plans.heads(session)
+        with self._read_rows() as conn:
+            return plans.heads(conn)
 
     def stored_plan(self, slug: str, source_sha: str) -> Plan | None:
         """The plan as read from the text with `source_sha` by this release's reader (planner.stored),
@@ -489,8 +502,8 @@ class Store:
             return team.revoked_leads(session)
 
     def is_lead(self, name: str) -> bool:
-        with self._read() as session:
-            return team.is_lead(session, name)
+        with self._read_rows() as conn:
+            return team.is_lead(conn, name)
 
     def leads(self) -> list[str]:
         """Lead names, sorted: what permission checks and "Leads: ..." lines need."""
@@ -505,8 +518,8 @@ class Store:
 
     def person_language(self, name: str) -> str | None:
         """The language `name` chose with /lang, None when they chose none."""
-        with self._read() as session:
-            return people.language(session, name)
+        with self._read_rows() as conn:
+            return people.language(conn, name)
 
     def set_person_language(self, name: str, lang: str | None) -> None:
         """Remember `name`'s language ("fr", "en"); None forgets it."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import Connection, delete
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from planner.people import person_key
@@ -73,13 +74,16 @@ def revoked_leads(session: Session) -> set[str]:
     return revoked
 
 
-def is_lead(session: Session, name: str) -> bool:
+_LEAD_NAMES = sql_select(LEADS.c.name)
+
+
+def is_lead(conn: Connection, name: str) -> bool:
     """One person, one name: a lead stored as "Alice" (before names were normalised where they come
-    in) is the lead "alice" and "@alice" too; Slack ids compare exactly (`planner.people`)."""
-    if session.get(LeadRow, name) is not None:
-        return True
+    in) is the lead "alice" and "@alice" too; Slack ids compare exactly (`planner.people`). The
+    leads are a handful: one Core read of their names, compared here."""
+    names: list[str] = list(conn.execute(_LEAD_NAMES).scalars())
     key = person_key(name)
-    return any(person_key(lead) == key for lead in session.exec(select(LeadRow.name)))
+    return name in names or any(person_key(lead) == key for lead in names)
 
 
 def lead_records(session: Session) -> list[LeadRecord]:

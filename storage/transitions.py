@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Row, func, update
+from sqlalchemy import Row, bindparam, func, update
 from sqlalchemy import select as sql_select
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from planner.model import story_sort_key
 from planner.state import Event, State, StoryStatus, apply_event
@@ -108,13 +108,21 @@ def changes_after(session: Session, slug: str, after: int) -> PlanChanges:
     return PlanChanges(changes, last, len(rows), {row.story_id: _status(row) for row in found})
 
 
+# What every move runs, built once on Core: an ORM statement costs several times the work.
+_PLAN_ID = sql_select(PLANS.c.id).where(PLANS.c.slug == bindparam("slug"))
+_PLAN_ROW_LOCK = sql_select(PLANS.c.id).where(PLANS.c.id == bindparam("plan")).with_for_update()
+_CHANGES = sql_select(PLANS.c.changes).where(PLANS.c.id == bindparam("plan"))
+_STATE = sql_select(STORY_STATES).where(STORY_STATES.c.plan_id == bindparam("plan"),
+                                        STORY_STATES.c.story_id == bindparam("story"))
+_MOVE = (update(STORY_STATES)
+         .where(STORY_STATES.c.plan_id == bindparam("plan"), STORY_STATES.c.story_id == bindparam("story"),
+                STORY_STATES.c.state == bindparam("from_state"), STORY_STATES.c.version == bindparam("from_version")))
+
+
 def current_status(session: Session, plan: int, story_id: str) -> StoryStatus:
-    """The story's status as committed now (never a copy cached in the session); KeyError if none."""
-    row = session.exec(
-        select(StoryStateRow)
-        .where(StoryStateRow.plan_id == plan, StoryStateRow.story_id == story_id)
-        .execution_options(populate_existing=True)
-    ).first()
+    """The story's status as committed now (a Core read: never a copy cached in the session);
+    KeyError if none."""
+    row = session.connection().execute(_STATE, {"plan": plan, "story": story_id}).first()
     if row is None:
         raise KeyError(f"unknown story {story_id!r}")
     return _status(row)
@@ -152,29 +160,24 @@ def status_columns(status: StoryStatus) -> dict:
 
 def apply(session: Session, slug: str, event: Event) -> TransitionResult:
     """Apply one event (aware time, no id) to its story in the session's transaction."""
-    plan = plan_id(session, slug)
+    conn = session.connection()
+    plan = conn.execute(_PLAN_ID, {"slug": slug}).scalar()
+    if plan is None:
+        raise KeyError(f"unknown plan {slug!r}")
     if event.request_id and (replayed := replay(session, event.request_id)):
         return replayed
-    if session.get_bind().dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql":
         # The plan row first, as every other writer of the plan takes it (a re-import's upsert,
         # the change counter's trigger): one lock order, so a move and a re-import never deadlock.
-        session.exec(select(PLANS.c.id).where(PLANS.c.id == plan).with_for_update())
+        conn.execute(_PLAN_ROW_LOCK, {"plan": plan})
     current = current_status(session, plan, event.story_id)
     try:
         new = apply_event(current, event)
     except ValueError:
         return _conflict(session, plan, event.story_id)
-    story = STORY_STATES.c
-    changed = session.exec(
-        update(STORY_STATES)
-        .where(
-            story.plan_id == plan,
-            story.story_id == event.story_id,
-            story.state == event.from_state.value,
-            story.version == current.version,
-        )
-        .values(**status_columns(new))
-    ).rowcount
+    changed = conn.execute(_MOVE.values(**status_columns(new)), {
+        "plan": plan, "story": event.story_id, "from_state": event.from_state.value, "from_version": current.version,
+    }).rowcount
     if changed != 1:
         # Someone else moved the story after our read (PostgreSQL lets reads run concurrently);
         # if that someone was an earlier delivery of this very request, say so.
@@ -182,7 +185,7 @@ def apply(session: Session, slug: str, event: Event) -> TransitionResult:
             return replayed
         return _conflict(session, plan, event.story_id)
     stored = events.add_story_event(session, plan, event)
-    changes = session.exec(select(PLANS.c.changes).where(PLANS.c.id == plan)).one()  # ours: we hold the row
+    changes: int = conn.execute(_CHANGES, {"plan": plan}).scalar_one()  # ours: we hold the row
     return TransitionResult(ok=True, status=new, event=stored, changes=changes)
 
 
