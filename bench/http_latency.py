@@ -156,7 +156,7 @@ async def _one(session, slack, target: dict, user: str, command: str | None = No
     started = time.perf_counter()
     try:
         async with session.post(target["url"], data=body.encode(), headers=headers) as resp:
-            await resp.read()
+            answered = await resp.read()
             status = resp.status
     except (OSError, TimeoutError) as err:  # aiohttp.ClientError is an OSError
         slack.waiters.pop(rid, None)
@@ -167,6 +167,9 @@ async def _one(session, slack, target: dict, user: str, command: str | None = No
         return ack, None, f"HTTP {status}", None
     if waiter is None:
         return ack, None, None, None
+    if answered.strip().startswith(b"{"):  # answered in the ack: Slack shows it now, no POST follows
+        slack.waiters.pop(rid, None)
+        return ack, ack, None, json.loads(answered).get("text")
     try:
         arrived, reply_status, reply_text = await asyncio.wait_for(waiter, REPLY_TIMEOUT_S)
     except TimeoutError:

@@ -367,8 +367,10 @@ async def test_bolt_socket_mode_app_acks_slash_command(slack, socket_app):
     ack = await slack.socket_ack(envelope["envelope_id"], timeout=5)
     assert ack == {"envelope_id": envelope["envelope_id"], "payload": {"text": "Looking at plan-a..."}}
 
-    replies = await slack.wait_for_responses(payload["response_url"], timeout=5)
-    assert [r.text for r in replies] == ["Nothing is blocked in plan-a"]
+    # the ack's message is shown as Slack shows it, then the one posted to the response_url
+    replies = await slack.wait_for_responses(payload["response_url"], count=2, timeout=5)
+    assert sorted((r.text, r.immediate) for r in replies) == [("Looking at plan-a...", True),
+                                                               ("Nothing is blocked in plan-a", False)]
     (posted,) = await slack.wait_for("chat.postMessage", timeout=5)
     assert (posted.args["channel"], posted.args["text"]) == ("C0CHAN01", "digest sent")
     assert slack.calls_to("auth.test", ok=True), "bolt verifies its bot token against the fake"

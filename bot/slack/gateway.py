@@ -184,8 +184,12 @@ class Gateway:
         opens a new session per call, which costs the event loop on every command)."""
         if not response_url:
             return
-        await self._send(response_url, {"text": answer.reply.text, "blocks": answer.blocks,
-                                        "response_type": answer.reply.response_type, **extra})
+        await self._send(response_url, {**self.message(answer), **extra})
+
+    @staticmethod
+    def message(answer: Answer) -> dict[str, Any]:
+        """The answer as a Slack message: what a response_url takes, and a command's ack."""
+        return {"text": answer.reply.text, "blocks": answer.blocks, "response_type": answer.reply.response_type}
 
     async def respond_text(self, response_url: str, text: str) -> None:
         """A plain ephemeral line through a response_url (what the error boundary says)."""

@@ -179,7 +179,7 @@ class Bot:
     def say(self, user: str, command: str, text: str) -> str:
         payload = self.slack.slash_command(command, text, user_id=user, channel_id="C0PLAN")
         started = time.monotonic()
-        assert post_signed(f"http://127.0.0.1:{self.port}/slack/events", payload, SIGNING_SECRET) == 200
+        assert post_signed(f"http://127.0.0.1:{self.port}/slack/events", payload, SIGNING_SECRET, self.slack) == 200
         posts = self.slack.sync(self.slack.wait_for_responses(payload["response_url"], timeout=20), timeout=25)
         assert time.monotonic() - started < 15, "the person waited too long for an answer"
         return str(posts[0].body["text"])

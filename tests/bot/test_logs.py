@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from bot.logs import bind, build_handler, carry_context, configure, current_context, get_logger, log_context
 from bot.settings import Settings, configuration_problems
-from tests.helpers.slack import sign
+from tests.helpers.slack import shown_on_ack, sign
 
 REPO = Path(__file__).resolve().parents[2]
 BOT_TOKEN = "xoxb-0000-logs-bot-token-must-not-log"
@@ -137,6 +137,7 @@ def test_json_at_debug_is_one_object_a_line_and_never_a_secret(tmp_path, fake_sl
                                                   **sign(body, secret=SIGNING_SECRET)})
         with urllib.request.urlopen(request, timeout=10) as resp:
             assert resp.status == 200
+            shown_on_ack(fake_slack, payload, resp.read())
         fake_slack.sync(fake_slack.wait_for_responses(payload["response_url"], timeout=WAIT), timeout=WAIT + 5)
         proc.wait_for("executed successfully")  # DEBUG shows everything: the scheduler's tick too
         assert proc.stop() == 0

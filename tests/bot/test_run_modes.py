@@ -27,6 +27,8 @@ from urllib.parse import urlencode
 import pytest
 from fakeslack import FakeSlack
 
+from tests.helpers.slack import shown_on_ack
+
 REPO = Path(__file__).resolve().parents[2]
 BOT_TOKEN = "xoxb-0000-runmode-bot-token-must-not-print"
 APP_TOKEN = "xapp-1-A0000-runmode-app-token-must-not-print"
@@ -134,7 +136,9 @@ def get(url: str) -> tuple[int, str, str]:
         return resp.status, resp.headers.get("Content-Type", ""), resp.read().decode()
 
 
-def post_signed(url: str, form: dict[str, str], secret: str) -> int:
+def post_signed(url: str, form: dict[str, str], secret: str, slack: FakeSlack | None = None) -> int:
+    """A signed POST over real HTTP; with `slack`, a message in the answer to a slash command is
+    shown as Slack shows it (with the command's response_url posts)."""
     body = urlencode(form)
     ts = str(int(time.time()))
     digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
@@ -150,6 +154,8 @@ def post_signed(url: str, form: dict[str, str], secret: str) -> int:
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as resp:
+            if slack is not None:
+                shown_on_ack(slack, form, resp.read())
             return resp.status
     except urllib.error.HTTPError as err:
         return err.code
@@ -231,7 +237,7 @@ def test_bot_token_and_signing_secret_serve_http(tmp_path, fake_slack_thread):
         events = f"http://127.0.0.1:{port}/slack/events"
         payload = slack.slash_command("/unblocked", user_id="U0ANN", channel_id="C0PLAN")
         assert post_signed(events, payload, "not-the-secret") == 401
-        assert post_signed(events, payload, SIGNING_SECRET) == 200
+        assert post_signed(events, payload, SIGNING_SECRET, slack) == 200
         posts = slack.sync(slack.wait_for_responses(payload["response_url"], timeout=WAIT), timeout=WAIT + 5)
         assert len(posts) == 1 and "1.1" in posts[0].body["text"]
 
@@ -266,7 +272,7 @@ def test_http_mode_on_two_worker_processes_serves_from_both_and_stops_whole(tmp_
         def command(text: str, user: str = "U0ANN") -> str:
             payload = slack.slash_command("/" + text.split()[0], " ".join(text.split()[1:]), user_id=user,
                                           channel_id="C0PLAN")
-            assert post_signed(events, payload, SIGNING_SECRET) == 200
+            assert post_signed(events, payload, SIGNING_SECRET, slack) == 200
             posts = slack.sync(slack.wait_for_responses(payload["response_url"], timeout=WAIT), timeout=WAIT + 5)
             return posts[0].body["text"]
 

@@ -63,6 +63,9 @@ class ResponsePost:
     refused: bool = False
     error: str | None = None
     status: int = 200
+    # The message came in the command's own HTTP response (or Socket Mode ack), not as a POST:
+    # Slack shows it the same way (``FakeSlack.immediate_response``).
+    immediate: bool = False
 
     def get(self, key: str, default: Any = None) -> Any:
         return (self.body or {}).get(key, default)

@@ -122,6 +122,7 @@ class FakeSlack:
         self.socket_sent: list[dict[str, Any]] = []
         self.socket_received: list[dict[str, Any]] = []
         self.socket_acks: dict[str, dict[str, Any]] = {}
+        self._envelopes: dict[str, dict[str, Any]] = {}  # sent, by envelope_id (whose ack may carry a message)
         #: WebSocket connections ever accepted.
         self.socket_connects = 0
 
@@ -361,6 +362,21 @@ class FakeSlack:
         rid = url_or_id.rstrip("/").rsplit("/", 1)[-1]
         return self.responses.get(rid, [])
 
+    def immediate_response(self, url_or_id: str, body: Any) -> ResponsePost | None:
+        """What Slack does with a message in a slash command's HTTP response (or in a Socket Mode
+        ack's payload): shows it as if posted to the command's response_url. Recorded with those
+        posts (``immediate=True``), checked like them, not counted as one of the URL's uses. A
+        bare acknowledgement (no body, or no message in it) shows nothing: None."""
+        if not isinstance(body, dict) or not (body.get("text") or body.get("blocks")):
+            return None
+        rid = url_or_id.rstrip("/").rsplit("/", 1)[-1]
+        post = ResponsePost(body=body, at=time.time(), immediate=True)
+        errors = self._message_errors(body, require_content=True)
+        if errors is not None:
+            post.refused, post.error, post.status = True, errors.error, 400
+        self.responses.setdefault(rid, []).append(post)
+        return post
+
     async def wait_for_responses(
         self, url_or_id: str, count: int = 1, timeout: float = 5
     ) -> list[ResponsePost]:
@@ -449,6 +465,7 @@ class FakeSlack:
         if envelope_type == "events_api":
             envelope["retry_attempt"] = retry_attempt
             envelope["retry_reason"] = retry_reason
+        self._envelopes[envelope["envelope_id"]] = envelope
         await self._on_loop(self._send_to_socket(envelope))
         self.socket_sent.append(envelope)
         return envelope
@@ -666,7 +683,11 @@ class FakeSlack:
                     continue
                 self.socket_received.append(data)
                 if isinstance(data, dict) and "envelope_id" in data:
+                    first = data["envelope_id"] not in self.socket_acks
                     self.socket_acks.setdefault(data["envelope_id"], data)
+                    sent = self._envelopes.get(data["envelope_id"])
+                    if first and sent is not None and sent["type"] == "slash_commands":
+                        self.immediate_response(sent["payload"].get("response_url", ""), data.get("payload"))
         finally:
             if ws in self._sockets:
                 self._sockets.remove(ws)

@@ -16,7 +16,7 @@ import hmac
 import itertools
 import json
 import time
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 from aiohttp import web
@@ -39,6 +39,13 @@ def sign(body: str, timestamp: int | None = None, secret: str = SECRET) -> dict[
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
+def shown_on_ack(slack, form: dict[str, str], answered: bytes) -> None:
+    """What Slack does with the app's HTTP response to a slash command (`form`): a message in it
+    is shown as one posted to the command's response_url (`FakeSlack.immediate_response`)."""
+    if form.get("command") and form.get("response_url") and answered.strip().startswith(b"{"):
+        slack.immediate_response(form["response_url"], json.loads(answered))
+
+
 class SlackHttp:
     """A Slack workspace talking to the app: slash commands, clicks, modal submissions, events."""
 
@@ -48,10 +55,14 @@ class SlackHttp:
         self.session = session
 
     async def post(self, body: str, content_type: str, headers: dict | None = None) -> aiohttp.ClientResponse:
+        """POST to the app as Slack does; a message in a slash command's HTTP response is shown as
+        Slack shows it, with the command's response_url posts (`FakeSlack.immediate_response`)."""
         h = {"Content-Type": content_type, **(sign(body) if headers is None else headers)}
         async with self.session.post(f"{self.base}/slack/events", data=body.encode(), headers=h) as resp:
-            await resp.read()
-            return resp
+            answered = await resp.read()
+        if resp.status == 200 and content_type.startswith("application/x-www-form-urlencoded"):
+            shown_on_ack(self.slack, dict(parse_qsl(body)), answered)
+        return resp
 
     async def command(self, user: str, command: str, text: str = "", channel: str = CHANNEL,
                       user_team: str | None = None) -> dict:
