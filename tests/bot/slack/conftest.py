@@ -40,3 +40,4 @@ async def workspace(fake_slack, seeded_service):
     async with aiohttp.ClientSession() as session:
         yield SlackHttp(base, fake_slack, session)
     await runner.cleanup()
+    await gateway.close()

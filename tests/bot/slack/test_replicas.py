@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
+import bot.slack.listeners.commands as commands
+
 from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 from bot.slack import ACTION_START
@@ -152,7 +154,9 @@ def test_the_response_url_hosts_are_a_setting():
     assert not slack_response_url("http://localhost:8080/response/1", hosts)
 
 
-async def test_a_signed_request_s_foreign_response_url_is_not_posted_to(workspace, seeded_service, caplog):
+async def test_a_signed_request_s_foreign_response_url_is_not_posted_to(workspace, seeded_service, caplog,
+                                                                      monkeypatch):
+    monkeypatch.setattr(commands, "INLINE_ANSWER_S", 0)  # the answer goes to the response_url, if anywhere
     caplog.set_level(logging.WARNING)
     slack = workspace.slack
     payload = slack.slash_command("/start", "1.1", user_id="U0ANN", user_name="ann", channel_id=CHANNEL)
