@@ -15,7 +15,6 @@ import aiohttp
 import pytest
 
 import bot.slack.listeners.commands as commands
-
 from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 from bot.slack import ACTION_START
