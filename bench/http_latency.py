@@ -413,10 +413,10 @@ def _ms(seconds: float | None) -> str:
     return "-" if seconds is None or math.isnan(seconds) else f"{seconds * 1000:.1f}"
 
 
-async def _start(web_app):
+async def _start(web_app, **runner_options):
     from aiohttp import web
 
-    runner = web.AppRunner(web_app)
+    runner = web.AppRunner(web_app, **runner_options)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -697,7 +697,7 @@ async def _serve(args) -> int:
     from bot.service.delivery import DeliveryService
     from bot.settings import Settings
     from bot.slack.app import build_app
-    from bot.slack.web import build_web_app
+    from bot.slack.web import ACCESS_LOG_FORMAT, build_web_app
     from storage.store import Store
 
     rss = {"after imports": _rss_mb()}
@@ -726,7 +726,7 @@ async def _serve(args) -> int:
                 return bolt, gateway
 
             async def serve(name: str, bolt, service, channel: str, replies: bool, label: str, **more) -> None:
-                runner, url = await _start(build_web_app(bolt, service))
+                runner, url = await _start(build_web_app(bolt, service), access_log_format=ACCESS_LOG_FORMAT)
                 runners.append(runner)
                 targets.append({"name": name, "label": label, "url": url, "channel": channel, "replies": replies,
                                 "command": "/unblocked", "text": "", **more})  # fmt: skip

@@ -346,6 +346,12 @@ class Store:
         with self._read_rows() as conn:
             return plans.heads(conn)
 
+    def heads_and_language(self, person: str) -> tuple[list[PlanHead], str | None]:
+        """The plans' heads and the language `person` chose, in one read: what every command and
+        App Home asks first (a read's cost is mostly its transaction, not its statements)."""
+        with self._read_rows() as conn:
+            return plans.heads(conn), people.language(conn, person)
+
     def stored_plan(self, slug: str, source_sha: str) -> Plan | None:
         """The plan as read from the text with `source_sha` by this release's reader (planner.stored),
         if a process stored it; None otherwise (or if the copy does not load: the text is read again)."""

@@ -66,6 +66,13 @@ def database_unavailable(err: DatabaseUnavailable) -> Reply:
                  data={"error": "database", "database": err.kind, "detail": err.sentence})
 
 
+class Unread:
+    """A value the caller did not read (`personal_language`'s `chosen`: None means "chose none")."""
+
+
+UNREAD = Unread()
+
+
 class DeliveryService:
     """Every command of every transport, dispatched from the command table."""
 
@@ -115,7 +122,8 @@ class DeliveryService:
 
     def _dispatch(self, actor: str, text: str, *, channel: str | None, plan: str | None,
                   request_id: str, guest: bool) -> Reply:
-        own = self.personal_language(actor)  # None: they read the plan's, known once it is read
+        heads, chosen = self.store.heads_and_language(actor)  # one read: the plan's version, their /lang
+        own = self.personal_language(actor, chosen)  # None: they read the plan's, known once it is read
         speak(own)
         try:
             words = split_command(text)
@@ -137,7 +145,7 @@ class DeliveryService:
             run, usage, args = sub.run, sub.usage, args[1:]
         call = Call(actor=actor, args=args, usage=usage, request_id=request_id,
                     store=self.store, settings=self.settings, clock=self.clock,
-                    context=self.context(plan, channel) if command.needs_plan else None, moved=self.moved)
+                    context=self.context(plan, channel, heads) if command.needs_plan else None, moved=self.moved)
         speak(own or (call.context.lang if call.context is not None else self._plan_language(plan, channel)))
         if call.context is not None:
             bind(plan=call.context.slug)
@@ -154,12 +162,14 @@ class DeliveryService:
 
     # -- languages (docs/i18n.md) ---------------------------------------------------------------
 
-    def personal_language(self, person: str) -> str | None:
-        """What `person` reads whatever the plan: this process's one language, else their /lang,
-        else their Slack locale's; None: they read the plan's."""
+    def personal_language(self, person: str, chosen: str | None | Unread = UNREAD) -> str | None:
+        """What `person` reads whatever the plan: this process's one language, else their /lang
+        (`chosen`, when the caller read it already), else their Slack locale's; None: they read
+        the plan's."""
         if self.settings.forced_lang:
             return self.settings.forced_lang
-        chosen = self.store.person_language(person)
+        if isinstance(chosen, Unread):
+            chosen = self.store.person_language(person)
         if chosen:
             return chosen
         return language_or_none(self.locales(person)) if self.locales is not None and person else None
@@ -194,10 +204,11 @@ class DeliveryService:
     def resolve_slug(self, plan: str | None, channel: str | None) -> str:
         return self._head(plan, channel).slug
 
-    def _head(self, plan: str | None, channel: str | None) -> PlanHead:
+    def _head(self, plan: str | None, channel: str | None, heads: list[PlanHead] | None = None) -> PlanHead:
         """The plan a command acts on (named, else the channel's, else the only one), with its
-        version: one small query over the plans' heads, none of their text."""
-        heads = self.store.plan_heads()
+        version: one small query over the plans' heads (`heads`, when the caller read them), none
+        of their text."""
+        heads = self.store.plan_heads() if heads is None else heads
         if plan:
             named = next((h for h in heads if h.slug == plan), None)
             if named is None:
@@ -215,13 +226,14 @@ class DeliveryService:
         raise PlanNotFound(_("Several plans ({names}) and none is bound to this channel: name one with --plan.",
                               names=names))
 
-    def context(self, plan: str | None = None, channel: str | None = None) -> Context:
+    def context(self, plan: str | None = None, channel: str | None = None,
+                heads: list[PlanHead] | None = None) -> Context:
         """The plan as of now, from this process's cache while its version (text, channel, change
         counter) is the database's. A few changes behind (another worker's or replica's moves),
         it catches up from those events alone; anything else (a new text, another channel, an
         audit entry, a count that does not add up) rebuilds it whole. The version cached is the
         one read with the data, so a context is never cached under a newer version than its data."""
-        head = self._head(plan, channel)
+        head = self._head(plan, channel, heads)
         cached = self._contexts.get(head.slug)
         if cached is not None and cached.version != head.version:
             cached = self._caught_up(cached, head)
@@ -296,8 +308,10 @@ class DeliveryService:
 
     def home(self, actor: str, channel: str | None = None, plan: str | None = None) -> dict[str, Any]:
         """What App Home shows one person, with the checkpoints and the open incidents (their age in work days)."""
-        ctx = self.context(plan, channel)
-        lang = ctx.language_of(person_key(actor))
+        me = person_key(actor)
+        heads, chosen = self.store.heads_and_language(me)
+        ctx = self.context(plan, channel, heads)
+        lang = self.personal_language(me, chosen) or ctx.lang
         with speaking(lang):  # the few sentences the data already holds, in the person's language
             data = queries.home_data(ctx, person_key(actor), self.store)
             config = ctx.memo.get("digest-config")  # the plan's settings: they change only with its version

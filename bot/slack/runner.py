@@ -17,7 +17,7 @@ from bot.logs import get_logger
 from bot.service.delivery import DeliveryService
 from bot.settings import Settings
 from bot.slack.app import build_app
-from bot.slack.web import Readiness, build_web_app
+from bot.slack.web import ACCESS_LOG_FORMAT, Readiness, build_web_app
 
 log = get_logger("")
 
@@ -38,7 +38,7 @@ async def serve(settings: Settings, service: DeliveryService, *, ready: asyncio.
     app, gateway = build_app(settings, service)
     readiness = Readiness(service)
     readiness.socket_mode = settings.slack_mode == "socket"
-    runner = web.AppRunner(build_web_app(app, service, readiness))
+    runner = web.AppRunner(build_web_app(app, service, readiness), access_log_format=ACCESS_LOG_FORMAT)
     await runner.setup()
     site = web.SockSite(runner, sock) if sock is not None else web.TCPSite(runner, "0.0.0.0", settings.port)
     await site.start()
