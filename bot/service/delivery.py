@@ -229,9 +229,10 @@ class DeliveryService:
     def context(self, plan: str | None = None, channel: str | None = None,
                 heads: list[PlanHead] | None = None) -> Context:
         """The plan as of now, from this process's cache while its version (text, channel, change
-        counter) is the database's. A few changes behind (another worker's or replica's moves),
-        it catches up from those events alone; anything else (a new text, another channel, an
-        audit entry, a count that does not add up) rebuilds it whole. The version cached is the
+        counter) is the database's, or newer (another thread's move advanced it after `heads` were
+        read). A few changes behind (another worker's or replica's moves), it catches up from
+        those events alone; anything else (a new text, another channel, an audit entry, a count
+        that does not add up) rebuilds it whole. The version cached is the
         one read with the data, so a context is never cached under a newer version than its data."""
         head = self._head(plan, channel, heads)
         cached = self._contexts.get(head.slug)
@@ -247,8 +248,10 @@ class DeliveryService:
         None when only a reload can (a new text or channel, an audit entry, a story outside the
         plan, or fewer events than the counter moved: one committed out of id order)."""
         sha, channel, changes = cached.version
-        if (head.source_sha, head.channel) != (sha, channel) or head.changes < changes:
+        if (head.source_sha, head.channel) != (sha, channel):
             return None
+        if head.changes <= changes:  # read before a move of this process's advanced the cache: current
+            return cached
         news = self.store.changes_after(cached.context.slug, cached.last_event)
         current = cached.context
         if news.statuses is None or news.events != news.changes - changes or not all(map(current.plan.has, news.statuses)):

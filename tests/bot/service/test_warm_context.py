@@ -105,6 +105,18 @@ def test_moves_by_another_replica_are_caught_up_from_their_events_alone(replicas
     assert "1.3" not in ann.handle("dave", "/unblocked").text  # taken by carol: not offered any more
 
 
+def test_heads_read_before_an_own_move_keep_the_cache_it_advanced(replicas, monkeypatch):
+    """Two service threads: one read the plans' heads, the other's move then advanced the cache.
+    The first finds a cache newer than its heads: current, not a reason to reload."""
+    ann, _other = replicas
+    assert state_of(ann, "1.1") == "todo"
+    heads = ann.store.plan_heads()
+    assert ann.handle("ann", "/start 1.1").ok
+    reloads = counting_reloads(ann, monkeypatch)
+    assert ann.context(heads=heads).status("1.1").state.value == "in_progress"
+    assert reloads == []
+
+
 def test_a_change_the_events_do_not_account_for_makes_a_whole_reload(replicas, monkeypatch):
     """The counter moved by more than the events after the cached one (on PostgreSQL an event can
     commit after one with a higher id): the catch-up cannot be trusted, the plan is read again."""
