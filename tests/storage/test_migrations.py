@@ -284,6 +284,20 @@ def describe(engine: Engine) -> dict[str, list]:
         }
 
 
+def version_table(engine: Engine) -> list:
+    """How the database defines alembic_version (the table the revisions' stamp made)."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            found = conn.execute(text("SELECT sql FROM sqlite_master WHERE tbl_name = 'alembic_version' AND sql IS NOT NULL"))
+            return [re.sub(r"\s*([(),])\s*", r"\1", sql).replace('"', "") for (sql,) in found]  # as written, spaces aside
+        found = conn.execute(text(
+            "SELECT column_name, data_type, character_maximum_length, is_nullable FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = 'alembic_version' "
+            "UNION ALL SELECT conname, pg_get_constraintdef(oid), NULL, NULL FROM pg_constraint "
+            "WHERE conrelid::regclass::text = 'alembic_version'"))
+        return sorted(tuple(map(str, row)) for row in found)
+
+
 def version_rows(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
@@ -356,6 +370,9 @@ def test_the_stores_create_all_path_builds_what_the_migrations_build(engines):
     assert done.created_all and done.revision == HEAD
     assert describe(by_store) == describe(by_migrations)
     assert version_rows(by_store) == [HEAD]
+    # stamped without Alembic, as Alembic stamps: the same version table, which Alembic then reads
+    assert version_table(by_store) == version_table(by_migrations)
+    assert schema.inspect_schema(by_store).current and schema.upgrade(by_store).applied == ()
 
 
 # -- what each kind of database becomes ---------------------------------------------------------
