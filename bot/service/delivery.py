@@ -66,6 +66,16 @@ def database_unavailable(err: DatabaseUnavailable) -> Reply:
                  data={"error": "database", "database": err.kind, "detail": err.sentence})
 
 
+# Answers derived from a plan's settings, never from its states: a move keeps them (a settings
+# change is an audit entry, which rebuilds the context whole).
+SETTINGS_MEMO = frozenset({"digest-config"})
+
+
+def _kept(memo: dict[str, Any]) -> dict[str, Any]:
+    """What a move leaves of a context's memo: the answers it cannot change."""
+    return {key: value for key, value in memo.items() if key in SETTINGS_MEMO}
+
+
 class Unread:
     """A value the caller did not read (`personal_language`'s `chosen`: None means "chose none")."""
 
@@ -257,7 +267,7 @@ class DeliveryService:
         if news.statuses is None or news.events != news.changes - changes or not all(map(current.plan.has, news.statuses)):
             return None
         caught = CachedContext((sha, channel, news.changes), replace(
-            current, statuses={**current.statuses, **news.statuses}, memo={}), news.last_event)
+            current, statuses={**current.statuses, **news.statuses}, memo=_kept(current.memo)), news.last_event)
         self._contexts[current.slug] = caught
         return caught
 
@@ -275,7 +285,7 @@ class DeliveryService:
             return
         statuses = {**current.statuses, event.story_id: result.status}
         self._contexts[ctx.slug] = CachedContext((sha, channel, result.changes),
-                                                 replace(current, statuses=statuses, memo={}), event.id)
+                                                 replace(current, statuses=statuses, memo=_kept(current.memo)), event.id)
 
     def _load_context(self, slug: str) -> CachedContext:
         record = self.store.get_plan(slug)

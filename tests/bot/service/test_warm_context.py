@@ -117,6 +117,22 @@ def test_heads_read_before_an_own_move_keep_the_cache_it_advanced(replicas, monk
     assert reloads == []
 
 
+def test_a_move_keeps_the_plan_s_digest_settings_and_a_settings_change_does_not(replicas, monkeypatch):
+    """App Home ages incidents in work days from the plan's digest settings: read once per plan
+    version, kept across moves (they cannot change them), read again after a /team change."""
+    ann, other = replicas
+    reads: list[str] = []
+    config = ann.digest_config
+    monkeypatch.setattr(ann, "digest_config", lambda slug: reads.append(slug) or config(slug))
+    assert ann.home("ann")["plan"] == SLUG and reads == [SLUG]
+    assert ann.handle("ann", "/start 1.1").ok  # its own move, then another replica's
+    assert other.handle("ann", f"/review 1.1 {LINK} @bob").ok
+    assert ann.home("ann")["plan"] == SLUG and reads == [SLUG]
+    assert other.handle("lea", "/team digest 08:15 Europe/Paris mon-thu").ok
+    assert ann.home("ann")["plan"] == SLUG and reads == [SLUG, SLUG]
+    assert ann.digest_config(SLUG).tz.key == "Europe/Paris"
+
+
 def test_a_change_the_events_do_not_account_for_makes_a_whole_reload(replicas, monkeypatch):
     """The counter moved by more than the events after the cached one (on PostgreSQL an event can
     commit after one with a higher id): the catch-up cannot be trusted, the plan is read again."""
