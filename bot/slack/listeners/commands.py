@@ -3,8 +3,8 @@ tens of milliseconds (`INLINE_ANSWER_S`), else an empty acknowledgement then the
 the command's response_url.
 
 Slack shows a message in a slash command's HTTP response exactly as one posted to its
-response_url; answered there, a command costs no second request (under load, that request was
-a third of a command's cost), and the person sees the answer with no wait. The budget is a
+response_url; answered there, a command costs no second request (ours to Slack, on the event
+loop that must acknowledge everyone else), and the person sees the answer with no wait. The budget is a
 hundredth of Slack's 3 seconds: work that takes longer (a cold plan, a long queue, a slow
 database) is acknowledged then, and answered after.
 
