@@ -73,12 +73,17 @@ class PlanChanges:
 
     events: how many events it had since; statuses: the current rows of the stories they moved,
     or None when one of them was not a move (an audit entry: team, settings, incident, proof),
-    which only a whole reload reflects."""
+    which only a whole reload reflects, or when they are more than CATCH_UP_LIMIT."""
 
     changes: int
     last_event: int
     events: int
     statuses: dict[str, StoryStatus] | None
+
+
+# Past this many events a catch-up reads no rows (one IN list per story would grow with them): a
+# process that far behind reads the plan's moved stories whole, which costs about the same.
+CATCH_UP_LIMIT = 1000
 
 
 def plan_states(session: Session, slug: str) -> PlanStates:
@@ -100,7 +105,7 @@ def changes_after(session: Session, slug: str, after: int) -> PlanChanges:
     rows = conn.execute(sql_select(EVENTS.c.id, EVENTS.c.story_id)
                         .where(EVENTS.c.plan_id == plan, EVENTS.c.id > after).order_by(EVENTS.c.id)).all()
     last = rows[-1].id if rows else after
-    if any(row.story_id is None for row in rows):
+    if len(rows) > CATCH_UP_LIMIT or any(row.story_id is None for row in rows):
         return PlanChanges(changes, last, len(rows), None)
     moved = {row.story_id for row in rows}
     found: Iterable[Row] = conn.execute(sql_select(STORY_STATES)

@@ -73,7 +73,8 @@ SETTINGS_MEMO = frozenset({"digest-config"})
 
 def _kept(memo: dict[str, Any]) -> dict[str, Any]:
     """What a move leaves of a context's memo: the answers it cannot change."""
-    return {key: value for key, value in memo.items() if key in SETTINGS_MEMO}
+    # list() copies in one step: another service thread may be adding an answer to this memo
+    return {key: value for key, value in list(memo.items()) if key in SETTINGS_MEMO}
 
 
 class Unread:
@@ -291,13 +292,15 @@ class DeliveryService:
         record = self.store.get_plan(slug)
         if record is None:  # deleted between resolve_slug and here
             raise PlanNotFound(_("No plan named '{plan}'. `deliverybot plan list` shows them.", plan=slug))
+        # A story never moved is to do: no row needed. Read with the counter and newest event
+        # they are current as of, so the cache is versioned by what it holds and can catch up;
+        # read before the settings, lanes and audit entries, so that a team change committed
+        # meanwhile is newer than that version, and the next command reloads for it.
+        states = self.store.plan_states(slug)
+        stored = states.statuses
         parsed_plan, graph = self.parsed(slug, record.source, record.source_sha, record.title)
         settings = self.store.plan_settings(slug)
         staffing = Staffing(graph, settings.mode, self.store.lane_bindings(slug))
-        # A story never moved is to do: no row needed. Read with the counter and newest event
-        # they are current as of, so the cache is versioned by what it holds and can catch up.
-        states = self.store.plan_states(slug)
-        stored = states.statuses
         # Incidents and checkpoint proofs live in the audit log: only their entries are read.
         audit = self.store.audit(slug, (incident_log.OPEN_ACTION, incident_log.CLOSE_ACTION, checkpoint_log.PROOFS_ACTION))
         context = Context(

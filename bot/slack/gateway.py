@@ -207,7 +207,9 @@ class Gateway:
         connection per call, which costs the event loop more than the call on every move (a reply,
         a channel post, DMs, two App Homes). Made on the running loop, at the first call."""
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
+            # slack_sdk gives the sessions it makes its own timeout (30 s); ours must say it too,
+            # or a stalled call would hold a Home refresh or a digest for aiohttp's 5 minutes.
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.client.timeout))
             self.client.session = self._session
         return self._session
 
@@ -291,6 +293,8 @@ class Gateway:
             log.warning("App Home of %s not refreshed: %s", person, err.response.get("error"))
         except DatabaseUnavailable as err:  # said once, without a traceback: not a bug of ours
             log.warning("App Home of %s not refreshed: %s", person, err.sentence)
+        except (TimeoutError, aiohttp.ClientError) as err:  # Slack unreachable or silent: not ours either
+            log.warning("App Home of %s not refreshed: Slack did not answer (%s)", person, type(err).__name__)
         except Exception:
             log.exception("App Home of %s not refreshed (ref %s)", person, new_ref())
 

@@ -6,7 +6,9 @@ Slack shows a message in a slash command's HTTP response exactly as one posted t
 response_url; answered there, a command costs no second request (ours to Slack, on the event
 loop that must acknowledge everyone else), and the person sees the answer with no wait. The budget is a
 hundredth of Slack's 3 seconds: work that takes longer (a cold plan, a long queue, a slow
-database) is acknowledged then, and answered after.
+database) is acknowledged then, and answered after. A reply for the whole channel (`/team
+mode`) always goes to the response_url: in the ack, Slack would also show the channel the
+command as typed.
 
 `/done ID` without a link opens the evidence modal instead, since the rules need one.
 """
@@ -48,7 +50,7 @@ async def on_command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
         return
     work = asyncio.ensure_future(gateway.run(actor, f"{name} {text}", channel=channel, request_id=delivery_id(body)))
     done, _pending = await asyncio.wait({work}, timeout=INLINE_ANSWER_S)
-    if done and not work.exception():
+    if done and not work.exception() and work.result().reply.response_type == "ephemeral":
         answer = work.result()
         await ack(gateway.message(answer))  # the answer is the acknowledgement
     else:

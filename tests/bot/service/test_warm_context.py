@@ -133,6 +133,42 @@ def test_a_move_keeps_the_plan_s_digest_settings_and_a_settings_change_does_not(
     assert ann.digest_config(SLUG).tz.key == "Europe/Paris"
 
 
+def test_a_team_change_committed_while_the_plan_loads_is_not_lost(replicas, monkeypatch):
+    """Another replica binds a lane while this one is reading the plan (between its states and
+    its lanes): the cache must not claim a version that includes the change without holding it,
+    or it would keep the old lanes through every later move."""
+    ann, other = replicas
+    lanes, fired = ann.store.lane_bindings, []
+
+    def then_another_replica(slug):
+        found = lanes(slug)
+        if not fired:
+            fired.append(True)
+            assert other.handle("lea", "/team lane A @carol", request_id="while-loading").ok
+        return found
+
+    monkeypatch.setattr(ann.store, "lane_bindings", then_another_replica)
+    assert ann.context().staffing.owner_of("1.3") is None  # read before the change landed
+    monkeypatch.undo()
+    assert fired
+    assert other.handle("bob", "/start 1.1").ok  # a later move: caught up, or reloaded, never kept blind
+    ctx = ann.context()
+    assert ctx.status("1.1").state.value == "in_progress" and ctx.staffing.owner_of("1.3") == "carol"
+
+
+def test_a_process_far_behind_reads_the_plan_whole(replicas, monkeypatch):
+    """Past CATCH_UP_LIMIT events a catch-up would send one IN list as long as the moves: the
+    plan's moved stories are read whole instead, with the same result."""
+    import storage.transitions as transitions
+
+    ann, other = replicas
+    assert state_of(ann, "1.1") == "todo"
+    monkeypatch.setattr(transitions, "CATCH_UP_LIMIT", 1)
+    reloads = counting_reloads(ann, monkeypatch)
+    assert other.handle("bob", "/start 1.1").ok and other.handle("bob", f"/review 1.1 {LINK} @ann").ok
+    assert state_of(ann, "1.1") == "review" and reloads == [SLUG]
+
+
 def test_a_change_the_events_do_not_account_for_makes_a_whole_reload(replicas, monkeypatch):
     """The counter moved by more than the events after the cached one (on PostgreSQL an event can
     commit after one with a higher id): the catch-up cannot be trusted, the plan is read again."""

@@ -87,3 +87,22 @@ async def test_a_home_is_built_at_most_once_per_interval_and_the_last_change_is_
     assert len(published) == 2  # one build for the seven refreshes
     last = json.dumps(published[-1].args, ensure_ascii=False)
     assert "*1.1 baseline hardening* — in review, waiting for <@U0BOB>" in last  # as of the build, not of the first refresh
+
+
+async def test_a_stalled_publish_gives_up_at_the_client_timeout_and_the_next_refresh_works(gateway_on_seed, fake_slack):
+    """Every call to Slack shares one HTTP session; it keeps the Web API client's timeout, so a
+    views.publish Slack never answers holds that person's refreshes for that long, not minutes."""
+    gateway, service = gateway_on_seed
+    gateway.home_interval = 0
+    gateway.client.timeout = 1
+    await gateway.http_session().close()
+    fresh = gateway.http_session()  # made again, as at start, now with this timeout
+    assert gateway.client.session is fresh
+    fake_slack.stall("views.publish", 30)
+    started = time.monotonic()
+    await asyncio.wait_for(gateway.refresh_homes([ANN]), 20)  # one WARNING line, nothing raised
+    assert time.monotonic() - started < 10
+    assert service.handle(ANN, "/start 1.1").ok
+    await gateway.refresh_homes([ANN])
+    last = json.dumps(fake_slack.calls_to("views.publish")[-1].args, ensure_ascii=False)
+    assert "*1.1 baseline hardening* — in progress" in last

@@ -52,3 +52,12 @@ async def test_an_inline_answer_is_a_message_slack_accepts(workspace, monkeypatc
     asked = await workspace.command(ANN, text)
     [reply] = workspace.slack.responses_for(asked["payload"]["response_url"])
     assert reply.immediate and not reply.refused  # the fake checks it as it checks a response_url post
+
+
+async def test_a_reply_for_the_whole_channel_is_posted_not_acked(workspace, monkeypatch):
+    """In an ack, an in_channel reply would show the channel the command as typed too: it goes to
+    the response_url as before."""
+    monkeypatch.setattr(commands, "INLINE_ANSWER_S", 5.0)
+    switched = await workspace.command("U0LEAD", "/team", "mode 3")
+    reply = switched["reply"]
+    assert not reply.immediate and reply.get("response_type") == "in_channel" and "3" in reply.text
