@@ -409,6 +409,14 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
+def _print_problems(r: dict, not_sent: str) -> None:
+    """Under a target's row: its distinct errors (three at most) and how many requests were not sent."""
+    if r["errors"]:
+        print(f"      errors: {sorted(set(r['errors']))[:3]}")
+    if r["skipped"]:
+        print(f"      {r['skipped']} {not_sent}")
+
+
 def _ms(seconds: float | None) -> str:
     return "-" if seconds is None or math.isnan(seconds) else f"{seconds * 1000:.1f}"
 
@@ -871,10 +879,7 @@ def _report(args, targets, message, wall, rss, peak, profile) -> None:
         print(f"  {t['label']:<46} {s['n']:>5} {_ms(s['ack50']):>8} {_ms(s['ack90']):>8} {_ms(s['ack99']):>8}"
               f" {_ms(s['ackmax']):>8} {_ms(s['e2e50'] if e2e else None):>8} {_ms(s['e2e99'] if e2e else None):>8}"
               f" {s['rps']:>6.0f} {len(r['errors']):>4} {_ms(first.get('e2e') or first.get('ack')):>9}")  # fmt: skip
-        if r["errors"]:
-            print(f"      errors: {sorted(set(r['errors']))[:3]}")
-        if r["skipped"]:
-            print(f"      {r['skipped']} requests not sent (time bound --max-seconds reached)")
+        _print_problems(r, "requests not sent (time bound --max-seconds reached)")
         if r.get("busy"):
             print(f"      refused-busy {r['busy']}: answered 'busy' (DELIVERYBOT_MAX_PENDING reached, nothing done);"
                   " their ack is counted above, their reply is not an e2e")  # fmt: skip
@@ -967,10 +972,7 @@ def _report_workload(args, targets, message, wall, rss, peak, extra, database, p
               f" {_ms(pct(r['ack'], 50)):>8} {_ms(pct(r['ack'], 99)):>8} {_ms(pct(r['e2e'], 50)):>9}"
               f" {_ms(pct(r['e2e'], 99)):>9} {sum(k['refused'] for k in r['kinds'].values()):>7} {r['busy']:>5}"
               f" {len(r['errors']):>4} {_ms(first.get('e2e') or first.get('ack')):>7}")  # fmt: skip
-        if r["errors"]:
-            print(f"      errors: {sorted(set(r['errors']))[:3]}")
-        if r["skipped"]:
-            print(f"      {r['skipped']} commands not sent (--max-seconds reached, or no startable story left)")
+        _print_problems(r, "commands not sent (--max-seconds reached, or no startable story left)")
         if r["exhausted"]:
             print(f"      {r['exhausted']} times a client found no startable story left")
     print(f"  moved/s is counted to the last reply of each batch; the app then worked {app.get('settle_s', 0.0):.1f} s"

@@ -38,6 +38,7 @@ from planner.model import Plan
 from planner.people import person_key
 from planner.reader import read_plan
 from planner.staffing import Staffing
+from planner.state import StoryStatus
 from storage.errors import DatabaseUnavailable
 from storage.store import PlanHead, Store, TransitionResult
 
@@ -52,6 +53,14 @@ class CachedContext:
     version: tuple[str, str | None, int]
     context: Context
     last_event: int
+
+    def advanced(self, moved: dict[str, StoryStatus], changes: int, last_event: int) -> CachedContext:
+        """This context with `moved`'s new statuses, at counter `changes` and event `last_event`:
+        the answers derived from states dropped, those derived from settings kept."""
+        sha, channel, _ = self.version
+        current = self.context
+        return CachedContext((sha, channel, changes), replace(
+            current, statuses={**current.statuses, **moved}, memo=_kept(current.memo)), last_event)
 
 
 
@@ -243,8 +252,8 @@ class DeliveryService:
         counter) is the database's, or newer (another thread's move advanced it after `heads` were
         read). A few changes behind (another worker's or replica's moves), it catches up from
         those events alone; anything else (a new text, another channel, an audit entry, a count
-        that does not add up) rebuilds it whole. The version cached is the
-        one read with the data, so a context is never cached under a newer version than its data."""
+        that does not add up) rebuilds it whole. The version cached is read with the states, before
+        the rest: a context is never cached under a newer version than its data."""
         head = self._head(plan, channel, heads)
         cached = self._contexts.get(head.slug)
         if cached is not None and cached.version != head.version:
@@ -267,8 +276,7 @@ class DeliveryService:
         current = cached.context
         if news.statuses is None or news.events != news.changes - changes or not all(map(current.plan.has, news.statuses)):
             return None
-        caught = CachedContext((sha, channel, news.changes), replace(
-            current, statuses={**current.statuses, **news.statuses}, memo=_kept(current.memo)), news.last_event)
+        caught = cached.advanced(news.statuses, news.changes, news.last_event)
         self._contexts[current.slug] = caught
         return caught
 
@@ -280,13 +288,10 @@ class DeliveryService:
         cached = self._contexts.get(ctx.slug)
         if cached is None or result.changes is None or result.event is None or result.duplicate:
             return
-        sha, channel, changes = cached.version
-        event, current = result.event, cached.context
-        if result.changes != changes + 1 or event.id is None or not current.plan.has(event.story_id):
+        event, changes = result.event, cached.version[2]
+        if result.changes != changes + 1 or event.id is None or not cached.context.plan.has(event.story_id):
             return
-        statuses = {**current.statuses, event.story_id: result.status}
-        self._contexts[ctx.slug] = CachedContext((sha, channel, result.changes),
-                                                 replace(current, statuses=statuses, memo=_kept(current.memo)), event.id)
+        self._contexts[ctx.slug] = cached.advanced({event.story_id: result.status}, result.changes, event.id)
 
     def _load_context(self, slug: str) -> CachedContext:
         record = self.store.get_plan(slug)
