@@ -474,12 +474,14 @@ def _prepare_progress(store, slug: str, channel: str) -> list[str]:
     return list(service.handle("U0ALICE", "/unblocked", channel=channel, plan=slug).data["startable"])
 
 
-async def _idle(gateway, quiet_s: float = 0.3, limit_s: float = 120) -> float:
-    """Wait until `gateway` has no service call pending for `quiet_s`; the seconds it was busy."""
+async def _idle(gateway, quiet_s: float = 0.3, limit_s: float = 120, *, homes: bool = False) -> float:
+    """Wait until `gateway` has no service call pending for `quiet_s`; the seconds it was busy.
+    `homes`: nor an App Home due either (one waits up to a second for its interval, idle: what
+    the teardown waits for, not work the throughput counts)."""
     started = time.perf_counter()
     idle_since = None
     while time.perf_counter() - started < limit_s:
-        if gateway.pending:
+        if gateway.pending or (homes and gateway.homes_due):
             idle_since = None
         elif idle_since is None:
             idle_since = time.perf_counter()
@@ -829,6 +831,8 @@ async def _serve(args) -> int:
             else:
                 profile = None if args.no_profile else _profile_unblocked(big_service, "C0BIGP", 10)
         finally:
+            for gateway in gateways:  # no App Home left to build into the files about to be removed
+                await _idle(gateway, quiet_s=0.05, limit_s=10, homes=True)
             for runner in runners:
                 await runner.cleanup()
             for gateway in gateways:

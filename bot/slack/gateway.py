@@ -149,6 +149,12 @@ class Gateway:
         PENDING.dec()
 
     @property
+    def homes_due(self) -> int:
+        """How many people's App Home is being built or waits for its interval (`refresh_homes`):
+        work still to come after every service call has finished."""
+        return len(self._homes_building)
+
+    @property
     def full(self) -> bool:
         return self.pending >= self.max_pending
 
