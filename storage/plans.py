@@ -117,16 +117,6 @@ def set_channel(session: Session, slug: str, channel: str | None) -> PlanRecord:
     return _record(row)
 
 
-def version(session: Session, slug: str) -> tuple[str, str | None, int]:
-    """(source sha, channel, change counter): one row by its unique slug, whatever the log's size."""
-    row = session.exec(
-        select(PlanRow.source_sha, PlanRow.channel, PlanRow.changes).where(PlanRow.slug == slug)
-    ).first()
-    if row is None:
-        raise KeyError(f"no plan {slug!r}")
-    return tuple(row)  # type: ignore[return-value]
-
-
 _HEADS = sql_select(PLANS.c.slug, PLANS.c.channel, PLANS.c.source_sha, PLANS.c.changes).order_by(PLANS.c.slug)
 
 

@@ -333,14 +333,6 @@ class Store:
         with self._write() as session:
             return plans.set_channel(session, slug, channel)
 
-    def plan_version(self, slug: str) -> tuple[str, str | None, int]:
-        """(source sha, channel, change counter): changes whenever the plan text, its channel, a
-        story or a team setting changes (team changes always write an audit event, and every
-        event adds one to the counter, storage/triggers.py). One row read by its key, whatever
-        the size of the log, so callers may cache what they derive from a plan on it."""
-        with self._read() as session:
-            return plans.version(session, slug)
-
     def plan_heads(self) -> list[PlanHead]:
         """Every plan's slug, channel, sha and change counter (no text): one small query."""
         with self._read_rows() as conn:

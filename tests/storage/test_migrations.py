@@ -191,7 +191,8 @@ def what_the_store_says(store: Store) -> dict:
         **{f"{slug}:{what}": read(slug) for slug in slugs for what, read in {
             "statuses": store.statuses, "events": store.events, "audit": store.audit,
             "lanes": store.lane_bindings, "settings": store.plan_settings, "digests": store.digest_runs,
-            "version": store.plan_version}.items()},
+            "states": store.plan_states}.items()},
+        "heads": store.plan_heads(),
     }
 
 

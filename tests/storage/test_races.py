@@ -85,13 +85,18 @@ def test_processes_racing_to_finish_a_story_get_exactly_one_winner(new_db_url, o
     _check_one_winner(store, outcomes)
 
 
+def version_of(store) -> tuple[str, str | None, int]:
+    """The plan's version as every request reads it: (source sha, channel, change counter)."""
+    return next(head.version for head in store.plan_heads() if head.slug == SLUG)
+
+
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite has one writer at a time anyway
 def test_writes_to_one_plan_are_counted_in_commit_order(backend, plan_store):
-    """Replicas cache a plan's context on plan_version's change counter (storage/triggers.py). On
+    """Replicas cache a plan's context on its head's change counter (storage/triggers.py). On
     PostgreSQL two transactions may write one plan at once: the counter makes the second wait for
     the first's commit, so each commit moves the version by one, a reader in between sees the
     version of what is committed, and a writer reading the counter back knows it was alone."""
-    before = plan_store.plan_version(SLUG)
+    before = version_of(plan_store)
     audited = threading.Event()
 
     def another_replica() -> None:
@@ -104,9 +109,9 @@ def test_writes_to_one_plan_are_counted_in_commit_order(backend, plan_store):
         other = threading.Thread(target=another_replica)
         other.start()
         assert not audited.wait(0.5)  # it waits for our commit
-        assert plan_store.plan_version(SLUG) == before  # a reader sees only what is committed
+        assert version_of(plan_store) == before  # a reader sees only what is committed
         assert plan_store.status(SLUG, "1.1").state == State.TODO
     other.join(10)
     assert audited.is_set()
     assert plan_store.status(SLUG, "1.1").state == State.IN_PROGRESS
-    assert plan_store.plan_version(SLUG) == (before[0], before[1], before[2] + 2)
+    assert version_of(plan_store) == (before[0], before[1], before[2] + 2)
